@@ -1,0 +1,10 @@
+//! The resolved model of a sockspec schema, and the checks that build it.
+//!
+//! [`check`] parses and lowers a schema; the [`Schema`] it returns (when there are no
+//! errors) is the one intermediate form every backend, the validator and the runtime read.
+
+mod lower;
+mod model;
+
+pub use lower::{check, lower};
+pub use model::*;

@@ -1,0 +1,754 @@
+//! Recursive-descent parser with recovery: it always returns a `File`, plus every syntax
+//! error found, so one run reports them all.
+
+use crate::ast::*;
+use crate::lexer::{Token, TokenKind, lex};
+use crate::{Diagnostic, Span, Spanned};
+
+/// Parses a whole schema file. Never fails: unparseable parts become `Error` nodes and
+/// diagnostics.
+pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
+    let mut parser = Parser::new(src);
+    let file = parser.file();
+    (file, parser.diagnostics)
+}
+
+const ITEM_KEYWORDS: &[&str] =
+    &["protocol", "envelope", "connection", "struct", "enum", "union", "type", "client", "server", "message", "request"];
+
+struct Parser<'s> {
+    src: &'s str,
+    tokens: Vec<Token>,
+    /// Plain comments standing before each significant token, with whether each is on the
+    /// same line as the token before it (a trailing comment).
+    comments: Vec<Vec<(Comment, bool)>>,
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'s> Parser<'s> {
+    fn new(src: &'s str) -> Self {
+        let mut tokens = Vec::new();
+        let mut comments = vec![Vec::new()];
+        for tok in lex(src) {
+            if tok.kind == TokenKind::Comment {
+                let text = src[tok.span.range()].trim_start_matches("//").to_string();
+                comments.last_mut().expect("one slot per token").push((
+                    Comment { text, span: tok.span },
+                    !tok.newline_before && !tokens.is_empty(),
+                ));
+            } else {
+                tokens.push(tok);
+                comments.push(Vec::new());
+            }
+        }
+        Parser { src, tokens, comments, pos: 0, diagnostics: Vec::new() }
+    }
+
+    // ---- cursor ----
+
+    fn peek(&self) -> Token {
+        self.tokens[self.pos.min(self.tokens.len() - 1)]
+    }
+
+    fn peek_at(&self, n: usize) -> Token {
+        self.tokens[(self.pos + n).min(self.tokens.len() - 1)]
+    }
+
+    fn at(&self, kind: TokenKind) -> bool {
+        self.peek().kind == kind
+    }
+
+    fn text(&self, tok: Token) -> &'s str {
+        &self.src[tok.span.range()]
+    }
+
+    fn at_ident(&self, word: &str) -> bool {
+        self.at(TokenKind::Ident) && self.text(self.peek()) == word
+    }
+
+    fn bump(&mut self) -> Token {
+        let tok = self.peek();
+        if tok.kind != TokenKind::Eof {
+            self.pos += 1;
+        }
+        tok
+    }
+
+    fn eat(&mut self, kind: TokenKind) -> Option<Token> {
+        if self.at(kind) { Some(self.bump()) } else { None }
+    }
+
+    fn prev_span(&self) -> Span {
+        if self.pos == 0 { Span::default() } else { self.tokens[self.pos - 1].span }
+    }
+
+    fn expect(&mut self, kind: TokenKind, what: &str) -> Option<Token> {
+        if let Some(tok) = self.eat(kind) {
+            return Some(tok);
+        }
+        self.error_here(what);
+        None
+    }
+
+    /// Reports "expected X, found Y" at the current token (once per position).
+    fn error_here(&mut self, expected: &str) {
+        let tok = self.peek();
+        if self.diagnostics.last().is_some_and(|d| d.primary.span == tok.span) {
+            return;
+        }
+        let found = match tok.kind {
+            TokenKind::Ident => format!("`{}`", self.text(tok)),
+            TokenKind::Error if self.text(tok).starts_with('"') => {
+                self.diagnostics.push(
+                    Diagnostic::error("S0102", "unterminated string", tok.span, "this string has no closing quote")
+                        .with_help("strings end on the line they start on; close it with `\"`"),
+                );
+                return;
+            }
+            TokenKind::Error => {
+                let c = self.text(tok);
+                self.diagnostics.push(Diagnostic::error(
+                    "S0102",
+                    format!("unexpected character `{c}`"),
+                    tok.span,
+                    "not part of the sockspec language",
+                ));
+                return;
+            }
+            kind => kind.describe().to_string(),
+        };
+        let label = if tok.kind == TokenKind::Eof { "the file ends here".to_string() } else { format!("expected {expected}") };
+        let mut diag = Diagnostic::error("S0101", format!("expected {expected}, found {found}"), tok.span, label);
+        if tok.kind == TokenKind::Eof {
+            diag = diag.with_help("a block may be missing its closing `}`");
+        }
+        self.diagnostics.push(diag);
+    }
+
+    // ---- trivia ----
+
+    fn take_leading(&mut self) -> Vec<Comment> {
+        let slot = &mut self.comments[self.pos.min(self.tokens.len() - 1)];
+        std::mem::take(slot).into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// Finishes a node that started at token `start`: its trailing comment is a same-line
+    /// comment after its last token; comments that stood inside it move before it.
+    fn finish_trivia(&mut self, start: usize, mut leading: Vec<Comment>) -> Trivia {
+        for i in start + 1..self.pos.min(self.comments.len()) {
+            leading.extend(std::mem::take(&mut self.comments[i]).into_iter().map(|(c, _)| c));
+        }
+        let mut trailing = None;
+        if let Some(slot) = self.comments.get_mut(self.pos)
+            && slot.first().is_some_and(|(_, same_line)| *same_line)
+        {
+            trailing = Some(slot.remove(0).0);
+        }
+        Trivia { leading, trailing }
+    }
+
+    fn docs(&mut self) -> Vec<Spanned<String>> {
+        let mut docs = Vec::new();
+        while self.at(TokenKind::DocComment) {
+            let tok = self.bump();
+            let text = self.text(tok).trim_start_matches("///");
+            let text = text.strip_prefix(' ').unwrap_or(text).trim_end();
+            docs.push(Spanned::new(text.to_string(), tok.span));
+        }
+        docs
+    }
+
+    // ---- recovery ----
+
+    /// Skips to the next token that can start an item, at brace depth zero.
+    fn recover_to_item(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            let tok = self.peek();
+            match tok.kind {
+                TokenKind::Eof => return,
+                TokenKind::LBrace => depth += 1,
+                TokenKind::RBrace => {
+                    if depth <= 1 {
+                        self.bump();
+                        if depth == 1 {
+                            return;
+                        }
+                        continue;
+                    }
+                    depth -= 1;
+                }
+                _ if depth == 0 && tok.newline_before && self.starts_item() => return,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    /// Skips to the start of the next member of a block (a new line) or its closing `}`.
+    fn recover_in_block(&mut self) {
+        let start = self.pos;
+        let mut depth = 0usize;
+        loop {
+            let tok = self.peek();
+            match tok.kind {
+                TokenKind::Eof => return,
+                TokenKind::RBrace if depth == 0 => return,
+                TokenKind::LBrace | TokenKind::LParen | TokenKind::LBracket => depth += 1,
+                TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket => depth = depth.saturating_sub(1),
+                _ if depth == 0 && tok.newline_before && self.pos > start => return,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    fn starts_item(&self) -> bool {
+        match self.peek().kind {
+            TokenKind::DocComment | TokenKind::At => true,
+            TokenKind::Ident => ITEM_KEYWORDS.contains(&self.text(self.peek())),
+            _ => false,
+        }
+    }
+
+    // ---- items ----
+
+    fn file(&mut self) -> File {
+        let mut items = Vec::new();
+        while !self.at(TokenKind::Eof) {
+            let before = self.pos;
+            items.push(self.item());
+            if self.pos == before {
+                self.bump();
+            }
+        }
+        let dangling = self.take_leading();
+        File { items, dangling }
+    }
+
+    fn item(&mut self) -> Item {
+        let start = self.pos;
+        let leading = self.take_leading();
+        let docs = self.docs();
+        let attrs = self.attributes(false);
+        let first = self.peek();
+        let kind = self.item_kind();
+        if kind == ItemKind::Error {
+            self.recover_to_item();
+        }
+        let span = first.span.to(self.prev_span());
+        let span = docs.first().map_or(span, |d| d.span.to(span));
+        let trivia = self.finish_trivia(start, leading);
+        Item { docs, attrs, kind, span, trivia }
+    }
+
+    fn item_kind(&mut self) -> ItemKind {
+        let tok = self.peek();
+        if tok.kind != TokenKind::Ident {
+            self.error_here("an item (`protocol`, `struct`, `enum`, `union`, `type`, `message`, ...)");
+            return ItemKind::Error;
+        }
+        match self.text(tok) {
+            "protocol" => {
+                self.bump();
+                let Some(name) = self.name("a protocol name") else { return ItemKind::Error };
+                let Some((settings, close)) = self.block(Self::setting) else { return ItemKind::Error };
+                ItemKind::Protocol { name, settings, close }
+            }
+            "envelope" => {
+                let keyword = self.bump().span;
+                let Some((fields, close)) = self.block(Self::field) else { return ItemKind::Error };
+                ItemKind::Envelope { keyword, fields, close }
+            }
+            "connection" => {
+                let keyword = self.bump().span;
+                let Some((settings, close)) = self.block(Self::setting) else { return ItemKind::Error };
+                ItemKind::Connection { keyword, settings, close }
+            }
+            "struct" => {
+                self.bump();
+                let Some(name) = self.name("a struct name") else { return ItemKind::Error };
+                let Some((fields, close)) = self.block(Self::field) else { return ItemKind::Error };
+                ItemKind::Struct { name, fields, close }
+            }
+            "enum" => {
+                self.bump();
+                let Some(name) = self.name("an enum name") else { return ItemKind::Error };
+                let repr = if self.eat(TokenKind::Colon).is_some() { Some(self.type_primary()) } else { None };
+                let Some((variants, close)) = self.block(Self::variant) else { return ItemKind::Error };
+                ItemKind::Enum { name, repr, variants, close }
+            }
+            "union" => {
+                self.bump();
+                let Some(name) = self.name("a union name") else { return ItemKind::Error };
+                if self.expect(TokenKind::Eq, "`=` and the union's variants").is_none() {
+                    return ItemKind::Error;
+                }
+                let ty = self.type_expr();
+                let variants = match ty.kind {
+                    TypeExprKind::Union(members) if ty.attrs.is_empty() => members,
+                    _ => vec![ty],
+                };
+                ItemKind::Union { name, variants }
+            }
+            "type" => {
+                self.bump();
+                let Some(name) = self.name("a type name") else { return ItemKind::Error };
+                if self.expect(TokenKind::Eq, "`=` and a type").is_none() {
+                    return ItemKind::Error;
+                }
+                let ty = self.type_expr();
+                ItemKind::Alias { name, ty }
+            }
+            "client" | "server" | "message" | "request" => self.message(),
+            word => {
+                let span = tok.span;
+                let mut diag = Diagnostic::error(
+                    "S0101",
+                    format!("expected an item, found `{word}`"),
+                    span,
+                    "not an item keyword",
+                );
+                if let Some(s) = crate::suggest(word, ITEM_KEYWORDS.iter().copied()) {
+                    diag = diag.with_help(format!("did you mean `{s}`?"));
+                }
+                self.diagnostics.push(diag);
+                ItemKind::Error
+            }
+        }
+    }
+
+    fn message(&mut self) -> ItemKind {
+        let direction = if self.at_ident("client") || self.at_ident("server") {
+            let tok = self.bump();
+            let dir = if self.text(tok) == "client" { Direction::Client } else { Direction::Server };
+            Some(Spanned::new(dir, tok.span))
+        } else {
+            None
+        };
+        let keyword = if self.at_ident("message") {
+            Spanned::new(MessageKeyword::Message, self.bump().span)
+        } else if self.at_ident("request") {
+            Spanned::new(MessageKeyword::Request, self.bump().span)
+        } else {
+            self.error_here("`message` or `request`");
+            return ItemKind::Error;
+        };
+        let Some(name) = self.name("a message name") else { return ItemKind::Error };
+        let body = if self.eat(TokenKind::Eq).is_some() {
+            MessageBody::Type(self.type_expr())
+        } else {
+            let Some((fields, close)) = self.block(Self::field) else { return ItemKind::Error };
+            MessageBody::Fields { fields, close }
+        };
+        let mut replies = Vec::new();
+        if self.eat(TokenKind::Arrow).is_some() {
+            let ty = self.type_expr();
+            replies = match ty.kind {
+                TypeExprKind::Union(members) if ty.attrs.is_empty() => members,
+                _ => vec![ty],
+            };
+        }
+        ItemKind::Message { direction, keyword, name, body, replies }
+    }
+
+    /// `{ member* }` where members are separated by line breaks, `,` or `;`.
+    fn block<T>(&mut self, mut member: impl FnMut(&mut Self) -> Option<T>) -> Option<(Vec<T>, Trivia)> {
+        self.expect(TokenKind::LBrace, "`{`")?;
+        let mut members = Vec::new();
+        loop {
+            if self.at(TokenKind::RBrace) {
+                let leading = self.take_leading();
+                self.bump();
+                return Some((members, Trivia { leading, trailing: None }));
+            }
+            if self.at(TokenKind::Eof) {
+                self.error_here("`}`");
+                return Some((members, Trivia::default()));
+            }
+            let before = self.pos;
+            match member(self) {
+                Some(m) => members.push(m),
+                None => {
+                    self.recover_in_block();
+                    if self.pos == before {
+                        self.bump();
+                    }
+                    continue;
+                }
+            }
+            while self.eat(TokenKind::Comma).is_some() || self.eat(TokenKind::Semi).is_some() {}
+        }
+    }
+
+    fn name(&mut self, what: &str) -> Option<Name> {
+        match self.peek().kind {
+            TokenKind::Ident => {
+                let tok = self.bump();
+                Some(Name { text: self.text(tok).to_string(), span: tok.span, quoted: false })
+            }
+            _ => {
+                self.error_here(what);
+                None
+            }
+        }
+    }
+
+    /// A member name: an identifier, or a string for wire names that are not identifiers.
+    fn member_name(&mut self, what: &str) -> Option<Name> {
+        if self.at(TokenKind::Str) {
+            let tok = self.bump();
+            let text = self.string_value(tok);
+            return Some(Name { text, span: tok.span, quoted: true });
+        }
+        self.name(what)
+    }
+
+    fn setting(&mut self) -> Option<Setting> {
+        let start = self.pos;
+        let leading = self.take_leading();
+        let docs = self.docs();
+        let key = self.member_name("a setting name (`key = value`)")?;
+        self.expect(TokenKind::Eq, "`=`")?;
+        let value = self.expr();
+        let span = key.span.to(self.prev_span());
+        let trivia = self.finish_trivia(start, leading);
+        Some(Setting { docs, key, value, span, trivia })
+    }
+
+    fn field(&mut self) -> Option<Field> {
+        let start = self.pos;
+        let leading = self.take_leading();
+        let docs = self.docs();
+        let attrs = self.attributes(false);
+        let name = self.member_name("a field name")?;
+        let optional = self.eat(TokenKind::Question).map(|t| t.span);
+        self.expect(TokenKind::Colon, "`:` and the field's type")?;
+        let ty = self.type_expr();
+        let default = if self.eat(TokenKind::Eq).is_some() { Some(self.expr()) } else { None };
+        let span = name.span.to(self.prev_span());
+        let trivia = self.finish_trivia(start, leading);
+        Some(Field { docs, attrs, name, optional, ty, default, span, trivia })
+    }
+
+    fn variant(&mut self) -> Option<Variant> {
+        let start = self.pos;
+        let leading = self.take_leading();
+        let docs = self.docs();
+        let attrs = self.attributes(false);
+        let name = self.name("a variant name")?;
+        let value = if self.eat(TokenKind::Eq).is_some() { Some(self.expr()) } else { None };
+        let span = name.span.to(self.prev_span());
+        let trivia = self.finish_trivia(start, leading);
+        Some(Variant { docs, attrs, name, value, span, trivia })
+    }
+
+    /// Attributes. Postfix ones (after a type) must stand on the type's line, so an
+    /// attribute on the next line belongs to the next field.
+    fn attributes(&mut self, postfix: bool) -> Vec<Attribute> {
+        let mut attrs = Vec::new();
+        while self.at(TokenKind::At) && !(postfix && self.peek().newline_before) {
+            let at = self.bump();
+            let Some(name) = self.name("an attribute name after `@`") else { break };
+            let args = if self.at(TokenKind::LParen) && !self.peek().newline_before {
+                self.bump();
+                let args = self.expr_list(TokenKind::RParen);
+                Some(args)
+            } else {
+                None
+            };
+            attrs.push(Attribute { name, args, span: at.span.to(self.prev_span()) });
+        }
+        attrs
+    }
+
+    // ---- types ----
+
+    fn type_expr(&mut self) -> TypeExpr {
+        let first = self.type_primary();
+        let mut ty = if self.at(TokenKind::Pipe) {
+            let mut members = vec![first];
+            while self.eat(TokenKind::Pipe).is_some() {
+                members.push(self.type_primary());
+            }
+            let span = members[0].span.to(members[members.len() - 1].span);
+            TypeExpr { kind: TypeExprKind::Union(members), attrs: Vec::new(), span }
+        } else {
+            first
+        };
+        let attrs = self.attributes(true);
+        if !attrs.is_empty() {
+            ty.span = ty.span.to(self.prev_span());
+            ty.attrs = attrs;
+        }
+        ty
+    }
+
+    fn type_primary(&mut self) -> TypeExpr {
+        let tok = self.peek();
+        match tok.kind {
+            TokenKind::LBracket => {
+                self.bump();
+                let inner = self.type_expr();
+                self.expect(TokenKind::RBracket, "`]`");
+                TypeExpr {
+                    kind: TypeExprKind::List(Box::new(inner)),
+                    attrs: Vec::new(),
+                    span: tok.span.to(self.prev_span()),
+                }
+            }
+            TokenKind::LParen => {
+                self.bump();
+                let mut inner = self.type_expr();
+                self.expect(TokenKind::RParen, "`)`");
+                inner.span = tok.span.to(self.prev_span());
+                inner
+            }
+            TokenKind::Ident if self.text(tok) == "null" => {
+                self.bump();
+                TypeExpr { kind: TypeExprKind::Null, attrs: Vec::new(), span: tok.span }
+            }
+            TokenKind::Ident => {
+                self.bump();
+                let name = Name { text: self.text(tok).to_string(), span: tok.span, quoted: false };
+                let mut args = Vec::new();
+                if self.eat(TokenKind::Lt).is_some() {
+                    loop {
+                        args.push(self.type_expr());
+                        if self.eat(TokenKind::Comma).is_none() {
+                            break;
+                        }
+                    }
+                    self.expect(TokenKind::Gt, "`>`");
+                }
+                TypeExpr { kind: TypeExprKind::Named { name, args }, attrs: Vec::new(), span: tok.span.to(self.prev_span()) }
+            }
+            _ => {
+                self.error_here("a type");
+                TypeExpr { kind: TypeExprKind::Error, attrs: Vec::new(), span: tok.span }
+            }
+        }
+    }
+
+    // ---- expressions ----
+
+    fn expr_list(&mut self, close: TokenKind) -> Vec<Expr> {
+        let mut items = Vec::new();
+        loop {
+            if self.eat(close).is_some() {
+                return items;
+            }
+            if self.at(TokenKind::Eof) {
+                self.error_here(close.describe());
+                return items;
+            }
+            let before = self.pos;
+            items.push(self.expr());
+            if self.eat(TokenKind::Comma).is_none() && !self.at(close) {
+                self.error_here(&format!("`,` or {}", close.describe()));
+                // Skip to the closing token so one typo is one error.
+                while !self.at(close) && !self.at(TokenKind::Eof) && !self.at(TokenKind::RBrace) {
+                    self.bump();
+                }
+                self.eat(close);
+                return items;
+            }
+            if self.pos == before {
+                self.bump();
+            }
+        }
+    }
+
+    fn expr(&mut self) -> Expr {
+        let first = self.expr_range();
+        let mut expr = if self.at(TokenKind::Pipe) {
+            let mut alts = vec![first];
+            while self.eat(TokenKind::Pipe).is_some() {
+                alts.push(self.expr_range());
+            }
+            let span = alts[0].span.to(alts[alts.len() - 1].span);
+            Expr { kind: ExprKind::Alt(alts), span }
+        } else {
+            first
+        };
+        if self.eat(TokenKind::Arrow).is_some() {
+            let rhs = self.expr();
+            let span = expr.span.to(rhs.span);
+            expr = Expr { kind: ExprKind::Arrow(Box::new(expr), Box::new(rhs)), span };
+        }
+        expr
+    }
+
+    fn expr_range(&mut self) -> Expr {
+        let start_tok = self.peek();
+        let start = if matches!(start_tok.kind, TokenKind::DotDot | TokenKind::DotDotEq) {
+            None
+        } else {
+            Some(self.expr_atom())
+        };
+        if self.at(TokenKind::DotDot) || self.at(TokenKind::DotDotEq) {
+            let op = self.bump();
+            let inclusive = op.kind == TokenKind::DotDotEq;
+            let end = if self.starts_atom() { Some(Box::new(self.expr_atom())) } else { None };
+            let span = start_tok.span.to(self.prev_span());
+            if inclusive && end.is_none() {
+                self.diagnostics.push(Diagnostic::error(
+                    "S0101",
+                    "an inclusive range `..=` needs an end",
+                    span,
+                    "no end after `..=`",
+                ).with_help("write `a..` for a range with no end"));
+            }
+            return Expr { kind: ExprKind::Range { start: start.map(Box::new), end, inclusive }, span };
+        }
+        start.unwrap_or_else(|| {
+            self.error_here("a value");
+            Expr { kind: ExprKind::Error, span: start_tok.span }
+        })
+    }
+
+    fn starts_atom(&self) -> bool {
+        matches!(
+            self.peek().kind,
+            TokenKind::Str
+                | TokenKind::Int
+                | TokenKind::Float
+                | TokenKind::Duration
+                | TokenKind::Ident
+                | TokenKind::LBracket
+                | TokenKind::LBrace
+        )
+    }
+
+    fn expr_atom(&mut self) -> Expr {
+        let tok = self.peek();
+        let kind = match tok.kind {
+            TokenKind::Str => {
+                self.bump();
+                ExprKind::Str(self.string_value(tok))
+            }
+            TokenKind::Int => {
+                self.bump();
+                ExprKind::Int(self.text(tok).to_string())
+            }
+            TokenKind::Float => {
+                self.bump();
+                ExprKind::Float(self.text(tok).to_string())
+            }
+            TokenKind::Duration => {
+                self.bump();
+                ExprKind::Duration(self.text(tok).to_string())
+            }
+            TokenKind::Ident => {
+                self.bump();
+                let text = self.text(tok).to_string();
+                if self.at(TokenKind::LParen) && !self.peek().newline_before {
+                    self.bump();
+                    let args = self.expr_list(TokenKind::RParen);
+                    let name = Name { text, span: tok.span, quoted: false };
+                    ExprKind::Call { name, args }
+                } else if self.at(TokenKind::Eq) && self.peek_at(1).kind != TokenKind::Eq && self.in_call_args() {
+                    self.bump();
+                    let value = self.expr();
+                    let name = Name { text, span: tok.span, quoted: false };
+                    ExprKind::Named { name, value: Box::new(value) }
+                } else {
+                    ExprKind::Ident(text)
+                }
+            }
+            TokenKind::LBracket => {
+                self.bump();
+                ExprKind::List(self.expr_list(TokenKind::RBracket))
+            }
+            TokenKind::LBrace => {
+                self.bump();
+                let mut entries = Vec::new();
+                loop {
+                    if self.eat(TokenKind::RBrace).is_some() {
+                        break;
+                    }
+                    let Some(key) = self.member_name("an object key") else {
+                        self.recover_in_block();
+                        self.eat(TokenKind::RBrace);
+                        break;
+                    };
+                    if self.expect(TokenKind::Colon, "`:`").is_none() {
+                        self.recover_in_block();
+                        self.eat(TokenKind::RBrace);
+                        break;
+                    }
+                    entries.push((key, self.expr()));
+                    if self.eat(TokenKind::Comma).is_none() && !self.at(TokenKind::RBrace) {
+                        self.error_here("`,` or `}`");
+                        self.recover_in_block();
+                        self.eat(TokenKind::RBrace);
+                        break;
+                    }
+                }
+                ExprKind::Object(entries)
+            }
+            _ => {
+                self.error_here("a value");
+                return Expr { kind: ExprKind::Error, span: tok.span };
+            }
+        };
+        Expr { kind, span: tok.span.to(self.prev_span()) }
+    }
+
+    /// Whether the cursor is inside the parentheses of a call or attribute, where
+    /// `name = value` is a named argument rather than the next setting.
+    fn in_call_args(&self) -> bool {
+        let mut depth = 0i32;
+        for tok in self.tokens[..self.pos].iter().rev() {
+            match tok.kind {
+                TokenKind::RParen => depth += 1,
+                TokenKind::LParen if depth == 0 => return true,
+                TokenKind::LParen => depth -= 1,
+                TokenKind::LBrace | TokenKind::RBrace => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Decodes a string literal's escapes (JSON's), reporting bad ones.
+    fn string_value(&mut self, tok: Token) -> String {
+        let raw = self.text(tok);
+        let inner = &raw[1..raw.len() - 1];
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let decoded = match chars.next() {
+                Some((_, '"')) => Some('"'),
+                Some((_, '\\')) => Some('\\'),
+                Some((_, '/')) => Some('/'),
+                Some((_, 'b')) => Some('\u{8}'),
+                Some((_, 'f')) => Some('\u{c}'),
+                Some((_, 'n')) => Some('\n'),
+                Some((_, 'r')) => Some('\r'),
+                Some((_, 't')) => Some('\t'),
+                Some((_, 'u')) => {
+                    let hex: String = chars.by_ref().take(4).map(|(_, c)| c).collect();
+                    u32::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == 4).and_then(char::from_u32)
+                }
+                _ => None,
+            };
+            match decoded {
+                Some(c) => out.push(c),
+                None => {
+                    let at = tok.span.start as usize + 1 + i;
+                    self.diagnostics.push(
+                        Diagnostic::error("S0103", "invalid escape in string", Span::new(at, (at + 2).min(tok.span.end as usize)), "not a valid escape")
+                            .with_help("strings take JSON's escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"),
+                    );
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,120 @@
+//! Renders diagnostics like rustc (for people) or as JSON (for tools). Pure: returns text.
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, LabelStyle, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Config, termcolor::Buffer};
+use serde::Serialize;
+
+use crate::{Diagnostic, Severity, Span};
+
+/// A schema file's name (as the user gave it) and text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile { name: name.into(), text: text.into() }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+/// Renders diagnostics as a person reads them: `error[S0201]: ...`, the file, line and
+/// column, the source line underlined, then notes and help.
+pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) -> String {
+    let files = SimpleFile::new(file.name.as_str(), file.text.as_str());
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let config = Config::default();
+    for diag in diagnostics {
+        let severity = match diag.severity {
+            Severity::Error => CsSeverity::Error,
+            Severity::Warning => CsSeverity::Warning,
+        };
+        let clamp = |span: Span| {
+            let len = file.text.len();
+            (span.start as usize).min(len)..(span.end as usize).min(len)
+        };
+        let mut labels = vec![
+            CsLabel::new(LabelStyle::Primary, (), clamp(diag.primary.span)).with_message(&diag.primary.message),
+        ];
+        labels.extend(
+            diag.secondary
+                .iter()
+                .map(|l| CsLabel::new(LabelStyle::Secondary, (), clamp(l.span)).with_message(&l.message)),
+        );
+        let mut notes: Vec<String> = diag.notes.iter().map(|n| format!("note: {n}")).collect();
+        if let Some(help) = &diag.help {
+            notes.push(format!("help: {help}"));
+        }
+        let cs = CsDiagnostic::new(severity)
+            .with_code(diag.code)
+            .with_message(&diag.message)
+            .with_labels(labels)
+            .with_notes(notes);
+        // Writing into an in-memory buffer cannot fail, and the spans were clamped above.
+        term::emit_to_write_style(&mut buffer, &config, &files, &cs).expect("rendering into memory");
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+    offset: u32,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    start: JsonPosition,
+    end: JsonPosition,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    primary: JsonLabel<'a>,
+    secondary: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+    notes: &'a [String],
+}
+
+/// One JSON object per diagnostic (`file`, `code`, `severity`, `message`, `primary` and
+/// `secondary` labels with 1-based `line`/`column` and byte `offset`, `help`, `notes`).
+pub fn render_json<'a>(file: &'a SourceFile, diagnostics: &'a [Diagnostic]) -> Vec<serde_json::Value> {
+    let pos = |offset: u32| {
+        let (line, column) = file.line_col(offset);
+        JsonPosition { line, column, offset }
+    };
+    let label = |l: &'a crate::Label| JsonLabel { start: pos(l.span.start), end: pos(l.span.end), message: &l.message };
+    diagnostics
+        .iter()
+        .map(|d| {
+            let json = JsonDiagnostic {
+                file: &file.name,
+                code: d.code,
+                severity: d.severity,
+                message: &d.message,
+                primary: label(&d.primary),
+                secondary: d.secondary.iter().map(label).collect(),
+                help: d.help.as_deref(),
+                notes: &d.notes,
+            };
+            serde_json::to_value(json).expect("diagnostics serialize")
+        })
+        .collect()
+}
