@@ -230,7 +230,7 @@ pub enum Union {
 }
 
 /// A value with no tag: the variant is chosen by JSON kind and, for objects, key presence.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Untagged {
     pub variants: Vec<Type>,
     /// For each object variant (by index into `variants`), the keys whose presence selects
