@@ -97,14 +97,19 @@ impl Sender {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Meta {
     /// `///` lines, in order, without the slashes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub docs: Vec<String>,
     /// `@deprecated("why")`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
     /// `@since("1.1.0")`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     /// `@example(...)`, as JSON values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
     /// Where it was declared, for tools that point back into the schema.
+    #[serde(skip)]
     pub span: Span,
 }
 
@@ -162,7 +167,7 @@ pub struct TypeDef {
 }
 
 #[derive(Clone, Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", content = "def", rename_all = "lowercase")]
 pub enum TypeDefKind {
     Struct(Struct),
     Enum(Enum),
@@ -312,6 +317,9 @@ pub enum TypeKind {
     Named(TypeId),
     /// An inline untagged union (`string | i64`), proved distinguishable.
     OneOf(Box<Untagged>),
+    /// `T | null` where the null is not a field's (list items, map values, union variants,
+    /// results): fields keep their nullability in [`Field::nullable`] instead.
+    Nullable(Box<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,0 +1,617 @@
+//! `protocol { ... }` and `connection { ... }` settings.
+
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use sockspec_syntax::{Diagnostic, Span, ast, suggest};
+
+use super::{Decl, Lower};
+use crate::model::*;
+
+const PROTOCOL_KEYS: &[&str] = &[
+    "version",
+    "style",
+    "tag",
+    "tag_case",
+    "content",
+    "id",
+    "id_type",
+    "id_order",
+    "unknown_fields",
+    "client_unknown_fields",
+    "server_unknown_fields",
+    "absent",
+    "jsonrpc",
+    "error",
+];
+
+const CONNECTION_KEYS: &[&str] =
+    &["path", "subprotocols", "auth", "before_auth", "first", "heartbeat", "close_codes", "resume", "max_frame_bytes"];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum TagCase {
+    #[default]
+    Snake,
+    Camel,
+    Pascal,
+    ScreamingSnake,
+    Kebab,
+}
+
+impl TagCase {
+    pub fn apply(self, name: &str) -> String {
+        match self {
+            TagCase::Snake => name.to_snake_case(),
+            TagCase::Camel => name.to_lower_camel_case(),
+            TagCase::Pascal => name.to_upper_camel_case(),
+            TagCase::ScreamingSnake => name.to_shouty_snake_case(),
+            TagCase::Kebab => name.to_kebab_case(),
+        }
+    }
+}
+
+/// The protocol's settings with every default filled in.
+#[derive(Clone, Debug)]
+pub(crate) struct ProtocolSettings {
+    pub name: String,
+    pub version: Option<String>,
+    pub jsonrpc: bool,
+    pub jsonrpc_member: bool,
+    pub error_name: Option<(String, Span)>,
+    pub tag_fields: Vec<String>,
+    pub tag_case: TagCase,
+    pub content: Option<String>,
+    pub id_field: String,
+    pub id_type: Type,
+    pub id_increasing: bool,
+    pub unknown_fields: PerDirection<UnknownFields>,
+    pub absent: Absent,
+}
+
+impl Default for ProtocolSettings {
+    fn default() -> Self {
+        ProtocolSettings {
+            name: String::new(),
+            version: None,
+            jsonrpc: false,
+            jsonrpc_member: true,
+            error_name: None,
+            tag_fields: vec!["type".into()],
+            tag_case: TagCase::Snake,
+            content: None,
+            id_field: "id".into(),
+            id_type: Type { kind: TypeKind::Int(u64_type()), constraints: Constraints::default() },
+            id_increasing: false,
+            unknown_fields: PerDirection::both(UnknownFields::Ignore),
+            absent: Absent::Omit,
+        }
+    }
+}
+
+pub(crate) fn u64_type() -> IntType {
+    IntType { signed: false, bits: 64, encoding: IntEncoding::Number }
+}
+
+/// A string, or an identifier, as a plain word (`"snake_case"` or `snake_case`).
+pub(crate) fn word(expr: &ast::Expr) -> Option<&str> {
+    match &expr.kind {
+        ast::ExprKind::Str(s) | ast::ExprKind::Ident(s) => Some(s),
+        _ => None,
+    }
+}
+
+impl<'a> Lower<'a> {
+    fn bad_value(&mut self, key: &ast::Name, value: &ast::Expr, expected: &str) {
+        // The parser already reported what made the value unreadable.
+        if value.kind == ast::ExprKind::Error {
+            return;
+        }
+        self.error(Diagnostic::error(
+            "S0402",
+            format!("invalid value for `{}`", key.text),
+            value.span,
+            format!("expected {expected}"),
+        ));
+    }
+
+    fn unknown_setting(&mut self, key: &ast::Name, known: &[&str], block: &str) {
+        let mut diag =
+            Diagnostic::error("S0401", format!("unknown setting `{}` in `{block}`", key.text), key.span, "unknown setting");
+        if let Some(s) = suggest(&key.text, known.iter().copied()) {
+            diag = diag.with_help(format!("did you mean `{s}`?"));
+        } else {
+            diag = diag.with_note(format!("`{block}` takes: {}", known.join(", ")));
+        }
+        self.error(diag);
+    }
+
+    /// Reports a second `key = ...` in one block; returns whether it is a duplicate.
+    fn duplicate_setting(&mut self, seen: &mut Vec<(String, Span)>, key: &ast::Name) -> bool {
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key.text) {
+            let first = *first;
+            self.error(
+                Diagnostic::error("S0411", format!("`{}` is set twice", key.text), key.span, "set again here")
+                    .with_secondary(first, "first set here"),
+            );
+            return true;
+        }
+        seen.push((key.text.clone(), key.span));
+        false
+    }
+
+    pub(crate) fn protocol_settings(&mut self, item: &'a ast::Item) -> ProtocolSettings {
+        let ast::ItemKind::Protocol { name, settings, .. } = &item.kind else {
+            return ProtocolSettings::default();
+        };
+        let mut out = ProtocolSettings { name: name.text.clone(), ..ProtocolSettings::default() };
+        for attr in &item.attrs {
+            match attr.name.text.as_str() {
+                "strict" => out.unknown_fields = PerDirection::both(UnknownFields::Reject),
+                "deprecated" | "since" | "example" => {}
+                _ => self.unknown_attr(attr, &["strict", "deprecated", "since", "example"], "a protocol"),
+            }
+        }
+        let mut seen = Vec::new();
+        let mut explicit_tag = None;
+        let mut explicit_content = None;
+        let mut explicit_jsonrpc = None;
+        let mut explicit_id_type = false;
+        let mut client_unknown = None;
+        let mut server_unknown = None;
+        for s in settings {
+            if self.duplicate_setting(&mut seen, &s.key) {
+                continue;
+            }
+            let key = &s.key;
+            let v = &s.value;
+            match key.text.as_str() {
+                "version" => match &v.kind {
+                    ast::ExprKind::Str(text) => out.version = Some(text.clone()),
+                    _ => self.bad_value(key, v, "a string such as \"1.0.0\""),
+                },
+                "style" => match word(v) {
+                    Some("tagged") => out.jsonrpc = false,
+                    Some("jsonrpc") => out.jsonrpc = true,
+                    _ => self.bad_value(key, v, "`tagged` or `jsonrpc`"),
+                },
+                "tag" => {
+                    explicit_tag = Some(s.span);
+                    match &v.kind {
+                        ast::ExprKind::Str(f) => out.tag_fields = vec![f.clone()],
+                        ast::ExprKind::Ident(w) if w == "none" => out.tag_fields = Vec::new(),
+                        ast::ExprKind::List(items)
+                            if (1..=2).contains(&items.len())
+                                && items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) =>
+                        {
+                            out.tag_fields = items.iter().filter_map(|i| word(i).map(str::to_string)).collect();
+                            if out.tag_fields.len() == 2 && out.tag_fields[0] == out.tag_fields[1] {
+                                self.error(Diagnostic::error(
+                                    "S0403",
+                                    "the two tag fields must differ",
+                                    v.span,
+                                    "same field twice",
+                                ));
+                            }
+                        }
+                        _ => self.bad_value(key, v, "a field name (\"type\"), two ([\"op\", \"t\"]), or `none`"),
+                    }
+                }
+                "tag_case" => {
+                    out.tag_case = match word(v) {
+                        Some("snake_case") => TagCase::Snake,
+                        Some("camelCase") => TagCase::Camel,
+                        Some("PascalCase") => TagCase::Pascal,
+                        Some("SCREAMING_SNAKE_CASE") => TagCase::ScreamingSnake,
+                        Some("kebab-case") => TagCase::Kebab,
+                        _ => {
+                            self.bad_value(
+                                key,
+                                v,
+                                "one of snake_case, camelCase, PascalCase, SCREAMING_SNAKE_CASE, \"kebab-case\"",
+                            );
+                            continue;
+                        }
+                    }
+                }
+                "content" => {
+                    explicit_content = Some(s.span);
+                    match &v.kind {
+                        ast::ExprKind::Str(f) => out.content = Some(f.clone()),
+                        ast::ExprKind::Ident(w) if w == "none" => out.content = None,
+                        _ => self.bad_value(key, v, "a member name such as \"data\", or `none`"),
+                    }
+                }
+                "id" => match &v.kind {
+                    ast::ExprKind::Str(f) => out.id_field = f.clone(),
+                    _ => self.bad_value(key, v, "a member name such as \"id\""),
+                },
+                "id_type" => {
+                    explicit_id_type = true;
+                    if let Some(ty) = self.type_from_expr(v) {
+                        out.id_type = ty;
+                    }
+                }
+                "id_order" => match word(v) {
+                    Some("any") => out.id_increasing = false,
+                    Some("increasing") => out.id_increasing = true,
+                    _ => self.bad_value(key, v, "`any` or `increasing`"),
+                },
+                "unknown_fields" | "client_unknown_fields" | "server_unknown_fields" => {
+                    let policy = match word(v) {
+                        Some("ignore") => UnknownFields::Ignore,
+                        Some("reject") => UnknownFields::Reject,
+                        _ => {
+                            self.bad_value(key, v, "`ignore` or `reject`");
+                            continue;
+                        }
+                    };
+                    match key.text.as_str() {
+                        "client_unknown_fields" => client_unknown = Some(policy),
+                        "server_unknown_fields" => server_unknown = Some(policy),
+                        _ => out.unknown_fields = PerDirection::both(policy),
+                    }
+                }
+                "absent" => match word(v) {
+                    Some("omit") => out.absent = Absent::Omit,
+                    Some("null") => out.absent = Absent::Null,
+                    _ => self.bad_value(key, v, "`omit` or `null`"),
+                },
+                "jsonrpc" => match word(v) {
+                    Some("true") => explicit_jsonrpc = Some((true, s.span)),
+                    Some("false") => explicit_jsonrpc = Some((false, s.span)),
+                    _ => self.bad_value(key, v, "`true` or `false`"),
+                },
+                "error" => match &v.kind {
+                    ast::ExprKind::Ident(n) => out.error_name = Some((n.clone(), v.span)),
+                    _ => self.bad_value(key, v, "the name of the error struct"),
+                },
+                _ => self.unknown_setting(key, PROTOCOL_KEYS, "protocol"),
+            }
+        }
+        if let Some(p) = client_unknown {
+            out.unknown_fields.client = p;
+        }
+        if let Some(p) = server_unknown {
+            out.unknown_fields.server = p;
+        }
+        if out.jsonrpc {
+            for (what, span) in [("tag", explicit_tag), ("content", explicit_content)] {
+                if let Some(span) = span {
+                    self.error(
+                        Diagnostic::error(
+                            "S0403",
+                            format!("`{what}` cannot be set with `style = jsonrpc`"),
+                            span,
+                            "contradicts the JSON-RPC framing",
+                        )
+                        .with_note("JSON-RPC frames are told apart by `method`, with the payload under `params`"),
+                    );
+                }
+            }
+            out.tag_fields = vec!["method".into()];
+            out.content = Some("params".into());
+            if !explicit_id_type {
+                out.id_type = Type {
+                    kind: TypeKind::OneOf(Box::new(Untagged {
+                        variants: vec![
+                            Type { kind: TypeKind::String, constraints: Constraints::default() },
+                            Type {
+                                kind: TypeKind::Int(IntType { signed: true, bits: 64, encoding: IntEncoding::Number }),
+                                constraints: Constraints::default(),
+                            },
+                        ],
+                        signatures: Vec::new(),
+                        keys: Vec::new(),
+                    })),
+                    constraints: Constraints::default(),
+                };
+            }
+            if let Some((member, _)) = explicit_jsonrpc {
+                out.jsonrpc_member = member;
+            }
+        } else {
+            if let Some((_, span)) = explicit_jsonrpc {
+                self.error(
+                    Diagnostic::error("S0403", "`jsonrpc` is a setting of `style = jsonrpc`", span, "only for JSON-RPC")
+                        .with_help("add `style = jsonrpc`, or remove this setting"),
+                );
+            }
+            if let Some((_, span)) = &out.error_name {
+                self.error(
+                    Diagnostic::error("S0403", "`error` is a setting of `style = jsonrpc`", *span, "only for JSON-RPC")
+                        .with_help("mark the error message with `@error` instead"),
+                );
+            }
+        }
+        // Members of the frame's top level that must not coincide.
+        let mut top: Vec<(&str, String)> = out.tag_fields.iter().map(|t| ("tag field", t.clone())).collect();
+        top.push(("id", out.id_field.clone()));
+        if let Some(c) = &out.content {
+            top.push(("content", c.clone()));
+        }
+        for i in 0..top.len() {
+            for j in i + 1..top.len() {
+                if top[i].1 == top[j].1 {
+                    let span = explicit_tag.or(explicit_content).unwrap_or(name.span);
+                    self.error(Diagnostic::error(
+                        "S0403",
+                        format!("the {} and the {} are both `{}`", top[i].0, top[j].0, top[i].1),
+                        span,
+                        "settings contradict each other",
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// A type written as a setting value: `u64`, `string | i64`, `string | i64 | null`.
+    fn type_from_expr(&mut self, expr: &ast::Expr) -> Option<Type> {
+        fn to_type_expr(expr: &ast::Expr) -> Option<ast::TypeExpr> {
+            let kind = match &expr.kind {
+                ast::ExprKind::Ident(n) if n == "null" => ast::TypeExprKind::Null,
+                ast::ExprKind::Ident(n) => ast::TypeExprKind::Named {
+                    name: ast::Name { text: n.clone(), span: expr.span, quoted: false },
+                    args: Vec::new(),
+                },
+                ast::ExprKind::Alt(alts) => {
+                    ast::TypeExprKind::Union(alts.iter().map(to_type_expr).collect::<Option<Vec<_>>>()?)
+                }
+                _ => return None,
+            };
+            Some(ast::TypeExpr { kind, attrs: Vec::new(), span: expr.span })
+        }
+        let Some(te) = to_type_expr(expr) else {
+            self.error(Diagnostic::error("S0402", "invalid value for `id_type`", expr.span, "expected a type such as `u64` or `string | i64`"));
+            return None;
+        };
+        let (ty, nullable) = self.lower_type_expr(&te);
+        Some(if nullable { Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() } } else { ty })
+    }
+
+    pub(crate) fn style(&mut self, types: &[TypeDef]) -> Style {
+        if !self.settings.jsonrpc {
+            return Style::Tagged;
+        }
+        let error = match self.settings.error_name.clone() {
+            Some((name, span)) => match self.names.get(name.as_str()) {
+                Some(Decl::Type(id, _)) if matches!(types[id.0 as usize].kind, TypeDefKind::Struct(_)) => Some(*id),
+                _ => {
+                    self.error(Diagnostic::error("S0402", format!("`{name}` is not a struct"), span, "expected the error struct"));
+                    None
+                }
+            },
+            None => self.error_struct,
+        };
+        Style::JsonRpc { version_member: self.settings.jsonrpc_member, error }
+    }
+
+    pub(crate) fn connection(&mut self, messages: &[Message], types: &[TypeDef]) -> Connection {
+        let mut out = Connection::default();
+        let file = self.file;
+        let Some(item) = file.items.iter().find(|i| matches!(i.kind, ast::ItemKind::Connection { .. })) else {
+            return out;
+        };
+        let ast::ItemKind::Connection { settings, .. } = &item.kind else { return out };
+        let mut seen = Vec::new();
+        for s in settings {
+            if self.duplicate_setting(&mut seen, &s.key) {
+                continue;
+            }
+            let (key, v) = (&s.key, &s.value);
+            match key.text.as_str() {
+                "path" => match &v.kind {
+                    ast::ExprKind::Str(p) if p.starts_with('/') => out.path = Some(p.clone()),
+                    _ => self.bad_value(key, v, "a path such as \"/ws\""),
+                },
+                "subprotocols" => match &v.kind {
+                    ast::ExprKind::List(items) if items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) => {
+                        out.subprotocols = items.iter().filter_map(|i| word(i).map(str::to_string)).collect();
+                    }
+                    _ => self.bad_value(key, v, "a list of strings such as [\"chat.v2\", \"chat.v1\"]"),
+                },
+                "auth" => {
+                    let items: Vec<&ast::Expr> = match &v.kind {
+                        ast::ExprKind::List(items) => items.iter().collect(),
+                        _ => vec![v],
+                    };
+                    for e in items {
+                        if let Some(a) = self.auth(e, messages) {
+                            out.auth.push(a);
+                        }
+                    }
+                }
+                "before_auth" => match &v.kind {
+                    ast::ExprKind::List(items) => {
+                        for e in items {
+                            if let ast::ExprKind::Ident(n) = &e.kind {
+                                if let Some(id) = self.message_ref(n, e.span) {
+                                    out.before_auth.push(id);
+                                }
+                            } else {
+                                self.bad_value(key, e, "a message name");
+                            }
+                        }
+                    }
+                    _ => self.bad_value(key, v, "a list of message names"),
+                },
+                "first" => match word(v) {
+                    Some("client") => out.first = Some(Direction::Client),
+                    Some("server") => out.first = Some(Direction::Server),
+                    _ => self.bad_value(key, v, "`client` or `server`"),
+                },
+                "heartbeat" => out.heartbeat = self.heartbeat(v, messages),
+                "close_codes" => match &v.kind {
+                    ast::ExprKind::Ident(n) => match self.names.get(n.as_str()) {
+                        Some(Decl::Type(id, _))
+                            if matches!(&types[id.0 as usize].kind, TypeDefKind::Enum(e) if matches!(e.repr, EnumRepr::Int(_))) =>
+                        {
+                            out.close_codes = Some(*id);
+                        }
+                        _ => self.bad_value(key, v, "an integer enum such as `enum CloseCode: u16 { unauthorized = 4401 }`"),
+                    },
+                    _ => self.bad_value(key, v, "the name of an integer enum"),
+                },
+                "resume" => match &v.kind {
+                    ast::ExprKind::Call { name, args } if name.text == "message" => {
+                        let mut message = None;
+                        let mut sequence = None;
+                        for a in args {
+                            match &a.kind {
+                                ast::ExprKind::Ident(n) => message = self.message_ref(n, a.span),
+                                ast::ExprKind::Named { name, value } if name.text == "sequence" => {
+                                    sequence = word(value).map(str::to_string);
+                                }
+                                _ => self.bad_value(key, a, "`message(Resume, sequence = s)`"),
+                            }
+                        }
+                        match (message, sequence) {
+                            (Some(message), Some(sequence)) => out.resume = Some(Resume { sequence, message }),
+                            _ => self.bad_value(key, v, "`message(Resume, sequence = s)`"),
+                        }
+                    }
+                    _ => self.bad_value(key, v, "`message(Resume, sequence = s)`"),
+                },
+                "max_frame_bytes" => match &v.kind {
+                    ast::ExprKind::Int(text) => match super::types::parse_int(text).and_then(|i| u64::try_from(i).ok()) {
+                        Some(n) if n > 0 => out.max_frame_bytes = Some(n),
+                        _ => self.bad_value(key, v, "a positive number of bytes"),
+                    },
+                    _ => self.bad_value(key, v, "a number of bytes"),
+                },
+                _ => self.unknown_setting(key, CONNECTION_KEYS, "connection"),
+            }
+        }
+        out
+    }
+
+    fn auth(&mut self, e: &ast::Expr, messages: &[Message]) -> Option<Auth> {
+        let expected = "header(\"Authorization\"), query(\"token\"), subprotocol, or message(Hello -> Welcome)";
+        let fail = |cx: &mut Self| {
+            cx.error(Diagnostic::error("S0402", "invalid value for `auth`", e.span, format!("expected {expected}")));
+            None
+        };
+        match &e.kind {
+            ast::ExprKind::Ident(w) if w == "subprotocol" => Some(Auth::Subprotocol),
+            ast::ExprKind::Call { name, args } if args.len() == 1 => match (name.text.as_str(), &args[0].kind) {
+                ("header", ast::ExprKind::Str(h)) => Some(Auth::Header { name: h.clone() }),
+                ("query", ast::ExprKind::Str(q)) => Some(Auth::Query { name: q.clone() }),
+                ("message", kind) => {
+                    let (first, reply) = match kind {
+                        ast::ExprKind::Arrow(a, b) => (a.as_ref(), Some(b.as_ref())),
+                        _ => (&args[0], None),
+                    };
+                    let ast::ExprKind::Ident(m) = &first.kind else { return fail(self) };
+                    let message = self.message_ref(m, first.span)?;
+                    let reply = match reply {
+                        Some(r) => match &r.kind {
+                            ast::ExprKind::Ident(n) => Some(self.message_ref(n, r.span)?),
+                            _ => return fail(self),
+                        },
+                        None => None,
+                    };
+                    let _ = messages;
+                    Some(Auth::Message { message, reply })
+                }
+                _ => fail(self),
+            },
+            _ => fail(self),
+        }
+    }
+
+    fn heartbeat(&mut self, v: &ast::Expr, messages: &[Message]) -> Option<Heartbeat> {
+        let expected = "ping(every = 30s, timeout = 10s) or message(Ping -> Pong, every = 30s)";
+        let ast::ExprKind::Call { name, args } = &v.kind else {
+            self.error(Diagnostic::error("S0402", "invalid value for `heartbeat`", v.span, format!("expected {expected}")));
+            return None;
+        };
+        let mut interval = None;
+        let mut timeout = None;
+        let mut interval_from = None;
+        let mut positional = Vec::new();
+        for a in args {
+            match &a.kind {
+                ast::ExprKind::Named { name: n, value } => match (n.text.as_str(), &value.kind) {
+                    ("every", ast::ExprKind::Duration(d)) => interval = duration_ms(d),
+                    ("timeout", ast::ExprKind::Duration(d)) => timeout = duration_ms(d),
+                    ("every", ast::ExprKind::Call { .. }) => {}
+                    _ => {
+                        self.error(Diagnostic::error(
+                            "S0402",
+                            format!("invalid heartbeat argument `{}`", n.text),
+                            a.span,
+                            "expected `every = 30s` or `timeout = 10s`",
+                        ));
+                    }
+                },
+                _ => positional.push(a),
+            }
+        }
+        // `every = from(Hello, heartbeat_interval)`: the peer dictates the interval in a
+        // member of one of its messages.
+        for a in args {
+            if let ast::ExprKind::Named { name: n, value } = &a.kind
+                && n.text == "every"
+                && let ast::ExprKind::Call { name: f, args: fa } = &value.kind
+                && f.text == "from"
+                && fa.len() == 2
+                && let (ast::ExprKind::Ident(m), Some(field)) = (&fa[0].kind, word(&fa[1]))
+                && let Some(mid) = self.message_ref(m, fa[0].span)
+            {
+                let has = match &messages[mid.0 as usize].payload {
+                    Payload::Fields(fs) => fs.iter().any(|f| f.name == field),
+                    Payload::Value { .. } => false,
+                };
+                if has {
+                    interval_from = Some((mid, field.to_string()));
+                } else {
+                    self.error(Diagnostic::error(
+                        "S0402",
+                        format!("message `{m}` has no field `{field}`"),
+                        fa[1].span,
+                        "no such field",
+                    ));
+                }
+            }
+        }
+        match name.text.as_str() {
+            "ping" if positional.is_empty() => Some(Heartbeat::Ping { interval_ms: interval, timeout_ms: timeout }),
+            "message" if positional.len() == 1 => {
+                let (first, ack) = match &positional[0].kind {
+                    ast::ExprKind::Arrow(a, b) => (a.as_ref(), Some(b.as_ref())),
+                    _ => (positional[0], None),
+                };
+                let ast::ExprKind::Ident(m) = &first.kind else {
+                    self.error(Diagnostic::error("S0402", "invalid value for `heartbeat`", v.span, format!("expected {expected}")));
+                    return None;
+                };
+                let message = self.message_ref(m, first.span)?;
+                let ack = match ack {
+                    Some(a) => match &a.kind {
+                        ast::ExprKind::Ident(n) => Some(self.message_ref(n, a.span)?),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
+            }
+            _ => {
+                self.error(Diagnostic::error("S0402", "invalid value for `heartbeat`", v.span, format!("expected {expected}")));
+                None
+            }
+        }
+    }
+}
+
+/// `30s` -> 30000.
+pub(crate) fn duration_ms(text: &str) -> Option<u64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (n, unit) = text.split_at(split);
+    let n: u64 = n.replace('_', "").parse().ok()?;
+    let scale = match unit {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    n.checked_mul(scale)
+}

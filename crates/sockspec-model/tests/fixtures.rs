@@ -1,0 +1,52 @@
+//! Data-driven checks of the compiler front end: every `tests/data/ok/*.sockspec` checks
+//! clean (and its model is snapshotted), every `tests/data/err/*.sockspec` reports the
+//! diagnostics in its snapshot, rendered as a user sees them.
+
+use std::path::{Path, PathBuf};
+
+use sockspec_syntax::{SourceFile, render_human};
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixture folder exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sockspec"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", root.display());
+    files
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_stem().expect("file name").to_string_lossy().into_owned()
+}
+
+#[test]
+fn ok_fixtures_check_clean() {
+    for path in fixtures("ok") {
+        let text = std::fs::read_to_string(&path).expect("fixture readable");
+        let (schema, diagnostics) = sockspec_model::check(&text);
+        let file = SourceFile::new(format!("{}.sockspec", name_of(&path)), text.clone());
+        assert!(diagnostics.is_empty(), "{}:\n{}", path.display(), render_human(&file, &diagnostics, false));
+        let schema = schema.expect("no errors means a schema");
+        let json = serde_json::to_string_pretty(&schema).expect("model serializes");
+        insta::assert_snapshot!(format!("ok__{}", name_of(&path)), json);
+    }
+}
+
+#[test]
+fn err_fixtures_report_their_diagnostics() {
+    for path in fixtures("err") {
+        let text = std::fs::read_to_string(&path).expect("fixture readable");
+        let (schema, diagnostics) = sockspec_model::check(&text);
+        assert!(schema.is_none(), "{} should not check clean", path.display());
+        assert!(
+            diagnostics.iter().any(|d| d.is_error()),
+            "{} reported no error",
+            path.display()
+        );
+        let file = SourceFile::new(format!("{}.sockspec", name_of(&path)), text);
+        insta::assert_snapshot!(format!("err__{}", name_of(&path)), render_human(&file, &diagnostics, false));
+    }
+}
