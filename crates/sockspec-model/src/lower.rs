@@ -147,21 +147,35 @@ impl<'a> Lower<'a> {
                     if let Some(first) = protocol {
                         let first_span = first.name().map_or(first.span, |n| n.span);
                         self.error(
-                            Diagnostic::error("S0206", "a schema has exactly one `protocol`", name.span, "second protocol")
-                                .with_secondary(first_span, "first declared here")
-                                .with_help("split the protocols into separate files"),
+                            Diagnostic::error(
+                                "S0206",
+                                "a schema has exactly one `protocol`",
+                                name.span,
+                                "second protocol",
+                            )
+                            .with_secondary(first_span, "first declared here")
+                            .with_help("split the protocols into separate files"),
                         );
                     } else {
                         protocol = Some(item);
                     }
                 }
                 ast::ItemKind::Envelope { keyword, .. } | ast::ItemKind::Connection { keyword, .. } => {
-                    let slot = if matches!(item.kind, ast::ItemKind::Envelope { .. }) { &mut envelope } else { &mut connection };
+                    let slot = if matches!(item.kind, ast::ItemKind::Envelope { .. }) {
+                        &mut envelope
+                    } else {
+                        &mut connection
+                    };
                     if let Some(first) = slot {
                         let what = &file_text_kind(item);
-                        let diag = Diagnostic::error("S0207", format!("more than one `{what}` block"), *keyword, "second block")
-                            .with_secondary(first.span, "first block")
-                            .with_help(format!("merge them into one `{what}` block"));
+                        let diag = Diagnostic::error(
+                            "S0207",
+                            format!("more than one `{what}` block"),
+                            *keyword,
+                            "second block",
+                        )
+                        .with_secondary(first.span, "first block")
+                        .with_help(format!("merge them into one `{what}` block"));
                         self.error(diag);
                     } else {
                         *slot = Some(item);
@@ -187,8 +201,13 @@ impl<'a> Lower<'a> {
         if protocol.is_none() {
             let span = file.items.first().map_or(Span::default(), |i| Span { start: i.span.start, end: i.span.start });
             self.error(
-                Diagnostic::error("S0206", "the schema has no `protocol` declaration", span, "expected `protocol NAME { ... }`")
-                    .with_help("start the file with `protocol my_protocol { version = \"1.0.0\" }`"),
+                Diagnostic::error(
+                    "S0206",
+                    "the schema has no `protocol` declaration",
+                    span,
+                    "expected `protocol NAME { ... }`",
+                )
+                .with_help("start the file with `protocol my_protocol { version = \"1.0.0\" }`"),
             );
         }
         protocol
@@ -196,20 +215,28 @@ impl<'a> Lower<'a> {
 
     fn declare(&mut self, name: &'a ast::Name, decl: Decl<'a>) {
         if BUILTIN_TYPES.contains(&name.text.as_str()) || name.text == "null" {
-            self.error(Diagnostic::error(
-                "S0201",
-                format!("`{}` is a built-in type and cannot be declared", name.text),
-                name.span,
-                "built-in name",
-            ).with_help("choose another name"));
+            self.error(
+                Diagnostic::error(
+                    "S0201",
+                    format!("`{}` is a built-in type and cannot be declared", name.text),
+                    name.span,
+                    "built-in name",
+                )
+                .with_help("choose another name"),
+            );
             return;
         }
         if let Some(first) = self.names.get(name.text.as_str()) {
             let first_span = decl_name_span(*first);
             self.error(
-                Diagnostic::error("S0201", format!("`{}` is declared twice", name.text), name.span, "declared again here")
-                    .with_secondary(first_span, "first declared here")
-                    .with_note("types and messages share one namespace"),
+                Diagnostic::error(
+                    "S0201",
+                    format!("`{}` is declared twice", name.text),
+                    name.span,
+                    "declared again here",
+                )
+                .with_secondary(first_span, "first declared here")
+                .with_note("types and messages share one namespace"),
             );
             return;
         }
@@ -222,8 +249,13 @@ impl<'a> Lower<'a> {
             Some(Decl::Message(id, _)) => Some(*id),
             Some(Decl::Type(..)) => {
                 self.error(
-                    Diagnostic::error("S0203", format!("`{name}` is a type, not a message"), span, "expected a message")
-                        .with_help("name a `message` or `request` here"),
+                    Diagnostic::error(
+                        "S0203",
+                        format!("`{name}` is a type, not a message"),
+                        span,
+                        "expected a message",
+                    )
+                    .with_help("name a `message` or `request` here"),
                 );
                 None
             }

@@ -89,7 +89,10 @@ pub enum Sender {
 
 impl Sender {
     pub fn includes(self, dir: Direction) -> bool {
-        matches!((self, dir), (Sender::Both, _) | (Sender::Client, Direction::Client) | (Sender::Server, Direction::Server))
+        matches!(
+            (self, dir),
+            (Sender::Both, _) | (Sender::Client, Direction::Client) | (Sender::Server, Direction::Server)
+        )
     }
 }
 

@@ -41,11 +41,7 @@ fn err_fixtures_report_their_diagnostics() {
         let text = std::fs::read_to_string(&path).expect("fixture readable");
         let (schema, diagnostics) = sockspec_model::check(&text);
         assert!(schema.is_none(), "{} should not check clean", path.display());
-        assert!(
-            diagnostics.iter().any(|d| d.is_error()),
-            "{} reported no error",
-            path.display()
-        );
+        assert!(diagnostics.iter().any(|d| d.is_error()), "{} reported no error", path.display());
         let file = SourceFile::new(format!("{}.sockspec", name_of(&path)), text);
         insta::assert_snapshot!(format!("err__{}", name_of(&path)), render_human(&file, &diagnostics, false));
     }

@@ -176,11 +176,21 @@ pub enum ExprKind {
     List(Vec<Expr>),
     Object(Vec<(Name, Expr)>),
     /// `name(args)`
-    Call { name: Name, args: Vec<Expr> },
+    Call {
+        name: Name,
+        args: Vec<Expr>,
+    },
     /// `name = value` inside call arguments.
-    Named { name: Name, value: Box<Expr> },
+    Named {
+        name: Name,
+        value: Box<Expr>,
+    },
     /// `a..b`, `a..=b`, `a..`, `..=b`
-    Range { start: Option<Box<Expr>>, end: Option<Box<Expr>>, inclusive: bool },
+    Range {
+        start: Option<Box<Expr>>,
+        end: Option<Box<Expr>>,
+        inclusive: bool,
+    },
     /// `a | b`: alternatives, as in `id_type = string | i64`.
     Alt(Vec<Expr>),
     /// `a -> b`, as in `auth = message(Hello -> Welcome)`.

@@ -13,8 +13,19 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
     (file, parser.diagnostics)
 }
 
-const ITEM_KEYWORDS: &[&str] =
-    &["protocol", "envelope", "connection", "struct", "enum", "union", "type", "client", "server", "message", "request"];
+const ITEM_KEYWORDS: &[&str] = &[
+    "protocol",
+    "envelope",
+    "connection",
+    "struct",
+    "enum",
+    "union",
+    "type",
+    "client",
+    "server",
+    "message",
+    "request",
+];
 
 struct Parser<'s> {
     src: &'s str,
@@ -32,11 +43,13 @@ impl<'s> Parser<'s> {
         let mut comments = vec![Vec::new()];
         for tok in lex(src) {
             if tok.kind == TokenKind::Comment {
-                let text = src[tok.span.range()].trim_start_matches("//").to_string();
-                comments.last_mut().expect("one slot per token").push((
-                    Comment { text, span: tok.span },
-                    !tok.newline_before && !tokens.is_empty(),
-                ));
+                // Strip exactly one `//`: `////` rules and `/////x` must print back as written.
+                let raw = &src[tok.span.range()];
+                let text = raw.strip_prefix("//").unwrap_or(raw).to_string();
+                comments
+                    .last_mut()
+                    .expect("one slot per token")
+                    .push((Comment { text, span: tok.span }, !tok.newline_before && !tokens.is_empty()));
             } else {
                 tokens.push(tok);
                 comments.push(Vec::new());
@@ -118,7 +131,8 @@ impl<'s> Parser<'s> {
             }
             kind => kind.describe().to_string(),
         };
-        let label = if tok.kind == TokenKind::Eof { "the file ends here".to_string() } else { format!("expected {expected}") };
+        let label =
+            if tok.kind == TokenKind::Eof { "the file ends here".to_string() } else { format!("expected {expected}") };
         let mut diag = Diagnostic::error("S0101", format!("expected {expected}, found {found}"), tok.span, label);
         if tok.kind == TokenKind::Eof {
             diag = diag.with_help("a block may be missing its closing `}`");
@@ -522,7 +536,11 @@ impl<'s> Parser<'s> {
                     }
                     self.expect(TokenKind::Gt, "`>`");
                 }
-                TypeExpr { kind: TypeExprKind::Named { name, args }, attrs: Vec::new(), span: tok.span.to(self.prev_span()) }
+                TypeExpr {
+                    kind: TypeExprKind::Named { name, args },
+                    attrs: Vec::new(),
+                    span: tok.span.to(self.prev_span()),
+                }
             }
             _ => {
                 self.error_here("a type");
@@ -590,15 +608,16 @@ impl<'s> Parser<'s> {
         if self.at(TokenKind::DotDot) || self.at(TokenKind::DotDotEq) {
             let op = self.bump();
             let inclusive = op.kind == TokenKind::DotDotEq;
-            let end = if self.starts_atom() { Some(Box::new(self.expr_atom())) } else { None };
+            // A range's end stands on the `..`'s line: a line break ends the member, so
+            // `min = 1..` followed by `max = 9` on the next line is two settings.
+            let end =
+                if self.starts_atom() && !self.peek().newline_before { Some(Box::new(self.expr_atom())) } else { None };
             let span = start_tok.span.to(self.prev_span());
             if inclusive && end.is_none() {
-                self.diagnostics.push(Diagnostic::error(
-                    "S0101",
-                    "an inclusive range `..=` needs an end",
-                    span,
-                    "no end after `..=`",
-                ).with_help("write `a..` for a range with no end"));
+                self.diagnostics.push(
+                    Diagnostic::error("S0101", "an inclusive range `..=` needs an end", span, "no end after `..=`")
+                        .with_help("write `a..` for a range with no end"),
+                );
             }
             return Expr { kind: ExprKind::Range { start: start.map(Box::new), end, inclusive }, span };
         }
@@ -743,8 +762,13 @@ impl<'s> Parser<'s> {
                 None => {
                     let at = tok.span.start as usize + 1 + i;
                     self.diagnostics.push(
-                        Diagnostic::error("S0103", "invalid escape in string", Span::new(at, (at + 2).min(tok.span.end as usize)), "not a valid escape")
-                            .with_help("strings take JSON's escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"),
+                        Diagnostic::error(
+                            "S0103",
+                            "invalid escape in string",
+                            Span::new(at, (at + 2).min(tok.span.end as usize)),
+                            "not a valid escape",
+                        )
+                        .with_help("strings take JSON's escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"),
                     );
                 }
             }

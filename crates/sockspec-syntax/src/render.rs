@@ -1,6 +1,8 @@
 //! Renders diagnostics like rustc (for people) or as JSON (for tools). Pure: returns text.
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, LabelStyle, Severity as CsSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, LabelStyle, Severity as CsSeverity,
+};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor::Buffer};
 use serde::Serialize;
@@ -44,9 +46,8 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) 
             let len = file.text.len();
             (span.start as usize).min(len)..(span.end as usize).min(len)
         };
-        let mut labels = vec![
-            CsLabel::new(LabelStyle::Primary, (), clamp(diag.primary.span)).with_message(&diag.primary.message),
-        ];
+        let mut labels =
+            vec![CsLabel::new(LabelStyle::Primary, (), clamp(diag.primary.span)).with_message(&diag.primary.message)];
         labels.extend(
             diag.secondary
                 .iter()

@@ -32,7 +32,8 @@ impl<'a> Lower<'a> {
                     if let Some(r) = &c.range {
                         match kind {
                             TypeKind::Int(it) => {
-                                let int_bounds = [r.min, r.max].iter().flatten().all(|l| matches!(l.value, Number::Int(_)));
+                                let int_bounds =
+                                    [r.min, r.max].iter().flatten().all(|l| matches!(l.value, Number::Int(_)));
                                 if !int_bounds {
                                     self.error(Diagnostic::error(
                                         "S0303",
@@ -44,14 +45,12 @@ impl<'a> Lower<'a> {
                                     let lo = r.min.map_or(it.min(), |l| int_of(l.value) + i128::from(l.exclusive));
                                     let hi = r.max.map_or(it.max(), |l| int_of(l.value) - i128::from(l.exclusive));
                                     if lo.max(it.min()) > hi.min(it.max()) {
-                                        self.error(
-                                            Diagnostic::error(
-                                                "S0304",
-                                                format!("no `{}` value is in this range", it.name()),
-                                                span,
-                                                format!("`{}` holds {}..={}", it.name(), it.min(), it.max()),
-                                            ),
-                                        );
+                                        self.error(Diagnostic::error(
+                                            "S0304",
+                                            format!("no `{}` value is in this range", it.name()),
+                                            span,
+                                            format!("`{}` holds {}..={}", it.name(), it.min(), it.max()),
+                                        ));
                                     }
                                 }
                             }
@@ -72,7 +71,9 @@ impl<'a> Lower<'a> {
                     if let Err(why) = fits(types, &ty, nullable, &value, 0) {
                         self.error(
                             Diagnostic::error("S0306", "the default does not fit the field's type", span, why)
-                                .with_note("a default is applied when the member is absent, so it must be a valid value"),
+                                .with_note(
+                                    "a default is applied when the member is absent, so it must be a valid value",
+                                ),
                         );
                     }
                 }
@@ -106,8 +107,13 @@ impl<'a> Lower<'a> {
             if !inhabited[i] {
                 let empty_enum = matches!(&def.kind, TypeDefKind::Enum(e) if e.variants.is_empty());
                 let diag = if empty_enum {
-                    Diagnostic::error("S0307", format!("enum `{}` has no variants", def.name), def.meta.span, "no value")
-                        .with_help("add a variant, or mark it `@open`")
+                    Diagnostic::error(
+                        "S0307",
+                        format!("enum `{}` has no variants", def.name),
+                        def.meta.span,
+                        "no value",
+                    )
+                    .with_help("add a variant, or mark it `@open`")
                 } else {
                     Diagnostic::error(
                         "S0307",
@@ -225,7 +231,9 @@ pub(crate) fn fits(
             let Some(n) = n else {
                 return Err(match it.encoding {
                     IntEncoding::Number => format!("expected an integer ({})", it.name()),
-                    IntEncoding::String => format!("expected an integer written as a string ({} @as(string))", it.name()),
+                    IntEncoding::String => {
+                        format!("expected an integer written as a string ({} @as(string))", it.name())
+                    }
                 });
             };
             if n < it.min() || n > it.max() {
@@ -278,8 +286,15 @@ pub(crate) fn fits(
                     match tag {
                         Some(t) if e.open || e.variants.iter().any(|x| x.value == t) => Ok(()),
                         Some(TagValue::Int(i)) if e.flags => {
-                            let mask = e.variants.iter().fold(0i64, |m, x| m | if let TagValue::Int(b) = x.value { b } else { 0 });
-                            if i & !mask == 0 { Ok(()) } else { Err(format!("{i} has bits no flag of `{}` names", def.name)) }
+                            let mask = e
+                                .variants
+                                .iter()
+                                .fold(0i64, |m, x| m | if let TagValue::Int(b) = x.value { b } else { 0 });
+                            if i & !mask == 0 {
+                                Ok(())
+                            } else {
+                                Err(format!("{i} has bits no flag of `{}` names", def.name))
+                            }
                         }
                         _ => Err(format!("not a value of enum `{}`", def.name)),
                     }

@@ -23,7 +23,8 @@ impl<'a> Lower<'a> {
             );
             return;
         }
-        let mut diag = Diagnostic::error("S0301", format!("`@{name}` does not apply to {on}"), attr.span, "not allowed here");
+        let mut diag =
+            Diagnostic::error("S0301", format!("`@{name}` does not apply to {on}"), attr.span, "not allowed here");
         if let Some(s) = suggest(name, allowed.iter().copied()) {
             diag = diag.with_help(format!("did you mean `@{s}`?"));
         } else if !allowed.is_empty() {
@@ -36,14 +37,12 @@ impl<'a> Lower<'a> {
     }
 
     pub(crate) fn bad_args(&mut self, attr: &ast::Attribute, expected: &str) {
-        self.error(
-            Diagnostic::error(
-                "S0302",
-                format!("invalid arguments to `@{}`", attr.name.text),
-                attr.span,
-                format!("expected {expected}"),
-            ),
-        );
+        self.error(Diagnostic::error(
+            "S0302",
+            format!("invalid arguments to `@{}`", attr.name.text),
+            attr.span,
+            format!("expected {expected}"),
+        ));
     }
 
     /// The single argument of `@name(arg)`.

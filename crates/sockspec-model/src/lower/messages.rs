@@ -31,7 +31,8 @@ impl<'a> Lower<'a> {
             self.unknown_attr(attr, &[], "an envelope");
         }
         let fields = self.lower_fields(fields);
-        let mut top: Vec<(&str, String)> = self.settings.tag_fields.iter().map(|t| ("a tag field", t.clone())).collect();
+        let mut top: Vec<(&str, String)> =
+            self.settings.tag_fields.iter().map(|t| ("a tag field", t.clone())).collect();
         top.push(("the id member", self.settings.id_field.clone()));
         if let Some(c) = &self.settings.content {
             top.push(("the content member", c.clone()));
@@ -42,8 +43,15 @@ impl<'a> Lower<'a> {
         for f in &fields {
             if let Some((what, _)) = top.iter().find(|(_, n)| *n == f.name) {
                 self.error(
-                    Diagnostic::error("S0405", format!("envelope member `{}` is also {what}", f.name), f.meta.span, "collides")
-                        .with_note("the envelope, the tag fields, the id and the content member share the frame's top level"),
+                    Diagnostic::error(
+                        "S0405",
+                        format!("envelope member `{}` is also {what}", f.name),
+                        f.meta.span,
+                        "collides",
+                    )
+                    .with_note(
+                        "the envelope, the tag fields, the id and the content member share the frame's top level",
+                    ),
                 );
             }
         }
@@ -91,7 +99,12 @@ impl<'a> Lower<'a> {
                 "tag" => tag = self.message_tag(attr),
                 "content" => {
                     if jsonrpc {
-                        self.error(Diagnostic::error("S0403", "`@content` cannot be used with `style = jsonrpc`", attr.span, "JSON-RPC fixes `params`"));
+                        self.error(Diagnostic::error(
+                            "S0403",
+                            "`@content` cannot be used with `style = jsonrpc`",
+                            attr.span,
+                            "JSON-RPC fixes `params`",
+                        ));
                     }
                     match self.one_arg(attr, "a member name, or `none`").map(|e| &e.kind) {
                         Some(ast::ExprKind::Str(s)) => content = Some(s.clone()),
@@ -106,8 +119,13 @@ impl<'a> Lower<'a> {
                 "error" if self.no_args(attr) => {
                     if jsonrpc {
                         self.error(
-                            Diagnostic::error("S0301", "with `style = jsonrpc`, `@error` marks a struct", attr.span, "on a message")
-                                .with_help("declare `@error struct RpcError { code: i64, message: string, data?: json }`"),
+                            Diagnostic::error(
+                                "S0301",
+                                "with `style = jsonrpc`, `@error` marks a struct",
+                                attr.span,
+                                "on a message",
+                            )
+                            .with_help("declare `@error struct RpcError { code: i64, message: string, data?: json }`"),
                         );
                     }
                     error = true;
@@ -128,7 +146,9 @@ impl<'a> Lower<'a> {
                     }
                 }
                 "correlate" | "subscription" => {
-                    if let Some(f) = self.one_arg(attr, "a member name").and_then(super::settings::word).map(str::to_string) {
+                    if let Some(f) =
+                        self.one_arg(attr, "a member name").and_then(super::settings::word).map(str::to_string)
+                    {
                         correlation = if attr.name.text == "correlate" {
                             Correlation::Field { name: f }
                         } else {
@@ -141,10 +161,19 @@ impl<'a> Lower<'a> {
             }
         }
         if !is_request {
-            for attr in item.attrs.iter().filter(|a| matches!(a.name.text.as_str(), "stream" | "end" | "correlate" | "subscription")) {
+            for attr in item
+                .attrs
+                .iter()
+                .filter(|a| matches!(a.name.text.as_str(), "stream" | "end" | "correlate" | "subscription"))
+            {
                 self.error(
-                    Diagnostic::error("S0301", format!("`@{}` applies to requests", attr.name.text), attr.span, "on a message")
-                        .with_help(format!("declare it as `request {}`", name.text)),
+                    Diagnostic::error(
+                        "S0301",
+                        format!("`@{}` applies to requests", attr.name.text),
+                        attr.span,
+                        "on a message",
+                    )
+                    .with_help(format!("declare it as `request {}`", name.text)),
                 );
             }
         }
@@ -154,8 +183,13 @@ impl<'a> Lower<'a> {
             ast::MessageBody::Type(te) => {
                 if content.is_none() {
                     self.error(
-                        Diagnostic::error("S0408", "a message whose payload is one value needs a content member", te.span, "no member to put it in")
-                            .with_help("set `content = \"data\"` in the protocol, or `@content(\"data\")` on this message"),
+                        Diagnostic::error(
+                            "S0408",
+                            "a message whose payload is one value needs a content member",
+                            te.span,
+                            "no member to put it in",
+                        )
+                        .with_help("set `content = \"data\"` in the protocol, or `@content(\"data\")` on this message"),
                     );
                 }
                 let (ty, nullable) = self.lower_type_expr(te);
@@ -173,7 +207,11 @@ impl<'a> Lower<'a> {
                     let span = item.attrs.iter().find(|a| a.name.text == "tag").map_or(name.span, |a| a.span);
                     self.error(Diagnostic::error(
                         "S0410",
-                        format!("`@tag` gives {} values, but the protocol has {} tag field(s)", values.len(), tag_fields),
+                        format!(
+                            "`@tag` gives {} values, but the protocol has {} tag field(s)",
+                            values.len(),
+                            tag_fields
+                        ),
                         span,
                         "too many values",
                     ));
@@ -199,14 +237,18 @@ impl<'a> Lower<'a> {
             IdPresence::None
         };
 
-        let content_optional =
-            jsonrpc && matches!(&payload, Payload::Fields(fs) if fs.iter().all(|f| !f.required));
+        let content_optional = jsonrpc && matches!(&payload, Payload::Fields(fs) if fs.iter().all(|f| !f.required));
 
         let request = if is_request {
             if replies.is_empty() {
                 self.error(
-                    Diagnostic::error("S0406", format!("request `{}` has no replies", name.text), name.span, "no `-> Reply`")
-                        .with_help(format!("write `request {} {{ ... }} -> Reply`, or declare it a `message`", name.text)),
+                    Diagnostic::error(
+                        "S0406",
+                        format!("request `{}` has no replies", name.text),
+                        name.span,
+                        "no `-> Reply`",
+                    )
+                    .with_help(format!("write `request {} {{ ... }} -> Reply`, or declare it a `message`", name.text)),
                 );
             }
             let replies = self.replies(sender, replies, name);
@@ -252,7 +294,12 @@ impl<'a> Lower<'a> {
                     "no such field",
                 ));
             }
-            Some(Request { replies, stream: stream.iter().map(|(m, _)| *m).collect(), end: end.map(|(m, _)| m), correlation })
+            Some(Request {
+                replies,
+                stream: stream.iter().map(|(m, _)| *m).collect(),
+                end: end.map(|(m, _)| m),
+                correlation,
+            })
         } else {
             if let Some(first) = replies.first() {
                 self.error(
@@ -316,7 +363,11 @@ impl<'a> Lower<'a> {
                 ast::TypeExpr { kind: ast::TypeExprKind::Union(replies.to_vec()), attrs: Vec::new(), span }
             };
             let (ty, nullable) = self.lower_type_expr(&te);
-            let ty = if nullable { Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() } } else { ty };
+            let ty = if nullable {
+                Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() }
+            } else {
+                ty
+            };
             return vec![Reply::Result(ty)];
         }
         let mut out = Vec::new();
@@ -353,8 +404,13 @@ impl<'a> Lower<'a> {
                 }
                 Some(Decl::Type(..)) => {
                     self.error(
-                        Diagnostic::error("S0406", format!("reply `{}` is a type, not a message", name.text), r.span, "not a message")
-                            .with_help(format!("declare `server message {} {{ ... }}`", name.text)),
+                        Diagnostic::error(
+                            "S0406",
+                            format!("reply `{}` is a type, not a message", name.text),
+                            r.span,
+                            "not a message",
+                        )
+                        .with_help(format!("declare `server message {} {{ ... }}`", name.text)),
                     );
                 }
                 None => {
@@ -376,7 +432,8 @@ impl<'a> Lower<'a> {
             };
             let mut targets: Vec<MessageId> = req.stream.clone();
             if what == "@correlate" {
-                targets.extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
+                targets
+                    .extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
                 targets.extend(req.end);
             }
             for t in targets {
@@ -394,7 +451,10 @@ impl<'a> Lower<'a> {
                     self.error(
                         Diagnostic::error(
                             "S0412",
-                            format!("`{}` has no field `{field}`, which `{}` correlates by", target.name, messages[i].name),
+                            format!(
+                                "`{}` has no field `{field}`, which `{}` correlates by",
+                                target.name, messages[i].name
+                            ),
                             span,
                             format!("missing `{field}`"),
                         )
@@ -524,7 +584,11 @@ impl<'a> Lower<'a> {
     ) -> Option<TagTarget> {
         let span = |id: MessageId| messages[id.0 as usize].meta.span;
         let name = |id: MessageId| messages[id.0 as usize].name.clone();
-        if let [(id, _)] = members {
+        // Named by the first value alone. A message that gives a second value is checked
+        // for it even when no other message shares the first.
+        if let [(id, values)] = members
+            && values.len() == 1
+        {
             return Some(TagTarget::Message(*id));
         }
         if let Some((short, _)) = members.iter().find(|(_, v)| v.len() == 1) {
@@ -587,7 +651,11 @@ fn top_level_keys(m: &Message, id_field: &str) -> (Vec<String>, Vec<String>) {
             }
         }
         (Some(c), _) => {
-            if m.content_optional { opt.push(c.clone()) } else { req.push(c.clone()) }
+            if m.content_optional {
+                opt.push(c.clone())
+            } else {
+                req.push(c.clone())
+            }
         }
         (None, Payload::Value { .. }) => {}
     }

@@ -113,8 +113,12 @@ impl<'a> Lower<'a> {
     }
 
     fn unknown_setting(&mut self, key: &ast::Name, known: &[&str], block: &str) {
-        let mut diag =
-            Diagnostic::error("S0401", format!("unknown setting `{}` in `{block}`", key.text), key.span, "unknown setting");
+        let mut diag = Diagnostic::error(
+            "S0401",
+            format!("unknown setting `{}` in `{block}`", key.text),
+            key.span,
+            "unknown setting",
+        );
         if let Some(s) = suggest(&key.text, known.iter().copied()) {
             diag = diag.with_help(format!("did you mean `{s}`?"));
         } else {
@@ -310,8 +314,13 @@ impl<'a> Lower<'a> {
         } else {
             if let Some((_, span)) = explicit_jsonrpc {
                 self.error(
-                    Diagnostic::error("S0403", "`jsonrpc` is a setting of `style = jsonrpc`", span, "only for JSON-RPC")
-                        .with_help("add `style = jsonrpc`, or remove this setting"),
+                    Diagnostic::error(
+                        "S0403",
+                        "`jsonrpc` is a setting of `style = jsonrpc`",
+                        span,
+                        "only for JSON-RPC",
+                    )
+                    .with_help("add `style = jsonrpc`, or remove this setting"),
                 );
             }
             if let Some((_, span)) = &out.error_name {
@@ -360,11 +369,20 @@ impl<'a> Lower<'a> {
             Some(ast::TypeExpr { kind, attrs: Vec::new(), span: expr.span })
         }
         let Some(te) = to_type_expr(expr) else {
-            self.error(Diagnostic::error("S0402", "invalid value for `id_type`", expr.span, "expected a type such as `u64` or `string | i64`"));
+            self.error(Diagnostic::error(
+                "S0402",
+                "invalid value for `id_type`",
+                expr.span,
+                "expected a type such as `u64` or `string | i64`",
+            ));
             return None;
         };
         let (ty, nullable) = self.lower_type_expr(&te);
-        Some(if nullable { Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() } } else { ty })
+        Some(if nullable {
+            Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() }
+        } else {
+            ty
+        })
     }
 
     pub(crate) fn style(&mut self, types: &[TypeDef]) -> Style {
@@ -375,7 +393,12 @@ impl<'a> Lower<'a> {
             Some((name, span)) => match self.names.get(name.as_str()) {
                 Some(Decl::Type(id, _)) if matches!(types[id.0 as usize].kind, TypeDefKind::Struct(_)) => Some(*id),
                 _ => {
-                    self.error(Diagnostic::error("S0402", format!("`{name}` is not a struct"), span, "expected the error struct"));
+                    self.error(Diagnostic::error(
+                        "S0402",
+                        format!("`{name}` is not a struct"),
+                        span,
+                        "expected the error struct",
+                    ));
                     None
                 }
             },
@@ -441,12 +464,15 @@ impl<'a> Lower<'a> {
                 "heartbeat" => out.heartbeat = self.heartbeat(v, messages),
                 "close_codes" => match &v.kind {
                     ast::ExprKind::Ident(n) => match self.names.get(n.as_str()) {
-                        Some(Decl::Type(id, _))
-                            if matches!(&types[id.0 as usize].kind, TypeDefKind::Enum(e) if matches!(e.repr, EnumRepr::Int(_))) =>
+                        Some(Decl::Type(id, _)) if matches!(&types[id.0 as usize].kind, TypeDefKind::Enum(e) if matches!(e.repr, EnumRepr::Int(_))) =>
                         {
                             out.close_codes = Some(*id);
                         }
-                        _ => self.bad_value(key, v, "an integer enum such as `enum CloseCode: u16 { unauthorized = 4401 }`"),
+                        _ => self.bad_value(
+                            key,
+                            v,
+                            "an integer enum such as `enum CloseCode: u16 { unauthorized = 4401 }`",
+                        ),
                     },
                     _ => self.bad_value(key, v, "the name of an integer enum"),
                 },
@@ -471,7 +497,8 @@ impl<'a> Lower<'a> {
                     _ => self.bad_value(key, v, "`message(Resume, sequence = s)`"),
                 },
                 "max_frame_bytes" => match &v.kind {
-                    ast::ExprKind::Int(text) => match super::types::parse_int(text).and_then(|i| u64::try_from(i).ok()) {
+                    ast::ExprKind::Int(text) => match super::types::parse_int(text).and_then(|i| u64::try_from(i).ok())
+                    {
                         Some(n) if n > 0 => out.max_frame_bytes = Some(n),
                         _ => self.bad_value(key, v, "a positive number of bytes"),
                     },
@@ -520,7 +547,12 @@ impl<'a> Lower<'a> {
     fn heartbeat(&mut self, v: &ast::Expr, messages: &[Message]) -> Option<Heartbeat> {
         let expected = "ping(every = 30s, timeout = 10s) or message(Ping -> Pong, every = 30s)";
         let ast::ExprKind::Call { name, args } = &v.kind else {
-            self.error(Diagnostic::error("S0402", "invalid value for `heartbeat`", v.span, format!("expected {expected}")));
+            self.error(Diagnostic::error(
+                "S0402",
+                "invalid value for `heartbeat`",
+                v.span,
+                format!("expected {expected}"),
+            ));
             return None;
         };
         let mut interval = None;
@@ -580,7 +612,12 @@ impl<'a> Lower<'a> {
                     _ => (positional[0], None),
                 };
                 let ast::ExprKind::Ident(m) = &first.kind else {
-                    self.error(Diagnostic::error("S0402", "invalid value for `heartbeat`", v.span, format!("expected {expected}")));
+                    self.error(Diagnostic::error(
+                        "S0402",
+                        "invalid value for `heartbeat`",
+                        v.span,
+                        format!("expected {expected}"),
+                    ));
                     return None;
                 };
                 let message = self.message_ref(m, first.span)?;
@@ -594,7 +631,12 @@ impl<'a> Lower<'a> {
                 Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
             }
             _ => {
-                self.error(Diagnostic::error("S0402", "invalid value for `heartbeat`", v.span, format!("expected {expected}")));
+                self.error(Diagnostic::error(
+                    "S0402",
+                    "invalid value for `heartbeat`",
+                    v.span,
+                    format!("expected {expected}"),
+                ));
                 None
             }
         }

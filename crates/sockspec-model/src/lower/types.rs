@@ -95,7 +95,9 @@ pub(crate) fn expr_to_json(expr: &ast::Expr) -> Result<serde_json::Value, (Span,
             }
             Value::Object(map)
         }
-        _ => return Err((expr.span, "expected a JSON value: string, number, true, false, null, list or object".into())),
+        _ => {
+            return Err((expr.span, "expected a JSON value: string, number, true, false, null, list or object".into()));
+        }
     })
 }
 
@@ -155,21 +157,32 @@ impl<'a> Lower<'a> {
                             if let Some(first) = self.error_struct {
                                 let first_span = self.type_items[first.0 as usize].name().map_or(item.span, |n| n.span);
                                 self.error(
-                                    Diagnostic::error("S0409", "more than one `@error` struct", name.span, "second error struct")
-                                        .with_secondary(first_span, "first one"),
+                                    Diagnostic::error(
+                                        "S0409",
+                                        "more than one `@error` struct",
+                                        name.span,
+                                        "second error struct",
+                                    )
+                                    .with_secondary(first_span, "first one"),
                                 );
                             } else {
                                 self.error_struct = Some(id);
                             }
                         }
                         "deprecated" | "since" | "example" | "strict" | "lenient" => {}
-                        _ => self.unknown_attr(attr, &["strict", "lenient", "tag", "error", "deprecated", "since", "example"], "a struct"),
+                        _ => self.unknown_attr(
+                            attr,
+                            &["strict", "lenient", "tag", "error", "deprecated", "since", "example"],
+                            "a struct",
+                        ),
                     }
                 }
                 let fields = self.lower_fields(fields);
                 TypeDefKind::Struct(Struct { fields, unknown_fields: unknown, tag })
             }
-            ast::ItemKind::Enum { repr, variants, .. } => TypeDefKind::Enum(self.lower_enum(item, repr.as_ref(), variants)),
+            ast::ItemKind::Enum { repr, variants, .. } => {
+                TypeDefKind::Enum(self.lower_enum(item, repr.as_ref(), variants))
+            }
             ast::ItemKind::Union { variants, .. } => TypeDefKind::Union(self.lower_union(item, &name, variants)?),
             ast::ItemKind::Alias { ty, .. } => {
                 for attr in &item.attrs {
@@ -227,18 +240,30 @@ impl<'a> Lower<'a> {
         let repr = match repr {
             None => EnumRepr::String,
             Some(te) => match &te.kind {
-                ast::TypeExprKind::Named { name, args } if args.is_empty() && te.attrs.is_empty() => match builtin(&name.text) {
-                    Some(TypeKind::Int(i)) => EnumRepr::Int(i),
-                    _ => {
-                        self.error(
-                            Diagnostic::error("S0310", "an enum's representation is an integer type", te.span, "not an integer type")
+                ast::TypeExprKind::Named { name, args } if args.is_empty() && te.attrs.is_empty() => {
+                    match builtin(&name.text) {
+                        Some(TypeKind::Int(i)) => EnumRepr::Int(i),
+                        _ => {
+                            self.error(
+                                Diagnostic::error(
+                                    "S0310",
+                                    "an enum's representation is an integer type",
+                                    te.span,
+                                    "not an integer type",
+                                )
                                 .with_help("write `enum Name: u8 { ... }`, or leave it out for string values"),
-                        );
-                        EnumRepr::String
+                            );
+                            EnumRepr::String
+                        }
                     }
-                },
+                }
                 _ => {
-                    self.error(Diagnostic::error("S0310", "an enum's representation is an integer type", te.span, "not an integer type"));
+                    self.error(Diagnostic::error(
+                        "S0310",
+                        "an enum's representation is an integer type",
+                        te.span,
+                        "not an integer type",
+                    ));
                     EnumRepr::String
                 }
             },
@@ -246,8 +271,13 @@ impl<'a> Lower<'a> {
         if flags && !matches!(repr, EnumRepr::Int(_)) {
             let span = item.attrs.iter().find(|a| a.name.text == "flags").map_or(item.span, |a| a.span);
             self.error(
-                Diagnostic::error("S0310", "a `@flags` enum needs an integer representation", span, "flags are bits of an integer")
-                    .with_help("write `@flags enum Name: u32 { a = 1, b = 2 }`"),
+                Diagnostic::error(
+                    "S0310",
+                    "a `@flags` enum needs an integer representation",
+                    span,
+                    "flags are bits of an integer",
+                )
+                .with_help("write `@flags enum Name: u32 { a = 1, b = 2 }`"),
             );
         }
         let mut out: Vec<EnumVariant> = Vec::new();
@@ -263,8 +293,13 @@ impl<'a> Lower<'a> {
                     ast::ExprKind::Str(s) => TagValue::Str(s.clone()),
                     _ => {
                         self.error(
-                            Diagnostic::error("S0310", "a string enum's values are strings", e.span, "expected a string")
-                                .with_help("give the enum an integer representation (`enum Name: u16`) for integer values"),
+                            Diagnostic::error(
+                                "S0310",
+                                "a string enum's values are strings",
+                                e.span,
+                                "expected a string",
+                            )
+                            .with_help("give the enum an integer representation (`enum Name: u16`) for integer values"),
                         );
                         continue;
                     }
@@ -283,7 +318,12 @@ impl<'a> Lower<'a> {
                         }
                     },
                     _ => {
-                        self.error(Diagnostic::error("S0310", "an integer enum's values are integers", e.span, "expected an integer"));
+                        self.error(Diagnostic::error(
+                            "S0310",
+                            "an integer enum's values are integers",
+                            e.span,
+                            "expected an integer",
+                        ));
                         continue;
                     }
                 },
@@ -297,8 +337,13 @@ impl<'a> Lower<'a> {
             };
             if let Some(i) = out.iter().position(|o| o.name == v.name.text) {
                 self.error(
-                    Diagnostic::error("S0205", format!("variant `{}` is declared twice", v.name.text), v.name.span, "declared again")
-                        .with_secondary(spans[i], "first declared here"),
+                    Diagnostic::error(
+                        "S0205",
+                        format!("variant `{}` is declared twice", v.name.text),
+                        v.name.span,
+                        "declared again",
+                    )
+                    .with_secondary(spans[i], "first declared here"),
                 );
                 continue;
             }
@@ -332,12 +377,21 @@ impl<'a> Lower<'a> {
                     }
                 }
                 "deprecated" | "since" | "example" | "untagged" | "open" => {}
-                _ => self.unknown_attr(attr, &["untagged", "open", "tag_field", "deprecated", "since", "example"], "a union"),
+                _ => self.unknown_attr(
+                    attr,
+                    &["untagged", "open", "tag_field", "deprecated", "since", "example"],
+                    "a union",
+                ),
             }
         }
         if untagged {
             if open {
-                self.error(Diagnostic::error("S0403", "an untagged union cannot be `@open`", name.span, "no tag to keep"));
+                self.error(Diagnostic::error(
+                    "S0403",
+                    "an untagged union cannot be `@open`",
+                    name.span,
+                    "no tag to keep",
+                ));
             }
             let lowered: Vec<(Type, Span)> = variants
                 .iter()
@@ -387,9 +441,14 @@ impl<'a> Lower<'a> {
                 .unwrap_or_else(|| TagValue::Str(vname.text.to_snake_case()));
             if let Some((_, first)) = tags.iter().find(|(t, _)| *t == tag) {
                 self.error(
-                    Diagnostic::error("S0311", format!("two variants of `{}` have the tag {tag}", name.text), v.span, "same tag")
-                        .with_secondary(*first, "first variant with it")
-                        .with_help("give one of the structs another `@tag(\"...\")`"),
+                    Diagnostic::error(
+                        "S0311",
+                        format!("two variants of `{}` have the tag {tag}", name.text),
+                        v.span,
+                        "same tag",
+                    )
+                    .with_secondary(*first, "first variant with it")
+                    .with_help("give one of the structs another `@tag(\"...\")`"),
                 );
             }
             if let Some(f) = fields.iter().find(|f| f.name.text == field) {
@@ -412,8 +471,13 @@ impl<'a> Lower<'a> {
 
     fn not_struct_variant(&mut self, span: Span, union: &ast::Name) {
         self.error(
-            Diagnostic::error("S0311", format!("a variant of tagged union `{}` must be a struct", union.text), span, "not a struct")
-                .with_help("mark the union `@untagged` to mix other types"),
+            Diagnostic::error(
+                "S0311",
+                format!("a variant of tagged union `{}` must be a struct", union.text),
+                span,
+                "not a struct",
+            )
+            .with_help("mark the union `@untagged` to mix other types"),
         );
     }
 
@@ -426,8 +490,13 @@ impl<'a> Lower<'a> {
             let Some(field) = self.lower_field(f) else { continue };
             if let Some(i) = out.iter().position(|o| o.name == field.name) {
                 self.error(
-                    Diagnostic::error("S0204", format!("field `{}` is declared twice", field.name), f.name.span, "declared again")
-                        .with_secondary(spans[i], "first declared here"),
+                    Diagnostic::error(
+                        "S0204",
+                        format!("field `{}` is declared twice", field.name),
+                        f.name.span,
+                        "declared again",
+                    )
+                    .with_secondary(spans[i], "first declared here"),
                 );
                 continue;
             }
@@ -456,7 +525,12 @@ impl<'a> Lower<'a> {
             Some(expr) if expr.kind == ast::ExprKind::Error => None,
             Some(expr) => match self.default_json(expr, &ty) {
                 Ok(v) => {
-                    self.deferred.push(Deferred::Default { ty: ty.clone(), nullable, value: v.clone(), span: expr.span });
+                    self.deferred.push(Deferred::Default {
+                        ty: ty.clone(),
+                        nullable,
+                        value: v.clone(),
+                        span: expr.span,
+                    });
                     Some(v)
                 }
                 Err((span, msg)) => {
@@ -490,8 +564,10 @@ impl<'a> Lower<'a> {
                     Some((_, v)) => Ok(v.clone()),
                     None => {
                         let names: Vec<&str> = variants.iter().map(|(n, _)| n.as_str()).collect();
-                        let hint = suggest(w, names.iter().copied())
-                            .map_or_else(|| format!("variants: {}", names.join(", ")), |s| format!("did you mean `{s}`?"));
+                        let hint = suggest(w, names.iter().copied()).map_or_else(
+                            || format!("variants: {}", names.join(", ")),
+                            |s| format!("did you mean `{s}`?"),
+                        );
                         Err((expr.span, format!("no variant `{w}`; {hint}")))
                     }
                 };
@@ -603,7 +679,12 @@ impl<'a> Lower<'a> {
             return plain(TypeKind::Json);
         }
         if !args.is_empty() {
-            self.error(Diagnostic::error("S0312", format!("`{}` takes no type arguments", name.text), span, "unexpected `<...>`"));
+            self.error(Diagnostic::error(
+                "S0312",
+                format!("`{}` takes no type arguments", name.text),
+                span,
+                "unexpected `<...>`",
+            ));
         }
         if let Some(kind) = builtin(&name.text) {
             return plain(kind);
@@ -612,15 +693,21 @@ impl<'a> Lower<'a> {
             Some(Decl::Type(id, _)) => plain(TypeKind::Named(*id)),
             Some(Decl::Message(..)) => {
                 self.error(
-                    Diagnostic::error("S0202", format!("`{}` is a message, not a type", name.text), name.span, "a message")
-                        .with_help("declare the shared members in a `struct` and use it in both places"),
+                    Diagnostic::error(
+                        "S0202",
+                        format!("`{}` is a message, not a type", name.text),
+                        name.span,
+                        "a message",
+                    )
+                    .with_help("declare the shared members in a `struct` and use it in both places"),
                 );
                 plain(TypeKind::Json)
             }
             None => {
                 let mut candidates: Vec<&str> = BUILTIN_TYPES.to_vec();
                 candidates.extend(self.names.iter().filter(|(_, d)| matches!(d, Decl::Type(..))).map(|(n, _)| *n));
-                let mut diag = Diagnostic::error("S0202", format!("unknown type `{}`", name.text), name.span, "not declared");
+                let mut diag =
+                    Diagnostic::error("S0202", format!("unknown type `{}`", name.text), name.span, "not declared");
                 if let Some(s) = suggest(&name.text, candidates) {
                     diag = diag.with_help(format!("did you mean `{s}`?"));
                 }
@@ -703,14 +790,21 @@ impl<'a> Lower<'a> {
                 "unix_s_float" => TimeEncoding::UnixSFloat,
                 _ => {
                     self.error(
-                        Diagnostic::error("S0309", format!("unknown encoding `{w}` for `datetime`"), attr.span, "unknown encoding")
-                            .with_note("datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float"),
+                        Diagnostic::error(
+                            "S0309",
+                            format!("unknown encoding `{w}` for `datetime`"),
+                            attr.span,
+                            "unknown encoding",
+                        )
+                        .with_note("datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float"),
                     );
                     return;
                 }
             }),
             (TypeKind::Int(_), _) => return self.bad_encoding(attr, w, "integers take `@as(string)` or `@as(number)`"),
-            (TypeKind::Bytes(_), _) => return self.bad_encoding(attr, w, "bytes take `@as(base64)` or `@as(base64url)`"),
+            (TypeKind::Bytes(_), _) => {
+                return self.bad_encoding(attr, w, "bytes take `@as(base64)` or `@as(base64url)`");
+            }
             _ => {
                 return self.bad_encoding(
                     attr,
@@ -724,7 +818,8 @@ impl<'a> Lower<'a> {
 
     fn bad_encoding(&mut self, attr: &ast::Attribute, w: &str, note: &str) {
         self.error(
-            Diagnostic::error("S0309", format!("`@as({w})` does not apply here"), attr.span, "unsupported encoding").with_note(note),
+            Diagnostic::error("S0309", format!("`@as({w})` does not apply here"), attr.span, "unsupported encoding")
+                .with_note(note),
         );
     }
 
@@ -777,7 +872,12 @@ impl<'a> Lower<'a> {
         let bound = |cx: &mut Self, e: &ast::Expr| -> Option<u64> {
             match &e.kind {
                 ast::ExprKind::Int(t) => parse_int(t).and_then(|i| u64::try_from(i).ok()).or_else(|| {
-                    cx.error(Diagnostic::error("S0302", "a length is a whole number of at least 0", e.span, "not a length"));
+                    cx.error(Diagnostic::error(
+                        "S0302",
+                        "a length is a whole number of at least 0",
+                        e.span,
+                        "not a length",
+                    ));
                     None
                 }),
                 _ => {
@@ -796,7 +896,12 @@ impl<'a> Lower<'a> {
                 if *inclusive {
                     Some(b)
                 } else if b == 0 {
-                    self.error(Diagnostic::error("S0304", "this length range contains no value", arg.span, "`..0` is empty"));
+                    self.error(Diagnostic::error(
+                        "S0304",
+                        "this length range contains no value",
+                        arg.span,
+                        "`..0` is empty",
+                    ));
                     return None;
                 } else {
                     Some(b - 1)
@@ -843,7 +948,9 @@ impl<'a> Lower<'a> {
                             format!("accepts {what}"),
                         )
                         .with_secondary(variants[i].1, format!("also accepts {what}"))
-                        .with_note("without a tag, a value is matched by its JSON kind, and an object by which members it has")
+                        .with_note(
+                            "without a tag, a value is matched by its JSON kind, and an object by which members it has",
+                        )
                         .with_help("use a tagged union, or variants of different JSON kinds"),
                     );
                     ok = false;
@@ -883,7 +990,11 @@ impl<'a> Lower<'a> {
         for (a, ca) in candidates.iter().enumerate() {
             for cb in &candidates[a + 1..] {
                 if sorted(&ca.1) == sorted(&cb.1) {
-                    let sig = if ca.1.is_empty() { "no required members".to_string() } else { format!("exactly {}", list(&sorted(&ca.1))) };
+                    let sig = if ca.1.is_empty() {
+                        "no required members".to_string()
+                    } else {
+                        format!("exactly {}", list(&sorted(&ca.1)))
+                    };
                     self.error(
                         Diagnostic::error(code, title.to_string(), cb.3, format!("requires {sig}"))
                             .with_secondary(ca.3, format!("also requires {sig}"))
@@ -896,14 +1007,9 @@ impl<'a> Lower<'a> {
                 if keys.contains(key) {
                     let other = candidates.iter().find(|c| c.1.contains(key)).map_or(ca.3, |c| c.3);
                     self.error(
-                        Diagnostic::error(
-                            code,
-                            title.to_string(),
-                            ca.3,
-                            format!("has an optional member `{key}`"),
-                        )
-                        .with_secondary(other, format!("requires `{key}`, so `{key}` selects this variant"))
-                        .with_help(format!("make `{key}` required in both, or rename it")),
+                        Diagnostic::error(code, title.to_string(), ca.3, format!("has an optional member `{key}`"))
+                            .with_secondary(other, format!("requires `{key}`, so `{key}` selects this variant"))
+                            .with_help(format!("make `{key}` required in both, or rename it")),
                     );
                     ok = false;
                 }
@@ -935,9 +1041,7 @@ impl<'a> Lower<'a> {
                 s.kinds |= kind::NULL;
                 s
             }
-            TypeKind::OneOf(u) => {
-                kinds(u.variants.iter().fold(0, |acc, v| acc | self.shape(v, depth + 1).kinds))
-            }
+            TypeKind::OneOf(u) => kinds(u.variants.iter().fold(0, |acc, v| acc | self.shape(v, depth + 1).kinds)),
             TypeKind::Named(id) => match &self.type_items[id.0 as usize].kind {
                 ast::ItemKind::Struct { fields, .. } => {
                     let (req, opt): (Vec<&ast::Field>, Vec<&ast::Field>) =

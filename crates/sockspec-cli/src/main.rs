@@ -1,0 +1,114 @@
+//! The `sockspec` command: check, format and validate against `.sockspec` schemas.
+
+mod check;
+mod fmt;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Schema-first WebSocket protocols: one `.sockspec` file describes every message exactly
+/// as it is on the wire.
+#[derive(Debug, Parser)]
+#[command(name = "sockspec", version, about, long_about = None)]
+#[command(after_help = "Exit status: 0 clean, 1 the schema or a message is bad, 2 the tool itself failed.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check schemas and report every problem, rustc-style.
+    Check {
+        /// Schema files to check.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Output format: `human` (rendered, to stderr) or `json` (one array, to stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Rewrite schemas in the one canonical layout, keeping comments.
+    Fmt {
+        /// Schema files to format in place; `-` reads standard input and writes standard output.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Change nothing; exit 1 if any file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Validate JSON Lines messages (one frame per line) against a schema.
+    Validate {
+        /// The schema.
+        schema: PathBuf,
+        /// Messages to read: a JSON Lines file, or `-` (the default) for standard input.
+        #[arg(default_value = "-", value_name = "FILE")]
+        input: PathBuf,
+        /// Which side sent the messages; without it a line is valid if either side may send it.
+        #[arg(long, value_enum)]
+        from: Option<Side>,
+        /// Output format: `human` or `json` (one JSON object per input line).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Run test-vector files (JSON Lines of cases with expected errors) against a schema.
+    Test {
+        /// The schema.
+        schema: PathBuf,
+        /// Vector files; defaults to the schema's `NAME.vectors.jsonl` beside it.
+        #[arg(value_name = "VECTORS")]
+        vectors: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Side {
+    Client,
+    Server,
+}
+
+/// What a command found: clean, or a bad schema or message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    Clean,
+    Bad,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { files, format } => check::run(&files, format),
+        Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Validate { schema, input, from, format } => validate::run(&schema, &input, from, format),
+        Command::Test { schema, vectors } => validate::run_vectors(&schema, &vectors),
+    };
+    match result {
+        Ok(Verdict::Clean) => ExitCode::SUCCESS,
+        Ok(Verdict::Bad) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    }
+}

@@ -1,0 +1,24 @@
+//! The dynamic validator of sockspec frames: DESIGN §4 applied to a frame over the resolved
+//! model, for `sockspec validate`, `mock` and `connect`.
+//!
+//! It is a separate implementation from the generated validators, and the reference they
+//! are tested against: [`vectors`] holds frames with their expected outcome, and
+//! [`vectors::run_with`] runs them through any implementation.
+//!
+//! ```no_run
+//! # let schema: sockspec_model::Schema = todo!();
+//! use sockspec_validator::{Direction, Validator};
+//! let validator = Validator::new(&schema);
+//! match validator.validate(Direction::Client, r#"{"type": "ping"}"#) {
+//!     Ok(kind) => println!("a {}", validator.frame_name(kind)),
+//!     Err(errors) => errors.iter().for_each(|e| println!("{e}")),
+//! }
+//! ```
+
+pub mod format;
+pub mod json;
+mod validate;
+pub mod vectors;
+
+pub use sockspec_model::Direction;
+pub use validate::{ErrorCode, FrameKind, Outcome, ValidationError, Validator, validate};

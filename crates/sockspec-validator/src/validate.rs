@@ -1,0 +1,1244 @@
+//! Frame validation: DESIGN §4 applied to one frame, over the resolved model.
+//!
+//! Decisions where the design is silent (each is a rule every generated validator follows):
+//!
+//! - **`json` accepts `null`.** A member whose type is `json` (directly or through an
+//!   alias) may be `null` even when the field is not declared nullable: `null` is a JSON
+//!   value, and every target's "any JSON" type holds it.
+//! - **Untagged unions** pick a variant by the value's JSON kind: null, boolean, integer
+//!   literal, other number, string, array, object. An integer literal goes to an integer
+//!   variant (ints, integer enums, epoch integers) before a float variant; a `json` variant
+//!   takes what no other variant takes. An object goes to the only variant that takes
+//!   objects; when several do (structs, told apart by required members), to the one whose
+//!   signature equals the set of present keys among the union's keys. An object that
+//!   matches no signature is `wrong_type`, like any value no variant takes: which keys are
+//!   present is part of the value's type here (the design's `unknown_tag` is for
+//!   *messages* told apart structurally).
+//! - **Constraints accumulate**: an alias's constraints and those written where it is used
+//!   all apply; at most one error per code is reported for one value.
+//! - **JSON-RPC ids**: a request without `id` is `missing_field /id`; a notification that
+//!   carries an `id` is `unknown_field /id` whatever the unknown-field policy (a frame with
+//!   an id asks for a reply; accepting it silently would leave the peer waiting).
+//!   `"jsonrpc"` is a known member only when the protocol writes it.
+//! - **JSON-RPC result and error frames** are accepted from either side. Their unknown
+//!   top-level members are rejected only when every message of that side rejects unknown
+//!   members (then the side's policy is "reject"); otherwise they are ignored.
+//! - **Floats**: a number whose value is not finite as an `f64` (`1e400`) is `out_of_range`,
+//!   for `f32`, `f64` and `unix_s_float`; for `f32`, so is a magnitude above `f32::MAX`.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use sockspec_model::{
+    Constraints, Direction, EnumRepr, Field, FloatType, IdPresence, IntEncoding, IntType, LenRange, Message,
+    MessageId, NumRange, Number, Payload, Schema, Style, TagNode, TagTarget, TagValue, TimeEncoding, Type,
+    TypeDefKind, TypeId, TypeKind, UnknownFields, Untagged,
+};
+
+use crate::format;
+use crate::json::{self, Value, member};
+
+/// The member of every JSON-RPC frame that names the protocol version.
+const JSONRPC_MEMBER: &str = "jsonrpc";
+const JSONRPC_VERSION: &str = "2.0";
+const METHOD_MEMBER: &str = "method";
+const RESULT_MEMBER: &str = "result";
+const ERROR_MEMBER: &str = "error";
+
+/// How many type references (aliases, union variants) may be followed without descending
+/// into the JSON value. A correct model never comes close; a cyclic one stops here.
+const MAX_HOPS: u32 = 64;
+
+/// What a valid frame is, or every problem found in it.
+pub type Outcome = Result<FrameKind, Vec<ValidationError>>;
+
+/// What a valid frame turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "message", rename_all = "snake_case")]
+pub enum FrameKind {
+    /// A message of the schema (a tagged message, a JSON-RPC request or notification).
+    Message(MessageId),
+    /// A JSON-RPC result frame (`{"id": ..., "result": ...}`); its `result` is checked by
+    /// whoever knows the request.
+    RpcResult,
+    /// A JSON-RPC error frame (`{"id": ..., "error": {...}}`).
+    RpcError,
+}
+
+/// One problem in a frame: where, what kind, and a sentence for a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationError {
+    /// A JSON Pointer (RFC 6901) to the offending value; `""` is the whole frame.
+    pub path: String,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "(frame)" } else { &self.path };
+        write!(f, "{path}: {}: {}", self.code, self.message)
+    }
+}
+
+/// The fixed set of error codes of DESIGN §4. The code and path are the contract between
+/// implementations; messages may differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidJson,
+    UnknownTag,
+    MissingField,
+    WrongType,
+    OutOfRange,
+    UnknownValue,
+    BadLength,
+    PatternMismatch,
+    UnknownField,
+    BadFormat,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::UnknownTag,
+        ErrorCode::MissingField,
+        ErrorCode::WrongType,
+        ErrorCode::OutOfRange,
+        ErrorCode::UnknownValue,
+        ErrorCode::BadLength,
+        ErrorCode::PatternMismatch,
+        ErrorCode::UnknownField,
+        ErrorCode::BadFormat,
+    ];
+
+    /// The wire spelling: `missing_field`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::UnknownTag => "unknown_tag",
+            ErrorCode::MissingField => "missing_field",
+            ErrorCode::WrongType => "wrong_type",
+            ErrorCode::OutOfRange => "out_of_range",
+            ErrorCode::UnknownValue => "unknown_value",
+            ErrorCode::BadLength => "bad_length",
+            ErrorCode::PatternMismatch => "pattern_mismatch",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::BadFormat => "bad_format",
+        }
+    }
+
+    /// The code with this wire spelling.
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Validates one frame against a schema. Compiles the schema's patterns on every call: to
+/// validate many frames, build a [`Validator`] once.
+pub fn validate(schema: &Schema, from: Direction, frame: &str) -> Outcome {
+    Validator::new(schema).validate(from, frame)
+}
+
+/// A schema ready to validate frames: its `@pattern`s compiled once.
+#[derive(Debug)]
+pub struct Validator<'s> {
+    schema: &'s Schema,
+    /// Every pattern of the schema, by its text. A pattern that does not compile (the model
+    /// checks them with the same `regex` crate, so only a model bug could cause it) makes
+    /// every value checked against it a `pattern_mismatch` that says so.
+    patterns: HashMap<&'s str, Result<Regex, String>>,
+}
+
+impl<'s> Validator<'s> {
+    pub fn new(schema: &'s Schema) -> Self {
+        let mut patterns = HashMap::new();
+        let mut add = |ty: &'s Type| collect_patterns(ty, &mut patterns);
+        add(&schema.protocol.id.ty);
+        schema.protocol.envelope.iter().for_each(|f| add(&f.ty));
+        for def in &schema.types {
+            match &def.kind {
+                TypeDefKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
+                TypeDefKind::Alias(ty) => add(ty),
+                TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => u.variants.iter().for_each(&mut add),
+                TypeDefKind::Enum(_) | TypeDefKind::Union(_) => {}
+            }
+        }
+        for m in &schema.messages {
+            match &m.payload {
+                Payload::Fields(fields) => fields.iter().for_each(|f| add(&f.ty)),
+                Payload::Value { ty, .. } => add(ty),
+            }
+        }
+        Validator { schema, patterns }
+    }
+
+    pub fn schema(&self) -> &'s Schema {
+        self.schema
+    }
+
+    /// The name a valid frame is known by: the message's name, or `@result` / `@error` for
+    /// JSON-RPC result and error frames (names no message can have).
+    pub fn frame_name(&self, kind: FrameKind) -> &'s str {
+        match kind {
+            FrameKind::Message(id) => self.schema.messages.get(id.0 as usize).map_or("?", |m| m.name.as_str()),
+            FrameKind::RpcResult => "@result",
+            FrameKind::RpcError => "@error",
+        }
+    }
+
+    /// Validates one frame (the text of one WebSocket message) sent by `from`.
+    pub fn validate(&self, from: Direction, frame: &str) -> Outcome {
+        let value = match json::parse(frame) {
+            Ok(value) => value,
+            Err(e) => {
+                return Err(vec![ValidationError {
+                    path: String::new(),
+                    code: ErrorCode::InvalidJson,
+                    message: format!("the frame is not one JSON text: {e}"),
+                }]);
+            }
+        };
+        let Value::Object(members) = &value else {
+            return Err(vec![ValidationError {
+                path: String::new(),
+                code: ErrorCode::WrongType,
+                message: format!("a frame must be a JSON object, found {}", JsonKind::of(&value).described()),
+            }]);
+        };
+        let mut run = Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new() };
+        let kind = match &self.schema.protocol.style {
+            Style::Tagged => {
+                let id = run.dispatch(members, false).map_err(|e| vec![e])?;
+                run.message(id, members, None);
+                FrameKind::Message(id)
+            }
+            Style::JsonRpc { version_member, error } => run.rpc_frame(members, *version_member, *error)?,
+        };
+        if run.errors.is_empty() { Ok(kind) } else { Err(run.errors) }
+    }
+}
+
+fn collect_patterns<'s>(ty: &'s Type, out: &mut HashMap<&'s str, Result<Regex, String>>) {
+    if let Some(p) = &ty.constraints.pattern {
+        out.entry(p.as_str()).or_insert_with(|| Regex::new(p).map_err(|e| e.to_string()));
+    }
+    match &ty.kind {
+        TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => collect_patterns(item, out),
+        TypeKind::OneOf(u) => u.variants.iter().for_each(|v| collect_patterns(v, out)),
+        _ => {}
+    }
+}
+
+/// The JSON kinds that tell untagged variants apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JsonKind {
+    Null,
+    Bool,
+    /// A number written without fraction or exponent.
+    Integer,
+    /// A number with a fraction or exponent.
+    Fraction,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    fn of(v: &Value) -> JsonKind {
+        match v {
+            Value::Null => JsonKind::Null,
+            Value::Bool(_) => JsonKind::Bool,
+            Value::Number(n) if n.is_integer() => JsonKind::Integer,
+            Value::Number(_) => JsonKind::Fraction,
+            Value::String(_) => JsonKind::String,
+            Value::Array(_) => JsonKind::Array,
+            Value::Object(_) => JsonKind::Object,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    fn described(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Integer => "an integer",
+            JsonKind::Fraction => "a number with a fraction or exponent",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+        }
+    }
+}
+
+/// A set of [`JsonKind`]s, one bit each.
+type Kinds = u8;
+const ANY: Kinds = 0x7f;
+const NUMBER: Kinds = (1 << JsonKind::Integer as u8) | (1 << JsonKind::Fraction as u8);
+
+/// The constraints that apply to one value: those of its type, then those of the aliases
+/// and use sites it was reached through.
+#[derive(Clone, Copy)]
+struct Cons<'a> {
+    head: &'a Constraints,
+    tail: Option<&'a Cons<'a>>,
+}
+
+impl<'a> Cons<'a> {
+    fn iter(&self) -> impl Iterator<Item = &'a Constraints> + use<'a> {
+        std::iter::successors(Some(*self), |c| c.tail.copied()).map(|c| c.head)
+    }
+}
+
+/// How a message's id member is treated in one frame.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IdRule {
+    /// Not part of the message (an unknown member if present).
+    Absent,
+    Required,
+    /// May be absent or null.
+    Optional,
+    /// A JSON-RPC notification: an id is always an error.
+    Forbidden,
+}
+
+/// One validation: the path being checked and the errors found so far.
+struct Run<'v, 's> {
+    validator: &'v Validator<'s>,
+    schema: &'s Schema,
+    from: Direction,
+    /// The JSON Pointer of the value being checked.
+    path: String,
+    errors: Vec<ValidationError>,
+}
+
+type Members<'a> = [(Cow<'a, str>, Value<'a>)];
+
+impl<'s> Run<'_, 's> {
+    // ---- paths and errors ----
+
+    /// Appends a member name to the path; returns the length to restore.
+    fn enter(&mut self, name: &str) -> usize {
+        let len = self.path.len();
+        self.path.push('/');
+        if name.contains(['~', '/']) {
+            for c in name.chars() {
+                match c {
+                    '~' => self.path.push_str("~0"),
+                    '/' => self.path.push_str("~1"),
+                    c => self.path.push(c),
+                }
+            }
+        } else {
+            self.path.push_str(name);
+        }
+        len
+    }
+
+    fn enter_index(&mut self, index: usize) -> usize {
+        let len = self.path.len();
+        let _ = write!(self.path, "/{index}");
+        len
+    }
+
+    fn leave(&mut self, len: usize) {
+        self.path.truncate(len);
+    }
+
+    fn error(&mut self, code: ErrorCode, message: String) {
+        self.errors.push(ValidationError { path: self.path.clone(), code, message });
+    }
+
+    fn error_at(&mut self, name: &str, code: ErrorCode, message: String) {
+        let len = self.enter(name);
+        self.error(code, message);
+        self.leave(len);
+    }
+
+    /// A single error at `/name` under the current path, for dispatch failures.
+    fn only_error_at(&mut self, name: Option<&str>, code: ErrorCode, message: String) -> ValidationError {
+        let len = name.map(|n| self.enter(n));
+        let e = ValidationError { path: self.path.clone(), code, message };
+        if let Some(len) = len {
+            self.leave(len);
+        }
+        e
+    }
+
+    fn wrong_type(&mut self, expected: &str, v: &Value) {
+        let found = JsonKind::of(v).described();
+        self.error(ErrorCode::WrongType, format!("expected {expected}, found {found}"));
+    }
+
+    // ---- dispatch ----
+
+    /// Which message a frame is, or the one error that says why it is none.
+    fn dispatch(&mut self, members: &Members, rpc: bool) -> Result<MessageId, ValidationError> {
+        let dispatch = self.schema.dispatch.get(self.from);
+        match &dispatch.tags {
+            Some(node) => match member(members, &node.field) {
+                None if !dispatch.structural.is_empty() => self.structural(members),
+                None => Err(self.only_error_at(
+                    Some(&node.field),
+                    ErrorCode::MissingField,
+                    format!("missing the tag member {:?}", node.field),
+                )),
+                Some(tag) => self.follow(node, tag, members),
+            },
+            None if !dispatch.structural.is_empty() => self.structural(members),
+            None => {
+                // No message comes from this side at all.
+                let field = if rpc { Some(METHOD_MEMBER) } else { self.schema.protocol.tag_fields.first().map(String::as_str) };
+                let side = self.from.as_str();
+                match field {
+                    Some(field) if member(members, field).is_none() && !rpc => Err(self.only_error_at(
+                        Some(field),
+                        ErrorCode::MissingField,
+                        format!("missing the tag member {field:?}"),
+                    )),
+                    Some(field) => Err(self.only_error_at(
+                        Some(field),
+                        ErrorCode::UnknownTag,
+                        format!("the {side} sends no message"),
+                    )),
+                    None => Err(self.only_error_at(None, ErrorCode::UnknownTag, format!("the {side} sends no message"))),
+                }
+            }
+        }
+    }
+
+    fn follow(&mut self, node: &TagNode, tag: &Value, members: &Members) -> Result<MessageId, ValidationError> {
+        let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
+        let Some(target) = find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, strings, integers) else {
+            return Err(self.only_error_at(Some(&node.field), ErrorCode::WrongType, tag_type_message(tag, strings, integers)));
+        };
+        match target {
+            None => Err(self.only_error_at(
+                Some(&node.field),
+                ErrorCode::UnknownTag,
+                format!("no {} message has the tag {}", self.from.as_str(), tag_text(tag)),
+            )),
+            Some(TagTarget::Message(id)) => Ok(*id),
+            Some(TagTarget::Next(next)) => match member(members, &next.field) {
+                None => Err(self.only_error_at(
+                    Some(&next.field),
+                    ErrorCode::MissingField,
+                    format!("missing the tag member {:?}", next.field),
+                )),
+                Some(tag) => self.follow(next, tag, members),
+            },
+        }
+    }
+
+    fn structural(&mut self, members: &Members) -> Result<MessageId, ValidationError> {
+        let dispatch = self.schema.dispatch.get(self.from);
+        let present = dispatch.keys.iter().filter(|k| member(members, k).is_some()).count();
+        dispatch
+            .structural
+            .iter()
+            .find(|(sig, _)| sig.len() == present && sig.iter().all(|k| member(members, k).is_some()))
+            .map(|(_, id)| *id)
+            .ok_or_else(|| {
+                let keys = dispatch.keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+                self.only_error_at(
+                    None,
+                    ErrorCode::UnknownTag,
+                    format!("the frame has no tag and its members ({keys}) match no {} message", self.from.as_str()),
+                )
+            })
+    }
+
+    // ---- messages ----
+
+    /// Checks a frame's members as message `id`. `rpc` is `Some(version_member)` in a
+    /// JSON-RPC protocol.
+    fn message(&mut self, id: MessageId, members: &Members, rpc: Option<bool>) {
+        let Some(m) = self.schema.messages.get(id.0 as usize) else { return };
+        let protocol = &self.schema.protocol;
+        let policy = *m.unknown_fields.get(self.from);
+        let flat = match (&m.content, &m.payload) {
+            (None, Payload::Fields(fields)) => fields.as_slice(),
+            _ => &[],
+        };
+        let envelope = if m.envelope { protocol.envelope.as_slice() } else { &[] };
+        let id_field = protocol.id.field.as_str();
+        // A declared member with the id's name is checked as that member.
+        let id_declared = flat.iter().chain(envelope).any(|f| f.name == id_field);
+        let id_rule = match (rpc, m.id) {
+            _ if id_declared => IdRule::Absent,
+            (Some(_), _) if m.request.is_some() => IdRule::Required,
+            (Some(_), IdPresence::None) => IdRule::Forbidden,
+            (_, IdPresence::None) => IdRule::Absent,
+            (_, IdPresence::Required) => IdRule::Required,
+            (_, IdPresence::Optional) => IdRule::Optional,
+        };
+        self.id_member(members, id_rule);
+        self.fields(envelope, members);
+        self.fields(flat, members);
+        if let Some(key) = &m.content {
+            self.content(m, key, members, policy);
+        }
+        if policy == UnknownFields::Reject {
+            let known = |name: &str| {
+                protocol.tag_fields.iter().any(|t| t == name)
+                    || (id_rule != IdRule::Absent && name == id_field)
+                    || envelope.iter().chain(flat).any(|f| f.name == name)
+                    || m.content.as_deref() == Some(name)
+                    || match rpc {
+                        Some(version_member) => name == METHOD_MEMBER || (version_member && name == JSONRPC_MEMBER),
+                        None => false,
+                    }
+            };
+            self.unknown_members(members, known);
+        }
+    }
+
+    fn id_member(&mut self, members: &Members, rule: IdRule) {
+        let field = self.schema.protocol.id.field.as_str();
+        let value = member(members, field);
+        match (rule, value) {
+            (IdRule::Absent, _) | (IdRule::Optional, None) | (IdRule::Forbidden, None) => {}
+            (IdRule::Required, None) => {
+                self.error_at(field, ErrorCode::MissingField, format!("a request must carry the id member {field:?}"))
+            }
+            (IdRule::Forbidden, Some(_)) => self.error_at(
+                field,
+                ErrorCode::UnknownField,
+                format!("a notification carries no {field:?}; only requests do"),
+            ),
+            (IdRule::Optional, Some(Value::Null)) => {}
+            (IdRule::Required | IdRule::Optional, Some(v)) => {
+                let len = self.enter(field);
+                self.check(&self.schema.protocol.id.ty, v, None, 0);
+                self.leave(len);
+            }
+        }
+    }
+
+    /// The nested payload under `key`.
+    fn content(&mut self, m: &'s Message, key: &str, members: &Members, policy: UnknownFields) {
+        let Some(v) = member(members, key) else {
+            if !m.content_optional {
+                self.error_at(key, ErrorCode::MissingField, format!("missing the payload member {key:?}"));
+            }
+            return;
+        };
+        let len = self.enter(key);
+        match &m.payload {
+            Payload::Fields(fields) => match v {
+                Value::Object(inner) => {
+                    self.fields(fields, inner);
+                    if policy == UnknownFields::Reject {
+                        self.unknown_members(inner, |name| fields.iter().any(|f| f.name == name));
+                    }
+                }
+                _ => self.wrong_type(&format!("an object (the payload of {})", m.name), v),
+            },
+            Payload::Value { ty, nullable } => {
+                if !matches!(v, Value::Null) || !(*nullable || self.is_json(ty, 0)) {
+                    self.check(ty, v, None, 0);
+                }
+            }
+        }
+        self.leave(len);
+    }
+
+    fn fields(&mut self, fields: &'s [Field], members: &Members) {
+        for f in fields {
+            match member(members, &f.name) {
+                None if f.required => self.error_at(
+                    &f.name,
+                    ErrorCode::MissingField,
+                    format!("missing the required member {:?}", f.name),
+                ),
+                None => {}
+                Some(Value::Null) if f.nullable || self.is_json(&f.ty, 0) => {}
+                Some(v) => {
+                    let len = self.enter(&f.name);
+                    self.check(&f.ty, v, None, 0);
+                    self.leave(len);
+                }
+            }
+        }
+    }
+
+    fn unknown_members(&mut self, members: &Members, known: impl Fn(&str) -> bool) {
+        for (name, _) in members {
+            if !known(name) {
+                self.error_at(name, ErrorCode::UnknownField, format!("unknown member {name:?}"));
+            }
+        }
+    }
+
+    // ---- JSON-RPC ----
+
+    fn rpc_frame(
+        &mut self,
+        members: &Members,
+        version_member: bool,
+        error: Option<TypeId>,
+    ) -> Result<FrameKind, Vec<ValidationError>> {
+        if member(members, METHOD_MEMBER).is_some() {
+            let id = self.dispatch(members, true).map_err(|e| vec![e])?;
+            self.rpc_version(members, version_member);
+            self.message(id, members, Some(version_member));
+            return Ok(FrameKind::Message(id));
+        }
+        let id_field = self.schema.protocol.id.field.clone();
+        let (kind, payload) = match (member(members, RESULT_MEMBER), member(members, ERROR_MEMBER)) {
+            (Some(_), None) => (FrameKind::RpcResult, RESULT_MEMBER),
+            (None, Some(_)) => (FrameKind::RpcError, ERROR_MEMBER),
+            (result, _) => {
+                let why = if result.is_some() { "both \"result\" and \"error\"" } else { "neither \"method\", \"result\" nor \"error\"" };
+                return Err(vec![self.only_error_at(None, ErrorCode::UnknownTag, format!("the frame has {why}"))]);
+            }
+        };
+        self.rpc_version(members, version_member);
+        match member(members, &id_field) {
+            None => self.error_at(&id_field, ErrorCode::MissingField, format!("a reply must carry {id_field:?}")),
+            // An error may answer a request whose id could not be read.
+            Some(Value::Null) if kind == FrameKind::RpcError => {}
+            Some(v) => {
+                let len = self.enter(&id_field);
+                self.check(&self.schema.protocol.id.ty, v, None, 0);
+                self.leave(len);
+            }
+        }
+        if let (FrameKind::RpcError, Some(error), Some(v)) = (kind, error, member(members, ERROR_MEMBER)) {
+            let len = self.enter(ERROR_MEMBER);
+            self.named(error, v, None, 0);
+            self.leave(len);
+        }
+        let mut senders = self.schema.messages_from(self.from).peekable();
+        let reject = senders.peek().is_some()
+            && senders.all(|(_, m)| *m.unknown_fields.get(self.from) == UnknownFields::Reject);
+        if reject {
+            self.unknown_members(members, |name| {
+                name == id_field || name == payload || (version_member && name == JSONRPC_MEMBER)
+            });
+        }
+        if self.errors.is_empty() { Ok(kind) } else { Err(std::mem::take(&mut self.errors)) }
+    }
+
+    fn rpc_version(&mut self, members: &Members, version_member: bool) {
+        if !version_member {
+            return;
+        }
+        match member(members, JSONRPC_MEMBER) {
+            None => self.error_at(
+                JSONRPC_MEMBER,
+                ErrorCode::MissingField,
+                format!("every frame carries \"jsonrpc\": \"{JSONRPC_VERSION}\""),
+            ),
+            Some(Value::String(s)) if s == JSONRPC_VERSION => {}
+            Some(Value::String(s)) => {
+                let message = format!("expected \"{JSONRPC_VERSION}\", found {s:?}");
+                self.error_at(JSONRPC_MEMBER, ErrorCode::UnknownValue, message);
+            }
+            Some(v) => {
+                let len = self.enter(JSONRPC_MEMBER);
+                self.wrong_type("the string \"2.0\"", v);
+                self.leave(len);
+            }
+        }
+    }
+
+    // ---- values ----
+
+    /// Checks a value against a type at the current path. `outer` are constraints of the
+    /// aliases and use sites it was reached through; `hops` counts references followed
+    /// without descending into the value.
+    fn check(&mut self, ty: &'s Type, v: &Value, outer: Option<&Cons<'_>>, hops: u32) {
+        let cons = Cons { head: &ty.constraints, tail: outer };
+        match &ty.kind {
+            TypeKind::Bool => {
+                if !matches!(v, Value::Bool(_)) {
+                    self.wrong_type("a boolean", v);
+                }
+            }
+            TypeKind::Int(it) => {
+                if let Some(n) = self.int(*it, v) {
+                    self.range_int(&cons, n);
+                }
+            }
+            TypeKind::Float(ft) => self.float(*ft, v, &cons),
+            TypeKind::String => match v {
+                Value::String(s) => self.string_constraints(&cons, s),
+                _ => self.wrong_type("a string", v),
+            },
+            TypeKind::Bytes(encoding) => match v {
+                Value::String(s) => match format::base64_len(s, *encoding) {
+                    Some(n) => self.len(&cons, n, "bytes"),
+                    None => {
+                        let what = match encoding {
+                            sockspec_model::BytesEncoding::Base64 => "base64 (standard alphabet, padded)",
+                            sockspec_model::BytesEncoding::Base64Url => "base64url (URL-safe alphabet, no padding)",
+                        };
+                        self.error(ErrorCode::BadFormat, format!("not valid {what}"));
+                    }
+                },
+                _ => self.wrong_type("a base64 string", v),
+            },
+            TypeKind::Uuid => self.formatted(v, &cons, format::is_uuid, "a uuid (8-4-4-4-12 hexadecimal digits)"),
+            TypeKind::Date => self.formatted(v, &cons, format::is_date, "a date (YYYY-MM-DD)"),
+            TypeKind::DateTime(encoding) => match encoding {
+                TimeEncoding::Rfc3339 => {
+                    self.formatted(v, &cons, format::is_rfc3339, "an RFC 3339 date-time with an offset")
+                }
+                TimeEncoding::Local => {
+                    self.formatted(v, &cons, format::is_local_datetime, "a local date-time with no offset")
+                }
+                TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs => {
+                    let i64_number = IntType { signed: true, bits: 64, encoding: IntEncoding::Number };
+                    if let Some(n) = self.int(i64_number, v) {
+                        self.range_int(&cons, n);
+                    }
+                }
+                TimeEncoding::UnixSFloat => self.float(FloatType::F64, v, &cons),
+            },
+            TypeKind::Json => {}
+            TypeKind::List(item) => match v {
+                Value::Array(items) => {
+                    self.len(&cons, items.len(), "items");
+                    for (i, x) in items.iter().enumerate() {
+                        let len = self.enter_index(i);
+                        self.check(item, x, None, 0);
+                        self.leave(len);
+                    }
+                }
+                _ => self.wrong_type("an array", v),
+            },
+            TypeKind::Map(value) => match v {
+                Value::Object(members) => {
+                    self.len(&cons, members.len(), "entries");
+                    for (k, x) in members {
+                        let len = self.enter(k);
+                        self.check(value, x, None, 0);
+                        self.leave(len);
+                    }
+                }
+                _ => self.wrong_type("an object", v),
+            },
+            TypeKind::Named(id) => self.named(*id, v, Some(&cons), hops),
+            TypeKind::OneOf(u) => self.untagged(u, v, &cons, hops),
+            TypeKind::Nullable(inner) => {
+                if !matches!(v, Value::Null) {
+                    self.check(inner, v, Some(&cons), hops + 1);
+                }
+            }
+        }
+    }
+
+    fn named(&mut self, id: TypeId, v: &Value, cons: Option<&Cons<'_>>, hops: u32) {
+        let Some(def) = self.schema.types.get(id.0 as usize) else { return };
+        if hops > MAX_HOPS {
+            self.error(ErrorCode::WrongType, format!("the schema's type {} refers to itself without nesting", def.name));
+            return;
+        }
+        match &def.kind {
+            TypeDefKind::Alias(ty) => self.check(ty, v, cons, hops + 1),
+            TypeDefKind::Struct(s) => match v {
+                Value::Object(members) => {
+                    self.fields(&s.fields, members);
+                    if *s.unknown_fields.get(self.from) == UnknownFields::Reject {
+                        self.unknown_members(members, |name| s.fields.iter().any(|f| f.name == name));
+                    }
+                }
+                _ => self.wrong_type(&format!("an object ({})", def.name), v),
+            },
+            TypeDefKind::Enum(e) => match &e.repr {
+                EnumRepr::String => match v {
+                    Value::String(s) => {
+                        let known = e.variants.iter().any(|x| matches!(&x.value, TagValue::Str(w) if w == s));
+                        if !known && !e.open {
+                            self.error(ErrorCode::UnknownValue, format!("{s:?} is not a value of {}", def.name));
+                        }
+                        if let Some(cons) = cons {
+                            self.string_constraints(cons, s);
+                        }
+                    }
+                    _ => self.wrong_type(&format!("a string ({})", def.name), v),
+                },
+                EnumRepr::Int(it) => {
+                    let Some(n) = self.int(*it, v) else { return };
+                    if let Some(cons) = cons {
+                        self.range_int(cons, n);
+                    }
+                    let values = e.variants.iter().filter_map(|x| match x.value {
+                        TagValue::Int(i) => Some(i128::from(i)),
+                        TagValue::Str(_) => None,
+                    });
+                    if e.flags {
+                        let all = values.fold(0i128, |acc, x| acc | x);
+                        if n & !all != 0 && !e.open {
+                            let message = format!("{n} sets bits that are no flag of {} (all flags: {all})", def.name);
+                            self.error(ErrorCode::UnknownValue, message);
+                        }
+                    } else if !values.clone().any(|x| x == n) && !e.open {
+                        self.error(ErrorCode::UnknownValue, format!("{n} is not a value of {}", def.name));
+                    }
+                }
+            },
+            TypeDefKind::Union(sockspec_model::Union::Tagged { field, variants, open }) => {
+                self.tagged_union(&def.name, field, variants, *open, v);
+            }
+            TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => {
+                let empty = Cons { head: &NO_CONSTRAINTS, tail: None };
+                self.untagged(u, v, cons.unwrap_or(&empty), hops + 1);
+            }
+        }
+    }
+
+    fn tagged_union(&mut self, name: &str, field: &str, variants: &'s [TypeId], open: bool, v: &Value) {
+        let Value::Object(members) = v else {
+            self.wrong_type(&format!("an object ({name})"), v);
+            return;
+        };
+        let Some(tag) = member(members, field) else {
+            self.error_at(field, ErrorCode::MissingField, format!("missing the tag member {field:?} of {name}"));
+            return;
+        };
+        let structs = variants.iter().filter_map(|id| match self.schema.types.get(id.0 as usize).map(|d| &d.kind) {
+            Some(TypeDefKind::Struct(s)) => Some((&s.tag, s)),
+            _ => None,
+        });
+        let (strings, integers) = tag_kinds(structs.clone().map(|(t, _)| t));
+        match find_tag(structs, tag, strings, integers) {
+            None => {
+                let message = tag_type_message(tag, strings, integers);
+                self.error_at(field, ErrorCode::WrongType, message);
+            }
+            Some(None) if open => {}
+            Some(None) => {
+                let message = format!("{} names no variant of {name}", tag_text(tag));
+                self.error_at(field, ErrorCode::UnknownTag, message);
+            }
+            Some(Some(s)) => {
+                self.fields(&s.fields, members);
+                if *s.unknown_fields.get(self.from) == UnknownFields::Reject {
+                    self.unknown_members(members, |n| n == field || s.fields.iter().any(|f| f.name == n));
+                }
+            }
+        }
+    }
+
+    fn untagged(&mut self, u: &'s Untagged, v: &Value, cons: &Cons<'_>, hops: u32) {
+        match self.select_variant(u, v, hops) {
+            Some(variant) => self.check(variant, v, Some(cons), hops + 1),
+            None => {
+                let expected = u
+                    .variants
+                    .iter()
+                    .map(|t| describe_kinds(self.kinds(t, hops + 1)))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                self.wrong_type(&expected, v);
+            }
+        }
+    }
+
+    /// The variant of an untagged union that a value is, by JSON kind (see the module doc).
+    fn select_variant(&self, u: &'s Untagged, v: &Value, hops: u32) -> Option<&'s Type> {
+        let kind = JsonKind::of(v);
+        let bit = kind.bit();
+        let kinds: Vec<Kinds> = u.variants.iter().map(|t| self.kinds(t, hops + 1)).collect();
+        let specific = |i: usize| kinds[i] != ANY && kinds[i] & bit != 0;
+        let chosen = match kind {
+            JsonKind::Object => {
+                let Value::Object(members) = v else { return None };
+                let mut objects = (0..kinds.len()).filter(|&i| specific(i));
+                match (objects.next(), objects.next()) {
+                    (Some(only), None) => Some(only),
+                    (None, _) => None,
+                    (Some(_), Some(_)) => {
+                        let present = u.keys.iter().filter(|k| member(members, k).is_some()).count();
+                        u.signatures
+                            .iter()
+                            .find(|(i, sig)| {
+                                *i < kinds.len()
+                                    && sig.len() == present
+                                    && sig.iter().all(|k| member(members, k).is_some())
+                            })
+                            .map(|(i, _)| *i)
+                    }
+                }
+            }
+            JsonKind::Integer => (0..kinds.len())
+                .find(|&i| specific(i) && kinds[i] & NUMBER != NUMBER)
+                .or_else(|| (0..kinds.len()).find(|&i| specific(i))),
+            _ => (0..kinds.len()).find(|&i| specific(i)),
+        };
+        chosen.or_else(|| (0..kinds.len()).find(|&i| kinds[i] == ANY)).and_then(|i| u.variants.get(i))
+    }
+
+    /// The JSON kinds a type accepts.
+    fn kinds(&self, ty: &Type, hops: u32) -> Kinds {
+        let string = JsonKind::String.bit();
+        let integer = JsonKind::Integer.bit();
+        let int_kinds = |it: &IntType| match it.encoding {
+            IntEncoding::Number => integer,
+            IntEncoding::String => string,
+        };
+        match &ty.kind {
+            TypeKind::Bool => JsonKind::Bool.bit(),
+            TypeKind::Int(it) => int_kinds(it),
+            TypeKind::Float(_) => NUMBER,
+            TypeKind::String | TypeKind::Bytes(_) | TypeKind::Uuid | TypeKind::Date => string,
+            TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => string,
+            TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => integer,
+            TypeKind::DateTime(TimeEncoding::UnixSFloat) => NUMBER,
+            TypeKind::Json => ANY,
+            TypeKind::List(_) => JsonKind::Array.bit(),
+            TypeKind::Map(_) => JsonKind::Object.bit(),
+            TypeKind::OneOf(u) => u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1)),
+            TypeKind::Nullable(inner) => JsonKind::Null.bit() | self.kinds(inner, hops + 1),
+            TypeKind::Named(id) => {
+                if hops > MAX_HOPS {
+                    return 0;
+                }
+                match self.schema.types.get(id.0 as usize).map(|d| &d.kind) {
+                    None => 0,
+                    Some(TypeDefKind::Alias(t)) => self.kinds(t, hops + 1),
+                    Some(TypeDefKind::Struct(_)) => JsonKind::Object.bit(),
+                    Some(TypeDefKind::Enum(e)) => match &e.repr {
+                        EnumRepr::String => string,
+                        EnumRepr::Int(it) => int_kinds(it),
+                    },
+                    Some(TypeDefKind::Union(sockspec_model::Union::Tagged { .. })) => JsonKind::Object.bit(),
+                    Some(TypeDefKind::Union(sockspec_model::Union::Untagged(u))) => {
+                        u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a type is `json` (any value, `null` included), through aliases.
+    fn is_json(&self, ty: &Type, hops: u32) -> bool {
+        match &ty.kind {
+            TypeKind::Json => true,
+            TypeKind::Named(id) if hops <= MAX_HOPS => {
+                matches!(self.schema.types.get(id.0 as usize).map(|d| &d.kind), Some(TypeDefKind::Alias(t)) if self.is_json(t, hops + 1))
+            }
+            _ => false,
+        }
+    }
+
+    // ---- scalars and constraints ----
+
+    /// An integer of a given width and encoding; `None` once an error is reported.
+    fn int(&mut self, it: IntType, v: &Value) -> Option<i128> {
+        let n = match (it.encoding, v) {
+            (IntEncoding::Number, Value::Number(n)) => {
+                if !n.is_integer() {
+                    self.wrong_type(&format!("an integer ({}) written without fraction or exponent", it.name()), v);
+                    return None;
+                }
+                n.to_i128()
+            }
+            (IntEncoding::Number, _) => {
+                self.wrong_type(&format!("an integer ({})", it.name()), v);
+                return None;
+            }
+            (IntEncoding::String, Value::String(s)) => {
+                if !format::is_decimal_integer(s) {
+                    self.error(ErrorCode::BadFormat, format!("{s:?} is not a decimal integer ({} as a string)", it.name()));
+                    return None;
+                }
+                s.parse::<i128>().ok()
+            }
+            (IntEncoding::String, _) => {
+                self.wrong_type(&format!("a string of decimal digits ({})", it.name()), v);
+                return None;
+            }
+        };
+        let (min, max) = int_bounds(it);
+        match n {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                let shown = match v {
+                    Value::Number(n) => n.raw(),
+                    Value::String(s) => s,
+                    _ => "",
+                };
+                self.error(ErrorCode::OutOfRange, format!("{shown} does not fit in {} ({min}..={max})", it.name()));
+                None
+            }
+        }
+    }
+
+    fn float(&mut self, ft: FloatType, v: &Value, cons: &Cons<'_>) {
+        let Value::Number(n) = v else {
+            self.wrong_type("a number", v);
+            return;
+        };
+        let x = n.to_f64();
+        let too_large = match ft {
+            FloatType::F32 => x.is_nan() || x.abs() > f64::from(f32::MAX),
+            FloatType::F64 => !x.is_finite(),
+        };
+        if too_large {
+            let name = if ft == FloatType::F32 { "f32" } else { "f64" };
+            self.error(ErrorCode::OutOfRange, format!("{} is too large for {name}", n.raw()));
+            return;
+        }
+        if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_f64(x, l))) {
+            self.error(ErrorCode::OutOfRange, format!("{} is not {}", n.raw(), describe_range(range)));
+        }
+    }
+
+    fn range_int(&mut self, cons: &Cons<'_>, n: i128) {
+        if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_i128(n, l))) {
+            self.error(ErrorCode::OutOfRange, format!("{n} is not {}", describe_range(range)));
+        }
+    }
+
+    fn len(&mut self, cons: &Cons<'_>, n: usize, unit: &str) {
+        if let Some(len) = cons.iter().filter_map(|c| c.len.as_ref()).find(|l| !len_ok(l, n)) {
+            self.error(ErrorCode::BadLength, format!("{n} {unit}, expected {}", describe_len(len)));
+        }
+    }
+
+    /// A string in a format (uuid, date, ...), then any string constraints.
+    fn formatted(&mut self, v: &Value, cons: &Cons<'_>, valid: fn(&str) -> bool, what: &str) {
+        let Value::String(s) = v else {
+            self.wrong_type(&format!("a string ({what})"), v);
+            return;
+        };
+        if !valid(s) {
+            self.error(ErrorCode::BadFormat, format!("{s:?} is not {what}"));
+        }
+        self.string_constraints(cons, s);
+    }
+
+    /// `@len` in code points and `@pattern`.
+    fn string_constraints(&mut self, cons: &Cons<'_>, s: &str) {
+        let mut chars = None;
+        for c in cons.iter() {
+            if let Some(len) = &c.len {
+                let n = *chars.get_or_insert_with(|| s.chars().count());
+                if !len_ok(len, n) {
+                    self.error(ErrorCode::BadLength, format!("{n} characters, expected {}", describe_len(len)));
+                    break;
+                }
+            }
+        }
+        for pattern in cons.iter().filter_map(|c| c.pattern.as_deref()) {
+            let failure = match self.validator.patterns.get(pattern) {
+                Some(Ok(re)) => (!re.is_match(s)).then(|| format!("{s:?} does not match the pattern {pattern:?}")),
+                Some(Err(e)) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
+                None => match Regex::new(pattern) {
+                    Ok(re) => (!re.is_match(s)).then(|| format!("{s:?} does not match the pattern {pattern:?}")),
+                    Err(e) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
+                },
+            };
+            if let Some(message) = failure {
+                self.error(ErrorCode::PatternMismatch, message);
+                break;
+            }
+        }
+    }
+}
+
+static NO_CONSTRAINTS: Constraints = Constraints { range: None, len: None, pattern: None };
+
+/// Whether tags among `values` are strings and whether they are integers.
+fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> (bool, bool) {
+    values.fold((false, false), |(s, i), v| match v {
+        TagValue::Str(_) => (true, i),
+        TagValue::Int(_) => (s, true),
+    })
+}
+
+/// Looks a tag value up among `entries`: `None` if it has the wrong JSON type,
+/// `Some(None)` if it names no entry.
+fn find_tag<'a, T>(
+    mut entries: impl Iterator<Item = (&'a TagValue, T)>,
+    tag: &Value,
+    strings: bool,
+    integers: bool,
+) -> Option<Option<T>> {
+    match tag {
+        Value::String(s) if strings || !integers => {
+            Some(entries.find(|(v, _)| matches!(v, TagValue::Str(w) if w == s)).map(|(_, t)| t))
+        }
+        Value::Number(n) if integers && n.is_integer() => {
+            let n = n.to_i128();
+            Some(entries.find(|(v, _)| matches!(v, TagValue::Int(i) if Some(i128::from(*i)) == n)).map(|(_, t)| t))
+        }
+        _ => None,
+    }
+}
+
+fn tag_type_message(tag: &Value, strings: bool, integers: bool) -> String {
+    let expected = match (strings, integers) {
+        (true, true) => "a string or an integer",
+        (false, true) => "an integer",
+        _ => "a string",
+    };
+    format!("a tag must be {expected}, found {}", JsonKind::of(tag).described())
+}
+
+fn tag_text(tag: &Value) -> String {
+    match tag {
+        Value::String(s) => format!("{s:?}"),
+        Value::Number(n) => n.raw().to_string(),
+        other => JsonKind::of(other).described().to_string(),
+    }
+}
+
+fn int_bounds(it: IntType) -> (i128, i128) {
+    // The model only has widths 8 to 64; anything else is read as 64 rather than panic.
+    let bits = if (1..=127).contains(&it.bits) { it.bits } else { 64 };
+    let it = IntType { bits, ..it };
+    (it.min(), it.max())
+}
+
+fn in_range(range: &NumRange, cmp: impl Fn(Number) -> Ordering) -> bool {
+    let min_ok = range.min.is_none_or(|l| match cmp(l.value) {
+        Ordering::Greater => true,
+        Ordering::Equal => !l.exclusive,
+        Ordering::Less => false,
+    });
+    let max_ok = range.max.is_none_or(|l| match cmp(l.value) {
+        Ordering::Less => true,
+        Ordering::Equal => !l.exclusive,
+        Ordering::Greater => false,
+    });
+    min_ok && max_ok
+}
+
+fn cmp_i128(n: i128, limit: Number) -> Ordering {
+    match limit {
+        Number::Int(l) => n.cmp(&l),
+        Number::Float(f) => cmp_f64_i128(f, n).reverse(),
+    }
+}
+
+fn cmp_f64(x: f64, limit: Number) -> Ordering {
+    match limit {
+        Number::Int(l) => cmp_f64_i128(x, l),
+        // Limits are never NaN; if one were, it would constrain nothing.
+        Number::Float(f) => x.partial_cmp(&f).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// Compares a float with an integer exactly (no rounding of either).
+fn cmp_f64_i128(f: f64, i: i128) -> Ordering {
+    const TWO_127: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+    if f.is_nan() {
+        return Ordering::Equal;
+    }
+    if f >= TWO_127 {
+        return Ordering::Greater;
+    }
+    if f < -TWO_127 {
+        return Ordering::Less;
+    }
+    let whole = f.trunc();
+    // Exact: `whole` is an integer within i128's range.
+    match (whole as i128).cmp(&i) {
+        Ordering::Equal => f.partial_cmp(&whole).unwrap_or(Ordering::Equal),
+        other => other,
+    }
+}
+
+fn len_ok(len: &LenRange, n: usize) -> bool {
+    let n = n as u64;
+    len.min.is_none_or(|min| n >= min) && len.max.is_none_or(|max| n <= max)
+}
+
+fn describe_len(len: &LenRange) -> String {
+    match (len.min, len.max) {
+        (Some(a), Some(b)) if a == b => format!("exactly {a}"),
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "any".to_string(),
+    }
+}
+
+fn describe_range(range: &NumRange) -> String {
+    let show = |n: Number| match n {
+        Number::Int(i) => i.to_string(),
+        Number::Float(f) => f.to_string(),
+    };
+    let mut parts = Vec::new();
+    if let Some(l) = range.min {
+        parts.push(format!("{} {}", if l.exclusive { "greater than" } else { "at least" }, show(l.value)));
+    }
+    if let Some(l) = range.max {
+        parts.push(format!("{} {}", if l.exclusive { "less than" } else { "at most" }, show(l.value)));
+    }
+    parts.join(" and ")
+}
+
+fn describe_kinds(kinds: Kinds) -> String {
+    if kinds == ANY {
+        return "any value".to_string();
+    }
+    let all = [
+        JsonKind::Null,
+        JsonKind::Bool,
+        JsonKind::Integer,
+        JsonKind::Fraction,
+        JsonKind::String,
+        JsonKind::Array,
+        JsonKind::Object,
+    ];
+    if kinds & NUMBER == NUMBER {
+        let rest: Vec<_> =
+            all.iter().filter(|k| kinds & k.bit() != 0 && NUMBER & k.bit() == 0).map(|k| k.described()).collect();
+        return std::iter::once("a number").chain(rest).collect::<Vec<_>>().join(" or ");
+    }
+    all.iter().filter(|k| kinds & k.bit() != 0).map(|k| k.described()).collect::<Vec<_>>().join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_integer_comparison_is_exact() {
+        assert_eq!(cmp_f64_i128(2.5, 2), Ordering::Greater);
+        assert_eq!(cmp_f64_i128(-2.5, -2), Ordering::Less);
+        assert_eq!(cmp_f64_i128(2.0, 2), Ordering::Equal);
+        assert_eq!(cmp_f64_i128(-0.0, 0), Ordering::Equal);
+        // 2^53 + 1 is not a double; 2^53 is below it.
+        assert_eq!(cmp_f64_i128(9_007_199_254_740_992.0, 9_007_199_254_740_993), Ordering::Less);
+        assert_eq!(cmp_f64_i128(1e300, i128::MAX), Ordering::Greater);
+        assert_eq!(cmp_f64_i128(-1e300, i128::MIN), Ordering::Less);
+        assert_eq!(cmp_f64_i128(-TWO_127_F, i128::MIN), Ordering::Equal);
+    }
+
+    const TWO_127_F: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+
+    #[test]
+    fn error_codes_spell_as_on_the_wire() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).expect("serializable");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
+        }
+    }
+
+    #[test]
+    fn kinds_are_described() {
+        assert_eq!(describe_kinds(NUMBER | JsonKind::String.bit()), "a number or a string");
+        assert_eq!(describe_kinds(JsonKind::Integer.bit()), "an integer");
+        assert_eq!(describe_kinds(ANY), "any value");
+    }
+}
