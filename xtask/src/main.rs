@@ -1,1 +1,86 @@
-fn main() {}
+//! Project automation. `cargo xtask test` is the one command that runs every check CI runs.
+
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test         every check CI runs: formatting, clippy, the architecture's invariants,
+               all tests (property tests included) and the fuzz targets' build
+  invariants   only the dependency invariants of ARCHITECTURE.md";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("invariants") => invariants(),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// Runs a command from the workspace root, echoing it, failing on a non-zero exit.
+fn run(program: &str, args: &[&str]) -> anyhow::Result<()> {
+    eprintln!("\n$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start `{program}`"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace root").to_path_buf()
+}
+
+fn test() -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    run("cargo", &["fmt", "--all", "--check"])?;
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    invariants()?;
+    run("cargo", &["test", "--workspace", "--locked"])?;
+    run("cargo", &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])?;
+    eprintln!("\nall checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// The dependency rules of ARCHITECTURE.md, checked on the real graph.
+fn invariants() -> anyhow::Result<()> {
+    eprintln!("\n$ cargo tree (architecture invariants)");
+    // (crate, crates it must not depend on directly)
+    let rules: &[(&str, &[&str])] = &[
+        // Readers of the model never touch the syntax tree.
+        ("sockspec-validator", &["sockspec-syntax"]),
+        // The front end knows nothing of its readers.
+        ("sockspec-syntax", &["sockspec-model", "sockspec-validator", "sockspec-cli"]),
+        ("sockspec-model", &["sockspec-validator", "sockspec-cli"]),
+    ];
+    for (krate, forbidden) in rules {
+        let output = Command::new("cargo")
+            .args(["tree", "--locked", "-p", krate, "--depth", "1", "-e", "normal,build", "--prefix", "none"])
+            .current_dir(root())
+            .output()
+            .context("cannot run cargo tree")?;
+        if !output.status.success() {
+            bail!("cargo tree -p {krate} failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        let tree = String::from_utf8_lossy(&output.stdout);
+        for dep in tree.lines().skip(1) {
+            let name = dep.split_whitespace().next().unwrap_or_default();
+            if forbidden.contains(&name) {
+                bail!("{krate} depends on {name}, which ARCHITECTURE.md forbids");
+            }
+        }
+        eprintln!("  {krate}: depends on none of {}", forbidden.join(", "));
+    }
+    Ok(())
+}

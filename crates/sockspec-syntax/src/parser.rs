@@ -480,22 +480,29 @@ impl<'s> Parser<'s> {
     // ---- types ----
 
     fn type_expr(&mut self) -> TypeExpr {
-        let first = self.type_primary();
-        let mut ty = if self.at(TokenKind::Pipe) {
-            let mut members = vec![first];
-            while self.eat(TokenKind::Pipe).is_some() {
-                members.push(self.type_primary());
-            }
-            let span = members[0].span.to(members[members.len() - 1].span);
-            TypeExpr { kind: TypeExprKind::Union(members), attrs: Vec::new(), span }
-        } else {
-            first
-        };
+        let mut first = self.type_primary();
         let attrs = self.attributes(true);
-        if !attrs.is_empty() {
-            ty.span = ty.span.to(self.prev_span());
-            ty.attrs = attrs;
+        attach(&mut first, attrs);
+        if !self.at(TokenKind::Pipe) {
+            return first;
         }
+        // In a union, attributes after a member (`string @len(2..=8) | null`) constrain that
+        // member; attributes after the last member constrain the whole union.
+        let mut members = vec![first];
+        let mut trailing = Vec::new();
+        while self.eat(TokenKind::Pipe).is_some() {
+            let mut member = self.type_primary();
+            let attrs = self.attributes(true);
+            if self.at(TokenKind::Pipe) {
+                attach(&mut member, attrs);
+            } else {
+                trailing = attrs;
+            }
+            members.push(member);
+        }
+        let span = members[0].span.to(members[members.len() - 1].span);
+        let mut ty = TypeExpr { kind: TypeExprKind::Union(members), attrs: Vec::new(), span };
+        attach(&mut ty, trailing);
         ty
     }
 
@@ -718,13 +725,18 @@ impl<'s> Parser<'s> {
     /// Whether the cursor is inside the parentheses of a call or attribute, where
     /// `name = value` is a named argument rather than the next setting.
     fn in_call_args(&self) -> bool {
-        let mut depth = 0i32;
+        // Walk back to the innermost unclosed bracket: `(` means call arguments, `{` a block
+        // or object. Closed pairs on the way (`{}` or `()` arguments before) are skipped.
+        let mut parens = 0i32;
+        let mut braces = 0i32;
         for tok in self.tokens[..self.pos].iter().rev() {
             match tok.kind {
-                TokenKind::RParen => depth += 1,
-                TokenKind::LParen if depth == 0 => return true,
-                TokenKind::LParen => depth -= 1,
-                TokenKind::LBrace | TokenKind::RBrace => return false,
+                TokenKind::RParen => parens += 1,
+                TokenKind::LParen if parens == 0 => return braces == 0,
+                TokenKind::LParen => parens -= 1,
+                TokenKind::RBrace => braces += 1,
+                TokenKind::LBrace if braces == 0 => return false,
+                TokenKind::LBrace => braces -= 1,
                 _ => {}
             }
         }
@@ -774,5 +786,65 @@ impl<'s> Parser<'s> {
             }
         }
         out
+    }
+}
+
+/// Adds postfix attributes to a type, widening its span over them.
+fn attach(ty: &mut TypeExpr, attrs: Vec<Attribute>) {
+    if let Some(last) = attrs.last() {
+        ty.span = ty.span.to(last.span);
+        ty.attrs.extend(attrs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<String> {
+        parse(src).1.into_iter().map(|d| format!("{}: {}", d.code, d.message)).collect()
+    }
+
+    #[test]
+    fn named_arguments_after_an_object_literal() {
+        assert_eq!(errors("connection { heartbeat = message(Ping, x = {}, every = 30s) }"), Vec::<String>::new());
+        assert_eq!(errors("protocol p {}\n@example({\"a\": 1})\nstruct A { a: u8 }"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_setting_after_a_call_is_not_a_named_argument() {
+        let (file, diags) = parse("connection {\n auth = header(\"A\")\n path = \"/ws\"\n}");
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Connection { settings, .. } = &file.items[0].kind else { panic!("a connection block") };
+        assert_eq!(settings.len(), 2);
+    }
+
+    #[test]
+    fn recovers_and_reports_every_broken_field() {
+        let errs = errors("protocol p {}\nstruct A {\n a u8\n b: u8\n c u8\n}\nstruct B { x: }\n");
+        assert_eq!(errs.len(), 3, "{errs:?}");
+    }
+
+    #[test]
+    fn attributes_bind_to_union_members_or_the_union() {
+        let (file, diags) =
+            parse("protocol p {}\nstruct A {\n a: string @len(2..=8) | null\n b: string | null @len(2..=8)\n}");
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Struct { fields, .. } = &file.items[1].kind else { panic!("a struct") };
+        let TypeExprKind::Union(members) = &fields[0].ty.kind else { panic!("a union") };
+        assert_eq!(members[0].attrs.len(), 1);
+        assert!(fields[0].ty.attrs.is_empty());
+        let TypeExprKind::Union(members) = &fields[1].ty.kind else { panic!("a union") };
+        assert!(members.iter().all(|m| m.attrs.is_empty()));
+        assert_eq!(fields[1].ty.attrs.len(), 1);
+    }
+
+    #[test]
+    fn postfix_attributes_stay_on_their_line() {
+        let (file, diags) = parse("protocol p {}\nstruct A {\n a: string @len(1..)\n @deprecated(\"x\") b: u8\n}");
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Struct { fields, .. } = &file.items[1].kind else { panic!("a struct") };
+        assert_eq!(fields[0].ty.attrs.len(), 1);
+        assert_eq!(fields[1].attrs[0].name.text, "deprecated");
     }
 }

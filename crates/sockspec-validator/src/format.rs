@@ -26,7 +26,7 @@ pub fn is_rfc3339(s: &str) -> bool {
     let Some(rest) = date_time(b) else { return false };
     match rest {
         [b'Z' | b'z'] => true,
-        [sign, h1, h2, b':', m1, m2] if matches!(sign, b'+' | b'-') => {
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
             number(&[*h1, *h2]).is_some_and(|h| h <= 23) && number(&[*m1, *m2]).is_some_and(|m| m <= 59)
         }
         _ => false,
@@ -105,7 +105,7 @@ fn date(b: &[u8]) -> bool {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -219,8 +219,16 @@ mod tests {
         assert!(is_date("2000-02-29"));
         assert!(is_date("2023-12-31"));
         assert!(is_date("0001-01-01"));
-        for bad in ["2023-02-29", "2100-02-29", "2024-06-31", "2024-1-01", "2024-01-01T00:00:00Z", "20240101", "2024/01/01", ""]
-        {
+        for bad in [
+            "2023-02-29",
+            "2100-02-29",
+            "2024-06-31",
+            "2024-1-01",
+            "2024-01-01T00:00:00Z",
+            "20240101",
+            "2024/01/01",
+            "",
+        ] {
             assert!(!is_date(bad), "{bad:?}");
         }
     }

@@ -56,9 +56,9 @@ impl<'a> Value<'a> {
             Value::Number(n) => n.to_serde(),
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => serde_json::Value::Array(items.iter().map(Value::to_serde).collect()),
-            Value::Object(members) => serde_json::Value::Object(
-                members.iter().map(|(k, v)| (k.to_string(), v.to_serde())).collect(),
-            ),
+            Value::Object(members) => {
+                serde_json::Value::Object(members.iter().map(|(k, v)| (k.to_string(), v.to_serde())).collect())
+            }
         }
     }
 }
@@ -622,6 +622,20 @@ mod tests {
             prop_assert_eq!(parse(&compact).map(|v| v.to_serde()), Ok(value.clone()));
             let pretty = serde_json::to_string_pretty(&value).expect("serializable");
             prop_assert_eq!(parse(&pretty).map(|v| v.to_serde()), Ok(value));
+        }
+
+        /// On JSON-like soup, accepts exactly what `serde_json` accepts, except duplicate
+        /// member names (which `serde_json` lets through and this parser rejects).
+        #[test]
+        fn accepts_what_serde_json_accepts(text in r#"[\[\]{}":, 0-9eE.+\-tfnrulsa\\]{0,24}"#) {
+            let ours = parse(&text);
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            match (&ours, &theirs) {
+                (Ok(v), Ok(t)) => prop_assert_eq!(&v.to_serde(), t),
+                (Err(e), Ok(_)) => prop_assert!(matches!(e.reason, Reason::DuplicateMember(_)), "{text:?}: {e}"),
+                (Ok(v), Err(e)) => prop_assert!(false, "{text:?}: we accept {v:?}, serde_json says {e}"),
+                (Err(_), Err(_)) => {}
+            }
         }
 
         #[test]

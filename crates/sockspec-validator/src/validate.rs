@@ -11,9 +11,9 @@
 //!   takes what no other variant takes. An object goes to the only variant that takes
 //!   objects; when several do (structs, told apart by required members), to the one whose
 //!   signature equals the set of present keys among the union's keys. An object that
-//!   matches no signature is `wrong_type`, like any value no variant takes: which keys are
-//!   present is part of the value's type here (the design's `unknown_tag` is for
-//!   *messages* told apart structurally).
+//!   matches no signature is `unknown_tag` at the object's path (DESIGN §4: "a structurally
+//!   discriminated value that matches no kind"); a value of a JSON kind no variant takes is
+//!   `wrong_type`.
 //! - **Constraints accumulate**: an alias's constraints and those written where it is used
 //!   all apply; at most one error per code is reported for one value.
 //! - **JSON-RPC ids**: a request without `id` is `missing_field /id`; a notification that
@@ -34,9 +34,9 @@ use std::fmt::{self, Write as _};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sockspec_model::{
-    Constraints, Direction, EnumRepr, Field, FloatType, IdPresence, IntEncoding, IntType, LenRange, Message,
-    MessageId, NumRange, Number, Payload, Schema, Style, TagNode, TagTarget, TagValue, TimeEncoding, Type,
-    TypeDefKind, TypeId, TypeKind, UnknownFields, Untagged,
+    Constraints, Direction, EnumRepr, Field, FloatType, IdPresence, IntEncoding, IntType, LenRange, Message, MessageId,
+    NumRange, Number, Payload, Schema, Style, TagNode, TagTarget, TagValue, TimeEncoding, Type, TypeDefKind, TypeId,
+    TypeKind, UnknownFields, Untagged,
 };
 
 use crate::format;
@@ -401,7 +401,8 @@ impl<'s> Run<'_, 's> {
             None if !dispatch.structural.is_empty() => self.structural(members),
             None => {
                 // No message comes from this side at all.
-                let field = if rpc { Some(METHOD_MEMBER) } else { self.schema.protocol.tag_fields.first().map(String::as_str) };
+                let field =
+                    if rpc { Some(METHOD_MEMBER) } else { self.schema.protocol.tag_fields.first().map(String::as_str) };
                 let side = self.from.as_str();
                 match field {
                     Some(field) if member(members, field).is_none() && !rpc => Err(self.only_error_at(
@@ -414,7 +415,9 @@ impl<'s> Run<'_, 's> {
                         ErrorCode::UnknownTag,
                         format!("the {side} sends no message"),
                     )),
-                    None => Err(self.only_error_at(None, ErrorCode::UnknownTag, format!("the {side} sends no message"))),
+                    None => {
+                        Err(self.only_error_at(None, ErrorCode::UnknownTag, format!("the {side} sends no message")))
+                    }
                 }
             }
         }
@@ -423,7 +426,11 @@ impl<'s> Run<'_, 's> {
     fn follow(&mut self, node: &TagNode, tag: &Value, members: &Members) -> Result<MessageId, ValidationError> {
         let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
         let Some(target) = find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, strings, integers) else {
-            return Err(self.only_error_at(Some(&node.field), ErrorCode::WrongType, tag_type_message(tag, strings, integers)));
+            return Err(self.only_error_at(
+                Some(&node.field),
+                ErrorCode::WrongType,
+                tag_type_message(tag, strings, integers),
+            ));
         };
         match target {
             None => Err(self.only_error_at(
@@ -559,11 +566,9 @@ impl<'s> Run<'_, 's> {
     fn fields(&mut self, fields: &'s [Field], members: &Members) {
         for f in fields {
             match member(members, &f.name) {
-                None if f.required => self.error_at(
-                    &f.name,
-                    ErrorCode::MissingField,
-                    format!("missing the required member {:?}", f.name),
-                ),
+                None if f.required => {
+                    self.error_at(&f.name, ErrorCode::MissingField, format!("missing the required member {:?}", f.name))
+                }
                 None => {}
                 Some(Value::Null) if f.nullable || self.is_json(&f.ty, 0) => {}
                 Some(v) => {
@@ -602,7 +607,11 @@ impl<'s> Run<'_, 's> {
             (Some(_), None) => (FrameKind::RpcResult, RESULT_MEMBER),
             (None, Some(_)) => (FrameKind::RpcError, ERROR_MEMBER),
             (result, _) => {
-                let why = if result.is_some() { "both \"result\" and \"error\"" } else { "neither \"method\", \"result\" nor \"error\"" };
+                let why = if result.is_some() {
+                    "both \"result\" and \"error\""
+                } else {
+                    "neither \"method\", \"result\" nor \"error\""
+                };
                 return Err(vec![self.only_error_at(None, ErrorCode::UnknownTag, format!("the frame has {why}"))]);
             }
         };
@@ -623,8 +632,8 @@ impl<'s> Run<'_, 's> {
             self.leave(len);
         }
         let mut senders = self.schema.messages_from(self.from).peekable();
-        let reject = senders.peek().is_some()
-            && senders.all(|(_, m)| *m.unknown_fields.get(self.from) == UnknownFields::Reject);
+        let reject =
+            senders.peek().is_some() && senders.all(|(_, m)| *m.unknown_fields.get(self.from) == UnknownFields::Reject);
         if reject {
             self.unknown_members(members, |name| {
                 name == id_field || name == payload || (version_member && name == JSONRPC_MEMBER)
@@ -745,7 +754,10 @@ impl<'s> Run<'_, 's> {
     fn named(&mut self, id: TypeId, v: &Value, cons: Option<&Cons<'_>>, hops: u32) {
         let Some(def) = self.schema.types.get(id.0 as usize) else { return };
         if hops > MAX_HOPS {
-            self.error(ErrorCode::WrongType, format!("the schema's type {} refers to itself without nesting", def.name));
+            self.error(
+                ErrorCode::WrongType,
+                format!("the schema's type {} refers to itself without nesting", def.name),
+            );
             return;
         }
         match &def.kind {
@@ -839,13 +851,21 @@ impl<'s> Run<'_, 's> {
         match self.select_variant(u, v, hops) {
             Some(variant) => self.check(variant, v, Some(cons), hops + 1),
             None => {
-                let expected = u
-                    .variants
-                    .iter()
-                    .map(|t| describe_kinds(self.kinds(t, hops + 1)))
-                    .collect::<Vec<_>>()
-                    .join(" or ");
-                self.wrong_type(&expected, v);
+                let kinds = u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1));
+                if let Value::Object(_) = v
+                    && kinds & JsonKind::Object.bit() != 0
+                {
+                    // Several object variants, told apart by their members, and none matched.
+                    let signatures =
+                        u.signatures.iter().map(|(_, sig)| format!("{{{}}}", sig.join(", "))).collect::<Vec<_>>();
+                    let message = format!(
+                        "the object's members match no variant: it needs exactly one of the member sets {}",
+                        signatures.join(" or ")
+                    );
+                    self.error(ErrorCode::UnknownTag, message);
+                } else {
+                    self.wrong_type(&describe_kinds(kinds), v);
+                }
             }
         }
     }
@@ -955,7 +975,10 @@ impl<'s> Run<'_, 's> {
             }
             (IntEncoding::String, Value::String(s)) => {
                 if !format::is_decimal_integer(s) {
-                    self.error(ErrorCode::BadFormat, format!("{s:?} is not a decimal integer ({} as a string)", it.name()));
+                    self.error(
+                        ErrorCode::BadFormat,
+                        format!("{s:?} is not a decimal integer ({} as a string)", it.name()),
+                    );
                     return None;
                 }
                 s.parse::<i128>().ok()
@@ -996,13 +1019,16 @@ impl<'s> Run<'_, 's> {
             return;
         }
         if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_f64(x, l))) {
-            self.error(ErrorCode::OutOfRange, format!("{} is not {}", n.raw(), describe_range(range)));
+            self.error(
+                ErrorCode::OutOfRange,
+                format!("{} is out of range: expected {}", n.raw(), describe_range(range)),
+            );
         }
     }
 
     fn range_int(&mut self, cons: &Cons<'_>, n: i128) {
         if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_i128(n, l))) {
-            self.error(ErrorCode::OutOfRange, format!("{n} is not {}", describe_range(range)));
+            self.error(ErrorCode::OutOfRange, format!("{n} is out of range: expected {}", describe_range(range)));
         }
     }
 

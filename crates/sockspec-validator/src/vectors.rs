@@ -166,7 +166,9 @@ fn expected_error(item: &serde_json::Value) -> Result<ExpectedError, String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actual {
     /// Valid, as this message (or `@result` / `@error`).
-    Ok { is: String },
+    Ok {
+        is: String,
+    },
     Errors(Vec<ValidationError>),
 }
 
@@ -305,8 +307,14 @@ mod tests {
             ("{\"name\":\"a\",\"from\":\"client\",\"expect\":\"ok\"}", "missing the frame"),
             ("{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"message\":{},\"expect\":\"ok\"}", "not both"),
             ("{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":[]}", "write \"ok\""),
-            ("{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":[{\"path\":\"x\",\"code\":\"wrong_type\"}]}", "JSON Pointer"),
-            ("{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":[{\"path\":\"\",\"code\":\"oops\"}]}", "unknown error code"),
+            (
+                "{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":[{\"path\":\"x\",\"code\":\"wrong_type\"}]}",
+                "JSON Pointer",
+            ),
+            (
+                "{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":[{\"path\":\"\",\"code\":\"oops\"}]}",
+                "unknown error code",
+            ),
             ("{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":\"ok\",\"extra\":1}", "unknown member"),
             ("not json", "not JSON"),
         ];
@@ -343,8 +351,7 @@ mod tests {
 
     #[test]
     fn is_must_match() {
-        let vectors =
-            load(r#"{"name":"v","from":"client","raw":"{}","expect":"ok","is":"Start"}"#).expect("valid");
+        let vectors = load(r#"{"name":"v","from":"client","raw":"{}","expect":"ok","is":"Start"}"#).expect("valid");
         assert!(run_with(&vectors, |_| Actual::Ok { is: "Start".into() }).passed());
         assert!(!run_with(&vectors, |_| Actual::Ok { is: "Stop".into() }).passed());
         assert!(!run_with(&vectors, |_| Actual::Errors(vec![])).passed());

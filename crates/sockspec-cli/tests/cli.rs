@@ -1,0 +1,197 @@
+//! The `sockspec` binary as a user runs it: exit codes, what it prints, files it writes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sockspec(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sockspec"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    pipe.write_all(stdin.unwrap_or("").as_bytes()).expect("stdin accepts input");
+    drop(pipe);
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sockspec-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file written");
+    path
+}
+
+#[test]
+fn check_clean_schema_exits_zero() {
+    let out = sockspec(&["check", "examples/dictation.sockspec", "examples/chat.sockspec"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("checked 2 files: no problems"));
+}
+
+#[test]
+fn check_reports_every_error_rustc_style_and_exits_one() {
+    let out = sockspec(&["check", "crates/sockspec-model/tests/data/err/S0202_unknown_type.sockspec"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("error[S0202]: unknown type `SesionId`"), "{err}");
+    assert!(err.contains("S0202_unknown_type.sockspec:6:14"), "{err}");
+    assert!(err.contains("help: did you mean `SessionId`?"), "{err}");
+    assert!(err.contains("unknown type `datetme`"), "all errors in one run: {err}");
+    assert!(err.contains("3 error(s)"), "{err}");
+}
+
+#[test]
+fn check_json_format_is_machine_readable() {
+    let out = sockspec(
+        &["check", "--format", "json", "crates/sockspec-model/tests/data/err/S0204_duplicate_field.sockspec"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let first = &diags[0];
+    assert_eq!(first["code"], "S0204");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["primary"]["start"]["line"], 6);
+    assert_eq!(first["primary"]["start"]["column"], 5);
+    assert_eq!(first["secondary"][0]["message"], "first declared here");
+}
+
+#[test]
+fn missing_file_is_a_tool_failure() {
+    let out = sockspec(&["check", "no/such/file.sockspec"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read no/such/file.sockspec"));
+}
+
+#[test]
+fn fmt_rewrites_checks_and_reads_stdin() {
+    let messy = "protocol p{version=\"1.0.0\"}\nstruct   A {x:u8,   // the x\ny?:string|null}\n";
+    let path = temp_file("messy.sockspec", messy);
+    let p = path.to_str().expect("utf-8 temp path");
+
+    let out = sockspec(&["fmt", "--check", p], None);
+    assert_eq!(out.status.code(), Some(1), "unformatted file fails --check");
+    assert_eq!(std::fs::read_to_string(&path).expect("readable"), messy, "--check writes nothing");
+
+    let out = sockspec(&["fmt", p], None);
+    assert_eq!(out.status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&path).expect("readable");
+    assert!(formatted.contains("// the x"), "comments kept: {formatted}");
+    assert!(formatted.contains("    y?: string | null\n"), "{formatted}");
+
+    let out = sockspec(&["fmt", "--check", p], None);
+    assert_eq!(out.status.code(), Some(0), "formatted file passes --check");
+
+    let out = sockspec(&["fmt", "-"], Some(messy));
+    assert_eq!(text(&out.stdout), formatted, "stdin to stdout gives the same layout");
+}
+
+#[test]
+fn fmt_leaves_files_with_syntax_errors_alone() {
+    let broken = "protocol p {}\nstruct A { x u8 }\n";
+    let path = temp_file("broken.sockspec", broken);
+    let out = sockspec(&["fmt", path.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&path).expect("readable"), broken);
+    assert!(text(&out.stderr).contains("not formatted, it has syntax errors"));
+}
+
+#[test]
+fn examples_are_formatted() {
+    let mut args = vec!["fmt", "--check"];
+    let files: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sockspec"))
+        .map(|p| format!("examples/{}", p.file_name().expect("name").to_string_lossy()))
+        .collect();
+    args.extend(files.iter().map(String::as_str));
+    let out = sockspec(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn validate_reads_json_lines_and_lists_every_error() {
+    let lines = concat!(
+        r#"{"type": "start_session", "session_id": "6f1c1a4e-2b7e-4f57-9d0c-0a1b2c3d4e5f", "timestamp": "2025-01-01T12:00:00Z"}"#,
+        "\n\n",
+        r#"{"type": "start_session", "timestamp": "yesterday", "mode": "loud"}"#,
+        "\n",
+        "{not json\n"
+    );
+    let out = sockspec(&["validate", "examples/dictation.sockspec", "--from", "client"], Some(lines));
+    assert_eq!(out.status.code(), Some(1), "an invalid line makes exit 1");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("line 1: ok, StartSession from the client"), "{stdout}");
+    assert!(stdout.contains("line 3: invalid from the client"), "{stdout}");
+    assert!(stdout.contains("/session_id  missing_field"), "{stdout}");
+    assert!(stdout.contains("/timestamp  bad_format"), "{stdout}");
+    assert!(stdout.contains("/mode  unknown_value"), "{stdout}");
+    assert!(stdout.contains("line 4: invalid from the client"), "{stdout}");
+    assert!(stdout.contains("invalid_json"), "{stdout}");
+    assert!(text(&out.stderr).contains("3 line(s): 1 valid, 2 invalid"));
+}
+
+#[test]
+fn validate_json_output_and_either_side() {
+    let line = r#"{"type": "session_ended", "session_id": "6f1c1a4e-2b7e-4f57-9d0c-0a1b2c3d4e5f"}"#;
+    let out = sockspec(&["validate", "examples/dictation.sockspec", "-", "--format", "json"], Some(line));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object per line");
+    assert_eq!(report["line"], 1);
+    if out.status.code() == Some(0) {
+        assert_eq!(report["from"], "server");
+        assert_eq!(report["message"], "SessionEnded");
+    } else {
+        // Without --from, each side's errors are labelled.
+        assert!(report["errors"].as_array().is_some_and(|e| e.iter().all(|x| x["from"].is_string())));
+    }
+}
+
+#[test]
+fn validate_with_a_bad_schema_exits_one() {
+    let out =
+        sockspec(&["validate", "crates/sockspec-model/tests/data/err/S0204_duplicate_field.sockspec"], Some("{}"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("the schema has errors"));
+}
+
+#[test]
+fn test_runs_the_vectors_beside_the_schema() {
+    let out = sockspec(&["test", "examples/chat.sockspec"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(stdout.trim_end().ends_with(", 0 failed"), "{stdout}");
+
+    let vectors = temp_file(
+        "wrong.vectors.jsonl",
+        "{\"name\": \"claims ok\", \"from\": \"client\", \"message\": {\"type\": \"nope\"}, \"expect\": \"ok\"}\n",
+    );
+    let out = sockspec(&["test", "examples/chat.sockspec", vectors.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("0 passed, 1 failed"));
+}
+
+#[test]
+fn help_names_every_command() {
+    let out = sockspec(&["--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for cmd in ["check", "fmt", "validate", "test"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+}
