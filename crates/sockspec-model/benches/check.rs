@@ -16,27 +16,10 @@ const TYPES: usize = 2_000;
 
 /// Field names a struct or message draws from; none is `id` or `type`, which the protocol
 /// uses for the correlation id and the tag.
+#[rustfmt::skip]
 const FIELD_NAMES: &[&str] = &[
-    "name",
-    "count",
-    "created_at",
-    "items",
-    "labels",
-    "score",
-    "ratio",
-    "owner",
-    "enabled",
-    "note",
-    "status",
-    "payload",
-    "session",
-    "limits",
-    "extra",
-    "blob",
-    "day",
-    "origin",
-    "tags",
-    "parent",
+    "name", "count", "created_at", "items", "labels", "score", "ratio", "owner", "enabled", "note", "status", "payload",
+    "session", "limits", "extra", "blob", "day", "origin", "tags", "parent",
 ];
 
 /// Writes a schema of `messages` messages and `types` types, the same text every time. Types
@@ -79,7 +62,7 @@ fn generate(messages: usize, types: usize) -> String {
                 }
             }
             7 => {
-                let target = match i % 4 {
+                let target = match (i / 10) % 4 {
                     0 => "u64 @as(string)".to_string(),
                     1 => "string @len(1..=32) @pattern(\"^[a-z][a-z0-9_]*$\")".to_string(),
                     2 => "datetime @as(unix_ms)".to_string(),
@@ -89,7 +72,7 @@ fn generate(messages: usize, types: usize) -> String {
             }
             8 => {
                 let (a, b) = (earlier.structs[earlier.structs.len() - 1], earlier.structs[earlier.structs.len() - 2]);
-                let field = if i % 3 == 0 { "@tag_field(\"kind\")\n" } else { "" };
+                let field = if i.is_multiple_of(3) { "@tag_field(\"kind\")\n" } else { "" };
                 writeln!(w, "/// A tagged union of two structs.\n{field}union T{i} = S{a} | S{b}\n").ok();
             }
             _ => {
@@ -160,7 +143,7 @@ fn fields(w: &mut String, seed: usize, earlier: &Earlier, n: usize) {
             16 if !others.is_empty() => format!("{name}?: map<T{}>", pick(others, seed + k)),
             _ => format!("{name}: string @pattern(\"^[A-Za-z0-9_-]+$\")"),
         };
-        if (seed + k) % 4 == 0 {
+        if (seed + k).is_multiple_of(4) {
             writeln!(w, "    /// Member {k}.").ok();
         }
         writeln!(w, "    {line}").ok();

@@ -241,9 +241,11 @@ pub enum Union {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Untagged {
     pub variants: Vec<Type>,
-    /// For each object variant (by index into `variants`), the keys whose presence selects
-    /// it: a JSON object is that variant iff the set of present keys among `keys` equals
-    /// exactly its signature.
+    /// When two or more variants take objects (all of them structs): for each, by index
+    /// into `variants`, the keys whose presence selects it. A JSON object is that variant
+    /// iff the set of its keys among `keys` equals the signature exactly; an object that
+    /// matches none is `unknown_tag`. Empty when at most one variant takes objects (then
+    /// every object is that variant).
     pub signatures: Vec<(usize, Vec<String>)>,
     /// Every key that takes part in some signature.
     pub keys: Vec<String>,
@@ -314,6 +316,9 @@ pub enum TypeKind {
     Date,
     /// Any JSON value.
     Json,
+    /// Only `null`: a member that is always null (`"t": null`), a payload or a result
+    /// with no value (`message HeartbeatAck = null`, `-> null`).
+    Null,
     List(Box<Type>),
     /// An object with string keys and values of one type.
     Map(Box<Type>),

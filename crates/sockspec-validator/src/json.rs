@@ -100,7 +100,10 @@ impl<'a> Number<'a> {
             if let Ok(u) = self.0.parse::<u64>() {
                 return serde_json::Value::from(u);
             }
-            if let Ok(i) = self.0.parse::<i64>() {
+            // `-0` is a float in `serde_json`, as it is `-0.0` in IEEE 754.
+            if let Ok(i) = self.0.parse::<i64>()
+                && !(i == 0 && self.0.starts_with('-'))
+            {
                 return serde_json::Value::from(i);
             }
         }
@@ -495,6 +498,10 @@ mod tests {
         assert_eq!(Number("1e2").to_i128(), None);
         assert_eq!(Number("1e400").to_f64(), f64::INFINITY);
         assert_eq!(Number("-0.5").to_f64(), -0.5);
+        for text in ["-0", "0", "-1", "18446744073709551615", "-9223372036854775808", "1e5", "-0.0"] {
+            let theirs: serde_json::Value = serde_json::from_str(text).expect("valid");
+            assert_eq!(Number(text).to_serde(), theirs, "{text}");
+        }
     }
 
     #[test]

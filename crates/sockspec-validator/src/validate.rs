@@ -719,6 +719,11 @@ impl<'s> Run<'_, 's> {
                 TimeEncoding::UnixSFloat => self.float(FloatType::F64, v, &cons),
             },
             TypeKind::Json => {}
+            TypeKind::Null => {
+                if !matches!(v, Value::Null) {
+                    self.wrong_type("null", v);
+                }
+            }
             TypeKind::List(item) => match v {
                 Value::Array(items) => {
                     self.len(&cons, items.len(), "items");
@@ -921,6 +926,7 @@ impl<'s> Run<'_, 's> {
             TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => integer,
             TypeKind::DateTime(TimeEncoding::UnixSFloat) => NUMBER,
             TypeKind::Json => ANY,
+            TypeKind::Null => JsonKind::Null.bit(),
             TypeKind::List(_) => JsonKind::Array.bit(),
             TypeKind::Map(_) => JsonKind::Object.bit(),
             TypeKind::OneOf(u) => u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1)),

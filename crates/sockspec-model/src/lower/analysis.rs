@@ -94,7 +94,7 @@ impl<'a> Lower<'a> {
         loop {
             let mut changed = false;
             for (i, def) in types.iter().enumerate() {
-                if !inhabited[i] && def_inhabited(types, def, &inhabited) {
+                if !inhabited[i] && def_inhabited(def, &inhabited) {
                     inhabited[i] = true;
                     changed = true;
                 }
@@ -148,6 +148,7 @@ fn kind_name(kind: &TypeKind, types: &[TypeDef]) -> String {
         TypeKind::DateTime(_) => "`datetime`".into(),
         TypeKind::Date => "`date`".into(),
         TypeKind::Json => "`json`".into(),
+        TypeKind::Null => "`null`".into(),
         TypeKind::List(_) => "a list".into(),
         TypeKind::Map(_) => "a map".into(),
         TypeKind::Named(id) => format!("`{}`", types[id.0 as usize].name),
@@ -156,25 +157,25 @@ fn kind_name(kind: &TypeKind, types: &[TypeDef]) -> String {
     }
 }
 
-fn type_inhabited(types: &[TypeDef], ty: &Type, inhabited: &[bool]) -> bool {
+fn type_inhabited(ty: &Type, inhabited: &[bool]) -> bool {
     match &ty.kind {
         TypeKind::Named(id) => inhabited[id.0 as usize],
-        TypeKind::OneOf(u) => u.variants.iter().any(|v| type_inhabited(types, v, inhabited)),
+        TypeKind::OneOf(u) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
         _ => true,
     }
 }
 
-fn def_inhabited(types: &[TypeDef], def: &TypeDef, inhabited: &[bool]) -> bool {
+fn def_inhabited(def: &TypeDef, inhabited: &[bool]) -> bool {
     match &def.kind {
         TypeDefKind::Struct(s) => {
-            s.fields.iter().all(|f| !f.required || f.nullable || type_inhabited(types, &f.ty, inhabited))
+            s.fields.iter().all(|f| !f.required || f.nullable || type_inhabited(&f.ty, inhabited))
         }
         TypeDefKind::Enum(e) => e.open || !e.variants.is_empty(),
         TypeDefKind::Union(Union::Tagged { variants, open, .. }) => {
             *open || variants.iter().any(|v| inhabited[v.0 as usize])
         }
-        TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().any(|v| type_inhabited(types, v, inhabited)),
-        TypeDefKind::Alias(t) => type_inhabited(types, t, inhabited),
+        TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
+        TypeDefKind::Alias(t) => type_inhabited(t, inhabited),
     }
 }
 
@@ -192,7 +193,7 @@ pub(crate) fn fits(
         return Ok(());
     }
     if v.is_null() {
-        return if nullable || matches!(ty.kind, TypeKind::Json | TypeKind::Nullable(_)) {
+        return if nullable || matches!(ty.kind, TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_)) {
             Ok(())
         } else {
             Err("`null` is not allowed here; the type has no `| null`".into())

@@ -126,12 +126,15 @@ mod kind {
     }
 }
 
+/// An object's member names: (required, optional).
+type MemberNames = (Vec<String>, Vec<String>);
+
 /// What JSON a type accepts, coarsely: its kinds and, for plain structs, the keys.
 #[derive(Clone, Debug, Default)]
 struct Shape {
     kinds: u8,
     /// Required and optional member names, when the object kind comes from one struct.
-    object: Option<(Vec<String>, Vec<String>)>,
+    object: Option<MemberNames>,
 }
 
 impl<'a> Lower<'a> {
@@ -306,7 +309,21 @@ impl<'a> Lower<'a> {
                 },
                 (EnumRepr::Int(it), Some(e)) => match &e.kind {
                     ast::ExprKind::Int(t) => match parse_int(t) {
-                        Some(i) if i >= it.min() && i <= it.max() => TagValue::Int(i as i64),
+                        Some(i) if i >= it.min() && i <= it.max() && i64::try_from(i).is_ok() => {
+                            TagValue::Int(i as i64)
+                        }
+                        Some(i) if i >= it.min() && i <= it.max() => {
+                            self.error(
+                                Diagnostic::error(
+                                    "S0310",
+                                    "enum values above 2^63 - 1 are not supported",
+                                    e.span,
+                                    "too large",
+                                )
+                                .with_note("generated code keeps enum values in a signed 64-bit integer"),
+                            );
+                            continue;
+                        }
                         _ => {
                             self.error(Diagnostic::error(
                                 "S0310",
@@ -620,13 +637,7 @@ impl<'a> Lower<'a> {
                 let rest: Vec<&ast::TypeExpr> =
                     members.iter().filter(|m| !matches!(m.kind, ast::TypeExprKind::Null)).collect();
                 match rest.as_slice() {
-                    [] => {
-                        self.error(
-                            Diagnostic::error("S0312", "`null` alone is not a type", te.span, "only null")
-                                .with_help("write `T | null` for a value that may be null"),
-                        );
-                        (plain(TypeKind::Json), true)
-                    }
+                    [] => (plain(TypeKind::Null), false),
                     [one] => {
                         let (t, n) = self.lower_type_expr(one);
                         (t, nullable || n)
@@ -644,13 +655,7 @@ impl<'a> Lower<'a> {
                     }
                 }
             }
-            ast::TypeExprKind::Null => {
-                self.error(
-                    Diagnostic::error("S0312", "`null` alone is not a type", te.span, "only null")
-                        .with_help("write `T | null` for a value that may be null"),
-                );
-                (plain(TypeKind::Json), true)
-            }
+            ast::TypeExprKind::Null => (plain(TypeKind::Null), false),
             ast::TypeExprKind::List(inner) => {
                 let (t, n) = self.lower_type_expr(inner);
                 let item = if n { plain(TypeKind::Nullable(Box::new(t))) } else { t };
@@ -958,18 +963,16 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        let objects: Vec<(usize, &(Vec<String>, Vec<String>))> =
+        let objects: Vec<(usize, &MemberNames)> =
             shapes.iter().enumerate().filter_map(|(i, s)| s.object.as_ref().map(|o| (i, o))).collect();
+        // Signatures only matter when several variants take objects.
         let (signatures, keys) = if ok && objects.len() > 1 {
             let named: Vec<(usize, Vec<String>, Vec<String>, Span)> =
                 objects.iter().map(|(i, (req, opt))| (*i, req.clone(), opt.clone(), variants[*i].1)).collect();
             let title = format!("the variants of {} cannot be told apart", quote_owner(owner));
-            match self.signatures(&named, &title, "S0308") {
-                Some(r) => r,
-                None => (Vec::new(), Vec::new()),
-            }
+            self.signatures(&named, &title, "S0308").unwrap_or_default()
         } else {
-            (objects.iter().map(|(i, (req, _))| (*i, sorted(req))).collect(), Vec::new())
+            (Vec::new(), Vec::new())
         };
         Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), signatures, keys }
     }
@@ -1034,6 +1037,7 @@ impl<'a> Lower<'a> {
             TypeKind::DateTime(TimeEncoding::UnixSFloat) => kinds(kind::INT | kind::FRACTION),
             TypeKind::DateTime(_) => kinds(kind::INT),
             TypeKind::Json => kinds(kind::ANY),
+            TypeKind::Null => kinds(kind::NULL),
             TypeKind::List(_) => kinds(kind::ARRAY),
             TypeKind::Map(_) => kinds(kind::OBJECT),
             TypeKind::Nullable(inner) => {
