@@ -17,8 +17,39 @@ pub(crate) struct Checked {
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Checked> {
     let text = read_input(path)?;
-    let (schema, diagnostics) = sockspec_model::check(&text);
+    let (mut schema, mut diagnostics) = sockspec_model::check(&text);
+    if let Some(s) = &schema {
+        let bad = example_diagnostics(s);
+        if !bad.is_empty() {
+            diagnostics.extend(bad);
+            schema = None;
+        }
+    }
     Ok(Checked { file: SourceFile::new(path.display().to_string(), text), diagnostics, schema })
+}
+
+/// `@example` frames must be valid messages: the validator checks them, so documentation
+/// generated from the schema never shows a frame the protocol rejects.
+fn example_diagnostics(schema: &Schema) -> Vec<Diagnostic> {
+    let validator = sockspec_validator::Validator::new(schema);
+    validator
+        .invalid_examples()
+        .into_iter()
+        .map(|bad| {
+            let message = schema.message(bad.message);
+            let mut diag = Diagnostic::error(
+                "S0413",
+                format!("example {} of `{}` is not a valid `{}` frame", bad.example + 1, message.name, message.name),
+                message.meta.span,
+                "its @example is invalid",
+            );
+            for e in &bad.errors {
+                let path = if e.path.is_empty() { "\"\"" } else { &e.path };
+                diag = diag.with_note(format!("{path}: {}: {}", e.code, e.message));
+            }
+            diag.with_help("fix the example, or the message if the example shows the real wire")
+        })
+        .collect()
 }
 
 /// Prints a file's diagnostics to stderr, in colour when stderr is a terminal.

@@ -195,3 +195,13 @@ fn help_names_every_command() {
         assert!(help.contains(cmd), "{help}");
     }
 }
+
+#[test]
+fn check_validates_message_examples() {
+    let out = sockspec(&["check", "crates/sockspec-cli/tests/data/S0413_invalid_example.sockspec"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("error[S0413]: example 2 of `Start` is not a valid `Start` frame"), "{err}");
+    assert!(err.contains("/mode: unknown_value"), "{err}");
+    assert!(!err.contains("example 1 of"), "the first example is valid: {err}");
+}

@@ -36,6 +36,8 @@ fn diagnostics_are_documented() {
     let mut src = String::new();
     sources(&root.join("crates/sockspec-syntax/src"), &mut src);
     sources(&root.join("crates/sockspec-model/src"), &mut src);
+    // The CLI adds the checks that need the validator (examples).
+    sources(&root.join("crates/sockspec-cli/src"), &mut src);
     let emitted = codes_in(&src);
     assert!(emitted.len() > 30, "found only {emitted:?}");
 
@@ -43,8 +45,9 @@ fn diagnostics_are_documented() {
     let documented: BTreeSet<String> =
         doc.lines().filter_map(|l| l.strip_prefix("## ")).map(|c| c.trim().to_string()).collect();
 
-    let fixtures: BTreeSet<String> = std::fs::read_dir(root.join("crates/sockspec-model/tests/data/err"))
-        .expect("err fixtures")
+    let fixtures: BTreeSet<String> = ["crates/sockspec-model/tests/data/err", "crates/sockspec-cli/tests/data"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("fixture folder"))
         .map(|e| e.expect("entry").file_name().to_string_lossy().chars().take(5).collect())
         .collect();
 

@@ -21,4 +21,4 @@ mod validate;
 pub mod vectors;
 
 pub use sockspec_model::Direction;
-pub use validate::{ErrorCode, FrameKind, Outcome, ValidationError, Validator, validate};
+pub use validate::{ErrorCode, FrameKind, InvalidExample, Outcome, ValidationError, Validator, validate};

@@ -69,6 +69,15 @@ pub enum FrameKind {
     RpcError,
 }
 
+/// A message's `@example` that is not a valid frame of that message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidExample {
+    pub message: MessageId,
+    /// Which `@example` of the message, from 0.
+    pub example: usize,
+    pub errors: Vec<ValidationError>,
+}
+
 /// One problem in a frame: where, what kind, and a sentence for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidationError {
@@ -195,6 +204,44 @@ impl<'s> Validator<'s> {
             FrameKind::RpcResult => "@result",
             FrameKind::RpcError => "@error",
         }
+    }
+
+    /// Checks every message's `@example` frames: each must be a valid frame of that
+    /// message from (one of) the sides that send it. Returns the examples that are not,
+    /// with their errors (from the first side that sends the message).
+    pub fn invalid_examples(&self) -> Vec<InvalidExample> {
+        let mut out = Vec::new();
+        for (index, message) in self.schema.messages.iter().enumerate() {
+            let id = MessageId(index as u32);
+            let sides: Vec<Direction> = Direction::BOTH.into_iter().filter(|d| message.sender.includes(*d)).collect();
+            for (example, value) in message.meta.examples.iter().enumerate() {
+                let frame = value.to_string();
+                let mut first_errors = None;
+                let mut valid = false;
+                for side in &sides {
+                    match self.validate(*side, &frame) {
+                        Ok(FrameKind::Message(m)) if m == id => valid = true,
+                        Ok(kind) => {
+                            let other = self.frame_name(kind);
+                            first_errors.get_or_insert_with(|| {
+                                vec![ValidationError {
+                                    path: String::new(),
+                                    code: ErrorCode::UnknownTag,
+                                    message: format!("the example is a valid {other}, not a {}", message.name),
+                                }]
+                            });
+                        }
+                        Err(errors) => {
+                            first_errors.get_or_insert(errors);
+                        }
+                    }
+                }
+                if !valid {
+                    out.push(InvalidExample { message: id, example, errors: first_errors.unwrap_or_default() });
+                }
+            }
+        }
+        out
     }
 
     /// Validates one frame (the text of one WebSocket message) sent by `from`.
