@@ -35,6 +35,26 @@ fn ok_fixtures_check_clean() {
     }
 }
 
+/// The examples' models are snapshotted too: they are the richest schemas we have, so a
+/// change in what lowering decides shows up in review.
+#[test]
+fn example_models_are_stable() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sockspec"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("example readable");
+        let (schema, diagnostics) = sockspec_model::check(&text);
+        assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", path.display());
+        let json = serde_json::to_string_pretty(&schema.expect("clean")).expect("model serializes");
+        insta::assert_snapshot!(format!("example__{}", name_of(&path)), json);
+    }
+}
+
 #[test]
 fn err_fixtures_report_their_diagnostics() {
     for path in fixtures("err") {
