@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Serialize;
 use sockspec_model::{Direction, Schema};
-use sockspec_validator::{FrameKind, ValidationError, Validator};
+use std::io::{BufRead, Read, Write};
+
+use sockspec_validator::{ErrorCode, Outcome, ValidationError, Validator};
 
 use crate::check::{load, report};
 use crate::{Format, Side, Verdict, read_input};
@@ -42,54 +44,62 @@ struct DirectedError<'a> {
 
 pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: Format) -> anyhow::Result<Verdict> {
     let Some(schema) = schema(schema_path)? else { return Ok(Verdict::Bad) };
-    let text = read_input(input)?;
     let validator = Validator::new(&schema);
     let sides: Vec<Direction> = match from {
         Some(Side::Client) => vec![Direction::Client],
         Some(Side::Server) => vec![Direction::Server],
         None => Direction::BOTH.to_vec(),
     };
-    let (mut valid, mut invalid) = (0usize, 0usize);
+    // Lines are read and answered one at a time, so a live stream (`device | sockspec
+    // validate schema -`) gets each verdict as its line arrives.
+    let source: Box<dyn Read> = if input.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?)
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, source);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut buf = Vec::new();
+    let mut number = 0usize;
+    loop {
+        // Flush what is written before the next read may wait for input.
+        if !reader.buffer().contains(&b'\n') {
+            flush(&mut out)?;
+        }
+        buf.clear();
+        let read = reader.read_until(b'\n', &mut buf).with_context(|| format!("cannot read {}", input.display()))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let line = match std::str::from_utf8(&buf) {
+            Ok(text) => Ok(text.trim_end_matches(['\n', '\r'])),
+            Err(_) => Err(ValidationError {
+                path: String::new(),
+                code: ErrorCode::InvalidJson,
+                message: "the line is not UTF-8 text, so it is not JSON".to_string(),
+            }),
+        };
+        if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
             continue;
         }
-        let outcomes: Vec<(Direction, Result<FrameKind, Vec<ValidationError>>)> =
-            sides.iter().map(|d| (*d, validator.validate(*d, line))).collect();
-        let accepted = outcomes.iter().find_map(|(d, o)| o.as_ref().ok().map(|k| (*d, *k)));
-        let report = match accepted {
-            Some((dir, kind)) => {
-                valid += 1;
-                LineReport {
-                    line: index + 1,
-                    valid: true,
-                    from: Some(dir.as_str()),
-                    message: Some(validator.frame_name(kind)),
-                    errors: Vec::new(),
-                }
-            }
-            None => {
-                invalid += 1;
-                let labelled = sides.len() > 1;
-                let errors = outcomes
-                    .iter()
-                    .filter_map(|(d, o)| o.as_ref().err().map(|errs| (*d, errs)))
-                    .flat_map(|(d, errs)| {
-                        errs.iter().map(move |e| DirectedError { from: labelled.then_some(d.as_str()), error: e })
-                    })
-                    .collect();
-                LineReport {
-                    line: index + 1,
-                    valid: false,
-                    from: (!labelled).then(|| sides[0].as_str()),
-                    message: None,
-                    errors,
-                }
-            }
+        let outcomes: Vec<(Direction, Outcome)> = match &line {
+            Ok(text) => sides.iter().map(|d| (*d, validator.validate(*d, text))).collect(),
+            Err(e) => sides.iter().take(1).map(|d| (*d, Err(vec![e.clone()]))).collect(),
         };
-        write_report(&mut out, &report, format)?;
+        let report = line_report(&validator, number, &sides, &outcomes);
+        if report.valid {
+            valid += 1
+        } else {
+            invalid += 1
+        }
+        if !write_report(&mut out, &report, format)? {
+            // The reader of our output went away (`| head`): stop quietly.
+            return Ok(if invalid == 0 { Verdict::Clean } else { Verdict::Bad });
+        }
     }
+    flush(&mut out)?;
     drop(out);
     if format == Format::Human {
         eprintln!("{} line(s): {valid} valid, {invalid} invalid", valid + invalid);
@@ -97,9 +107,54 @@ pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: 
     Ok(if invalid == 0 { Verdict::Clean } else { Verdict::Bad })
 }
 
-fn write_report(out: &mut impl std::io::Write, r: &LineReport<'_>, format: Format) -> anyhow::Result<()> {
+fn line_report<'a>(
+    validator: &'a Validator<'a>,
+    line: usize,
+    sides: &[Direction],
+    outcomes: &'a [(Direction, Outcome)],
+) -> LineReport<'a> {
+    if let Some((dir, kind)) = outcomes.iter().find_map(|(d, o)| o.as_ref().ok().map(|k| (*d, *k))) {
+        return LineReport {
+            line,
+            valid: true,
+            from: Some(dir.as_str()),
+            message: Some(validator.frame_name(kind)),
+            errors: Vec::new(),
+        };
+    }
+    let labelled = outcomes.len() > 1;
+    let errors = outcomes
+        .iter()
+        .filter_map(|(d, o)| o.as_ref().err().map(|errs| (*d, errs)))
+        .flat_map(|(d, errs)| {
+            errs.iter().map(move |e| DirectedError { from: labelled.then_some(d.as_str()), error: e })
+        })
+        .collect();
+    LineReport { line, valid: false, from: (!labelled).then(|| sides[0].as_str()), message: None, errors }
+}
+
+fn flush(out: &mut impl Write) -> anyhow::Result<()> {
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Writes one line's verdict; `false` when the output is closed.
+fn write_report(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> anyhow::Result<bool> {
+    match write_verdict(out, r, format) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> std::io::Result<()> {
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string(r)?)?,
+        Format::Json => {
+            serde_json::to_writer(&mut *out, r)?;
+            writeln!(out)?;
+        }
         Format::Human if r.valid => {
             writeln!(out, "line {}: ok, {} from the {}", r.line, r.message.unwrap_or("?"), r.from.unwrap_or("?"))?;
         }

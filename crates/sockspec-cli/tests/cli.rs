@@ -205,3 +205,60 @@ fn check_validates_message_examples() {
     assert!(err.contains("/mode: unknown_value"), "{err}");
     assert!(!err.contains("example 1 of"), "the first example is valid: {err}");
 }
+
+#[test]
+fn validate_answers_each_line_as_it_arrives() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sockspec"))
+        .args(["validate", "examples/dictation.sockspec", "--from", "client"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok);
+        let _ = tx.send(first);
+    });
+    stdin.write_all(b"{\"type\": \"stop_session\"}\n").expect("write one line");
+    stdin.flush().expect("flush");
+    // The verdict must come while stdin is still open. The deadline only guards against
+    // a hang; it measures nothing.
+    let first = rx.recv_timeout(std::time::Duration::from_secs(60));
+    drop(stdin);
+    let _ = child.kill();
+    let _ = child.wait();
+    let first = first.expect("a verdict before the input ended").expect("a line");
+    assert_eq!(first, "line 1: invalid from the client");
+}
+
+#[test]
+fn validate_reports_a_non_utf8_line_and_goes_on() {
+    let mut input = b"{\"type\": \"stop_session\", \"session_id\": \"0f8fad5b-d9cb-469f-a165-70867728950e\", \"timestamp\": \"2025-01-14T09:30:00Z\"}\r\n".to_vec();
+    input.extend_from_slice(b"{\"type\": \"\xff\"}\n");
+    let path = temp_file("latin1.jsonl", "");
+    std::fs::write(&path, &input).expect("write bytes");
+    let out = sockspec(
+        &[
+            "validate",
+            "examples/dictation.sockspec",
+            path.to_str().expect("utf-8"),
+            "--from",
+            "client",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON per line")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["valid"], true, "CRLF line endings are accepted");
+    assert_eq!(lines[1]["errors"][0]["code"], "invalid_json");
+}
