@@ -57,4 +57,17 @@ fn diagnostics_are_documented() {
     assert!(stale.is_empty(), "docs/diagnostics.md documents codes the compiler never emits: {stale:?}");
     let untested: Vec<_> = emitted.difference(&fixtures).collect();
     assert!(untested.is_empty(), "codes without an error fixture: {untested:?}");
+
+    // Each fixture is shown in the doc exactly as it is.
+    for dir in ["crates/sockspec-model/tests/data/err", "crates/sockspec-cli/tests/data"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("fixture readable");
+            assert!(
+                doc.contains(&format!("```\n{}\n```", text.trim_end())),
+                "docs/diagnostics.md does not show {} as it is",
+                path.display()
+            );
+        }
+    }
 }

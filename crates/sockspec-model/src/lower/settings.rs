@@ -490,7 +490,20 @@ impl<'a> Lower<'a> {
                             }
                         }
                         match (message, sequence) {
-                            (Some(message), Some(sequence)) => out.resume = Some(Resume { sequence, message }),
+                            (Some(message), Some(sequence)) if self.envelope_names.contains(&sequence) => {
+                                out.resume = Some(Resume { sequence, message });
+                            }
+                            (Some(_), Some(sequence)) => {
+                                self.error(
+                                    Diagnostic::error(
+                                        "S0402",
+                                        format!("`{sequence}` is not an envelope member"),
+                                        v.span,
+                                        "the sequence number must be in the envelope",
+                                    )
+                                    .with_help(format!("declare it: `envelope {{ {sequence}?: u64 | null }}`")),
+                                );
+                            }
                             _ => self.bad_value(key, v, "`message(Resume, sequence = s)`"),
                         }
                     }
