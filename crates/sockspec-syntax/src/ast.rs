@@ -18,11 +18,13 @@ pub struct Comment {
     pub span: Span,
 }
 
-/// Comments around a node: whole lines before it, and one at the end of its last line.
+/// Comments around a node: whole lines before it, and one at the end of its last line;
+/// and whether an empty line stood before it (the formatter keeps one).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trivia {
     pub leading: Vec<Comment>,
     pub trailing: Option<Comment>,
+    pub blank_before: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

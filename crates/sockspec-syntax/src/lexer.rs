@@ -80,6 +80,8 @@ pub struct Token {
     pub span: Span,
     /// A line break stands between this token and the one before it.
     pub newline_before: bool,
+    /// At least one empty line stands between this token and the one before it.
+    pub blank_line_before: bool,
 }
 
 /// Splits `src` into tokens, comments included, ending with one `Eof`.
@@ -87,11 +89,11 @@ pub fn lex(src: &str) -> Vec<Token> {
     let bytes = src.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;
-    let mut newline_before = true;
+    let mut newlines = 0usize;
     while i < bytes.len() {
         let c = bytes[i];
         if c == b'\n' {
-            newline_before = true;
+            newlines += 1;
             i += 1;
             continue;
         }
@@ -179,10 +181,18 @@ pub fn lex(src: &str) -> Vec<Token> {
                 }
             }
         };
-        tokens.push(Token { kind, span: Span::new(start, i), newline_before });
-        newline_before = false;
+        // The first token of the file counts as starting a line.
+        let newline_before = newlines > 0 || tokens.is_empty();
+        let blank_line_before = newlines > 1 && !tokens.is_empty();
+        tokens.push(Token { kind, span: Span::new(start, i), newline_before, blank_line_before });
+        newlines = 0;
     }
-    tokens.push(Token { kind: TokenKind::Eof, span: Span::new(src.len(), src.len()), newline_before: true });
+    tokens.push(Token {
+        kind: TokenKind::Eof,
+        span: Span::new(src.len(), src.len()),
+        newline_before: true,
+        blank_line_before: newlines > 1,
+    });
     tokens
 }
 

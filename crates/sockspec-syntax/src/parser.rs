@@ -33,6 +33,9 @@ struct Parser<'s> {
     /// Plain comments standing before each significant token, with whether each is on the
     /// same line as the token before it (a trailing comment).
     comments: Vec<Vec<(Comment, bool)>>,
+    /// Whether an empty line stands before each significant token, or before the first
+    /// whole-line comment in front of it.
+    blank_before: Vec<bool>,
     pos: usize,
     diagnostics: Vec<Diagnostic>,
 }
@@ -41,21 +44,25 @@ impl<'s> Parser<'s> {
     fn new(src: &'s str) -> Self {
         let mut tokens = Vec::new();
         let mut comments = vec![Vec::new()];
+        let mut blank_before = Vec::new();
+        let mut pending_blank = None;
         for tok in lex(src) {
             if tok.kind == TokenKind::Comment {
                 // Strip exactly one `//`: `////` rules and `/////x` must print back as written.
                 let raw = &src[tok.span.range()];
                 let text = raw.strip_prefix("//").unwrap_or(raw).to_string();
-                comments
-                    .last_mut()
-                    .expect("one slot per token")
-                    .push((Comment { text, span: tok.span }, !tok.newline_before && !tokens.is_empty()));
+                let trailing = !tok.newline_before && !tokens.is_empty();
+                if !trailing && pending_blank.is_none() {
+                    pending_blank = Some(tok.blank_line_before);
+                }
+                comments.last_mut().expect("one slot per token").push((Comment { text, span: tok.span }, trailing));
             } else {
+                blank_before.push(pending_blank.take().unwrap_or(tok.blank_line_before));
                 tokens.push(tok);
                 comments.push(Vec::new());
             }
         }
-        Parser { src, tokens, comments, pos: 0, diagnostics: Vec::new() }
+        Parser { src, tokens, comments, blank_before, pos: 0, diagnostics: Vec::new() }
     }
 
     // ---- cursor ----
@@ -159,7 +166,8 @@ impl<'s> Parser<'s> {
         {
             trailing = Some(slot.remove(0).0);
         }
-        Trivia { leading, trailing }
+        let blank_before = self.blank_before.get(start).copied().unwrap_or(false);
+        Trivia { leading, trailing, blank_before }
     }
 
     fn docs(&mut self) -> Vec<Spanned<String>> {
@@ -375,7 +383,7 @@ impl<'s> Parser<'s> {
             if self.at(TokenKind::RBrace) {
                 let leading = self.take_leading();
                 self.bump();
-                return Some((members, Trivia { leading, trailing: None }));
+                return Some((members, Trivia { leading, trailing: None, blank_before: false }));
             }
             if self.at(TokenKind::Eof) {
                 self.error_here("`}`");

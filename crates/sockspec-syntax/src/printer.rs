@@ -5,8 +5,8 @@
 //! - Four spaces per indent level, `\n` line ends, no trailing spaces, and the output ends
 //!   with exactly one newline (an empty file prints as the empty string).
 //! - Top-level items are separated by exactly one blank line; comments after the last item
-//!   follow one blank line after it. Inside blocks there are no blank lines: the syntax tree
-//!   does not record them, so the formatter cannot keep them.
+//!   follow one blank line after it. Inside blocks, an empty line (or several) before a
+//!   member is kept as one, except before the first member: authors group fields.
 //! - Each node prints its leading `//` comments on their own lines, then its `///` docs
 //!   (`/// text`, or `///` for an empty line), then the node. A same-line trailing comment
 //!   stays at the end of the node's last line. Comments before a block's `}` stay there.
@@ -245,7 +245,7 @@ impl Printer {
 
     /// `{`, one member per line, the comments before `}`, and `}` (left open for what follows
     /// it on its line); `{}` when there is nothing inside.
-    fn block<T>(&mut self, members: &[T], close: &Trivia, mut member: impl FnMut(&mut Self, &T)) {
+    fn block<T: HasTrivia>(&mut self, members: &[T], close: &Trivia, mut member: impl FnMut(&mut Self, &T)) {
         if members.is_empty() && close.leading.is_empty() && close.trailing.is_none() {
             self.out.text("{}");
             return;
@@ -253,7 +253,10 @@ impl Printer {
         self.out.text("{");
         self.out.end_line();
         self.out.indent();
-        for m in members {
+        for (i, m) in members.iter().enumerate() {
+            if i > 0 && m.trivia().blank_before {
+                self.out.blank_line();
+            }
             member(self, m);
         }
         self.comment_lines(&close.leading);
@@ -469,6 +472,29 @@ impl Printer {
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`, the lexer's identifiers.
+/// Block members, for the blank lines the author left between them.
+trait HasTrivia {
+    fn trivia(&self) -> &Trivia;
+}
+
+impl HasTrivia for Setting {
+    fn trivia(&self) -> &Trivia {
+        &self.trivia
+    }
+}
+
+impl HasTrivia for Field {
+    fn trivia(&self) -> &Trivia {
+        &self.trivia
+    }
+}
+
+impl HasTrivia for Variant {
+    fn trivia(&self) -> &Trivia {
+        &self.trivia
+    }
+}
+
 fn is_identifier(text: &str) -> bool {
     let mut bytes = text.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')

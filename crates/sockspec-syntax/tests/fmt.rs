@@ -135,6 +135,10 @@ fn layout_of_small_cases() {
         ("struct A {\r\n  a: u32 // c  \r\n}\r\n", "struct A {\n    a: u32 // c\n}\n"),
         ("type A = (B | C) | D", "type A = (B | C) | D\n"),
         ("enum E: (u8 @x) { a }", "enum E: (u8 @x) {\n    a\n}\n"),
+        // Empty lines between members are kept as one; not before the first member.
+        ("struct A {\n\n  a: u8\n  b: u8\n\n\n  c: u8\n}", "struct A {\n    a: u8\n    b: u8\n\n    c: u8\n}\n"),
+        ("enum E {\n a\n\n // more\n b\n}", "enum E {\n    a\n\n    // more\n    b\n}\n"),
+        ("struct A {\n a: u8 // x\n\n b: u8\n}", "struct A {\n    a: u8 // x\n\n    b: u8\n}\n"),
     ];
     for (src, expected) in cases {
         assert_eq!(check(src).as_deref(), Ok(expected), "formatting {src:?}");
