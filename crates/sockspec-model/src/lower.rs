@@ -101,8 +101,8 @@ impl<'a> Lower<'a> {
         self.envelope_names = envelope.iter().map(|f| f.name.clone()).collect();
         self.reply_targets = self.id_reply_targets();
         let mut messages = Vec::new();
-        for (index, item) in self.message_items.clone().into_iter().enumerate() {
-            messages.push(self.lower_message(item, MessageId(index as u32)));
+        for item in self.message_items.clone() {
+            messages.push(self.lower_message(item));
         }
         let Some(types) = self.types.iter().cloned().collect::<Option<Vec<TypeDef>>>() else {
             return;
@@ -113,7 +113,7 @@ impl<'a> Lower<'a> {
         let mut types = types;
         self.run_deferred(&mut types);
         self.check_inhabited(&types);
-        self.finish_requests(&mut messages, &types);
+        self.finish_requests(&messages);
         self.check_members(&messages, &envelope);
         let dispatch = self.dispatch(&mut messages);
         let connection = self.connection(&messages, &types);

@@ -75,7 +75,7 @@ impl<'a> Lower<'a> {
         out
     }
 
-    pub(crate) fn lower_message(&mut self, item: &'a ast::Item, _id: MessageId) -> Option<Message> {
+    pub(crate) fn lower_message(&mut self, item: &'a ast::Item) -> Option<Message> {
         let ast::ItemKind::Message { direction, keyword, name, body, replies } = &item.kind else { return None };
         let meta = self.meta(item, name.span);
         let sender = match direction.as_ref().map(|d| d.value) {
@@ -413,8 +413,9 @@ impl<'a> Lower<'a> {
                         .with_help(format!("declare `server message {} {{ ... }}`", name.text)),
                     );
                 }
+                // Reports the unknown name with a suggestion.
                 None => {
-                    let _ = self.message_ref(&name.text, name.span);
+                    self.message_ref(&name.text, name.span);
                 }
             }
         }
@@ -422,7 +423,7 @@ impl<'a> Lower<'a> {
     }
 
     /// Correlation members must be carried by every reply and stream message.
-    pub(crate) fn finish_requests(&mut self, messages: &mut [Message], _types: &[TypeDef]) {
+    pub(crate) fn finish_requests(&mut self, messages: &[Message]) {
         for i in 0..messages.len() {
             let Some(req) = messages[i].request.clone() else { continue };
             let (field, what) = match &req.correlation {

@@ -437,7 +437,7 @@ impl<'a> Lower<'a> {
                         _ => vec![v],
                     };
                     for e in items {
-                        if let Some(a) = self.auth(e, messages) {
+                        if let Some(a) = self.auth(e) {
                             out.auth.push(a);
                         }
                     }
@@ -523,7 +523,7 @@ impl<'a> Lower<'a> {
         out
     }
 
-    fn auth(&mut self, e: &ast::Expr, messages: &[Message]) -> Option<Auth> {
+    fn auth(&mut self, e: &ast::Expr) -> Option<Auth> {
         let expected = "header(\"Authorization\"), query(\"token\"), subprotocol, or message(Hello -> Welcome)";
         let fail = |cx: &mut Self| {
             cx.error(Diagnostic::error("S0402", "invalid value for `auth`", e.span, format!("expected {expected}")));
@@ -548,7 +548,6 @@ impl<'a> Lower<'a> {
                         },
                         None => None,
                     };
-                    let _ = messages;
                     Some(Auth::Message { message, reply })
                 }
                 _ => fail(self),
