@@ -3,6 +3,7 @@
 //! [`check`] parses and lowers a schema; the [`Schema`] it returns (when there are no
 //! errors) is the one intermediate form every backend, the validator and the runtime read.
 
+pub mod format;
 mod lower;
 mod model;
 

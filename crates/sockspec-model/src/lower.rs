@@ -112,10 +112,11 @@ impl<'a> Lower<'a> {
         };
         let mut types = types;
         self.run_deferred(&mut types);
-        self.check_inhabited(&types);
+        let cyclic = self.check_cycles(&types);
+        self.check_inhabited(&types, &cyclic);
         self.finish_requests(&messages);
         self.check_members(&messages, &envelope);
-        let dispatch = self.dispatch(&mut messages);
+        let dispatch = self.dispatch(&mut messages, &envelope);
         let connection = self.connection(&messages, &types);
         let style = self.style(&types);
         let protocol = Protocol {

@@ -15,10 +15,9 @@
 //! }
 //! ```
 
-pub mod format;
 pub mod json;
 mod validate;
 pub mod vectors;
 
-pub use sockspec_model::Direction;
+pub use sockspec_model::{Direction, format};
 pub use validate::{ErrorCode, FrameKind, InvalidExample, Outcome, ValidationError, Validator, validate};

@@ -39,8 +39,8 @@ use sockspec_model::{
     TypeKind, UnknownFields, Untagged,
 };
 
-use crate::format;
 use crate::json::{self, Value, member};
+use sockspec_model::format;
 
 /// The member of every JSON-RPC frame that names the protocol version.
 const JSONRPC_MEMBER: &str = "jsonrpc";
@@ -445,7 +445,18 @@ impl<'s> Run<'_, 's> {
                 )),
                 Some(tag) => self.follow(node, tag, members),
             },
-            None if !dispatch.structural.is_empty() => self.structural(members),
+            None if !dispatch.structural.is_empty() => {
+                // Only untagged messages come from this side. A frame that carries the tag
+                // member is still read by its tag, and no message has it.
+                match self.schema.protocol.tag_fields.first() {
+                    Some(field) if !rpc && member(members, field).is_some() => Err(self.only_error_at(
+                        Some(field),
+                        ErrorCode::UnknownTag,
+                        format!("the {} sends no message tagged by {field:?}", self.from.as_str()),
+                    )),
+                    _ => self.structural(members),
+                }
+            }
             None => {
                 // No message comes from this side at all.
                 let field =

@@ -97,6 +97,16 @@ pub fn load(text: &str) -> Result<Vec<Vector>, VectorFileError> {
 }
 
 fn parse_line(line: &str, line_no: usize) -> Result<Vector, String> {
+    // The strict parser first: serde_json would silently keep the last of two members
+    // with one name, and round integers beyond 2^64, so a case could test another frame
+    // than the one written.
+    let strict = crate::json::parse(line)
+        .map_err(|e| format!("not strict JSON ({e}); frames that are not strict JSON go in \"raw\""))?;
+    if let Some(message) = strict.get("message")
+        && let Some(n) = inexact_number(message)
+    {
+        return Err(format!("\"message\" holds {n}, which would not survive as written; use \"raw\""));
+    }
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let serde_json::Value::Object(object) = value else {
         return Err("a vector is a JSON object".to_string());
@@ -148,7 +158,7 @@ fn expected_error(item: &serde_json::Value) -> Result<ExpectedError, String> {
         return Err(format!("unknown member {key:?} in an expected error (path, code)"));
     }
     let path = match object.get("path") {
-        Some(serde_json::Value::String(p)) if p.is_empty() || p.starts_with('/') => p.clone(),
+        Some(serde_json::Value::String(p)) if is_pointer(p) => p.clone(),
         Some(other) => return Err(format!("\"path\" must be a JSON Pointer (\"\" or starting with '/'), not {other}")),
         None => return Err("an expected error needs \"path\"".to_string()),
     };
@@ -160,6 +170,36 @@ fn expected_error(item: &serde_json::Value) -> Result<ExpectedError, String> {
         _ => return Err("an expected error needs \"code\" (a string)".to_string()),
     };
     Ok(ExpectedError { path, code })
+}
+
+/// RFC 6901: `""`, or `/`-separated tokens in which `~` only starts `~0` or `~1`.
+fn is_pointer(p: &str) -> bool {
+    (p.is_empty() || p.starts_with('/')) && {
+        let mut chars = p.chars();
+        let mut ok = true;
+        while let Some(c) = chars.next() {
+            if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+                ok = false;
+            }
+        }
+        ok
+    }
+}
+
+/// A number that serde_json would not write back as it stands: an integer literal beyond
+/// the 64-bit range, or a fraction or exponent that does not survive a round trip.
+fn inexact_number(v: &crate::json::Value<'_>) -> Option<String> {
+    use crate::json::Value;
+    match v {
+        Value::Number(n) => {
+            let raw = n.raw();
+            let back = serde_json::from_str::<serde_json::Value>(raw).ok().map(|x| x.to_string());
+            (back.as_deref() != Some(raw)).then(|| raw.to_string())
+        }
+        Value::Array(items) => items.iter().find_map(inexact_number),
+        Value::Object(members) => members.iter().find_map(|(_, v)| inexact_number(v)),
+        _ => None,
+    }
 }
 
 /// What an implementation said about a frame.
@@ -316,7 +356,16 @@ mod tests {
                 "unknown error code",
             ),
             ("{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":\"ok\",\"extra\":1}", "unknown member"),
-            ("not json", "not JSON"),
+            ("not json", "not strict JSON"),
+            ("{\"name\":\"a\",\"from\":\"client\",\"message\":{\"a\":1,\"a\":2},\"expect\":\"ok\"}", "duplicate"),
+            (
+                "{\"name\":\"a\",\"from\":\"client\",\"message\":{\"n\":18446744073709551616},\"expect\":\"ok\"}",
+                "use \"raw\"",
+            ),
+            (
+                "{\"name\":\"a\",\"from\":\"client\",\"raw\":\"{}\",\"expect\":[{\"path\":\"/a~2\",\"code\":\"wrong_type\"}]}",
+                "JSON Pointer",
+            ),
         ];
         for (line, wanted) in cases {
             let text = format!("\n{line}\n");

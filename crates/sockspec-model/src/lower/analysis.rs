@@ -5,9 +5,11 @@ use sockspec_syntax::Diagnostic;
 
 use super::Lower;
 use super::types::Deferred;
+use crate::format;
 use crate::model::*;
 
-/// The kind a type has once aliases are followed (constraints of aliases are not merged).
+/// The kind a type has once aliases and `| null` are followed (constraints of aliases are
+/// not merged): a constraint on `T | null` constrains `T`.
 fn resolve<'t>(types: &'t [TypeDef], mut ty: &'t Type) -> &'t TypeKind {
     for _ in 0..64 {
         match &ty.kind {
@@ -15,6 +17,7 @@ fn resolve<'t>(types: &'t [TypeDef], mut ty: &'t Type) -> &'t TypeKind {
                 TypeDefKind::Alias(target) => ty = target,
                 _ => return &ty.kind,
             },
+            TypeKind::Nullable(inner) => ty = inner,
             kind => return kind,
         }
     }
@@ -30,6 +33,15 @@ impl<'a> Lower<'a> {
                     let what = kind_name(kind, types);
                     let c = &ty.constraints;
                     if let Some(r) = &c.range {
+                        // Integer-encoded times are integers of `i64` for their range.
+                        let i64_type = IntType { signed: true, bits: 64, encoding: IntEncoding::Number };
+                        let kind = match kind {
+                            TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
+                                &TypeKind::Int(i64_type)
+                            }
+                            TypeKind::DateTime(TimeEncoding::UnixSFloat) => &TypeKind::Float(FloatType::F64),
+                            other => other,
+                        };
                         match kind {
                             TypeKind::Int(it) => {
                                 let int_bounds =
@@ -88,8 +100,55 @@ impl<'a> Lower<'a> {
         );
     }
 
+    /// Reports aliases and untagged unions that stand for themselves without nesting
+    /// (`type A = A | null`): no reader could ever decide what such a value is.
+    pub(crate) fn check_cycles(&mut self, types: &[TypeDef]) -> Vec<TypeId> {
+        let mut cyclic_ids = Vec::new();
+        fn reaches(types: &[TypeDef], ty: &Type, target: TypeId, seen: &mut Vec<TypeId>) -> bool {
+            match &ty.kind {
+                TypeKind::Nullable(inner) => reaches(types, inner, target, seen),
+                TypeKind::OneOf(u) => u.variants.iter().any(|v| reaches(types, v, target, seen)),
+                TypeKind::Named(id) if *id == target => true,
+                TypeKind::Named(id) if !seen.contains(id) => {
+                    seen.push(*id);
+                    match &types[id.0 as usize].kind {
+                        TypeDefKind::Alias(t) => reaches(types, t, target, seen),
+                        TypeDefKind::Union(Union::Untagged(u)) => {
+                            u.variants.iter().any(|v| reaches(types, v, target, seen))
+                        }
+                        _ => false,
+                    }
+                }
+                _ => false,
+            }
+        }
+        for (i, def) in types.iter().enumerate() {
+            let id = TypeId(i as u32);
+            let cyclic = match &def.kind {
+                TypeDefKind::Alias(t) => reaches(types, t, id, &mut Vec::new()),
+                TypeDefKind::Union(Union::Untagged(u)) => {
+                    u.variants.iter().any(|v| reaches(types, v, id, &mut Vec::new()))
+                }
+                _ => false,
+            };
+            if cyclic {
+                cyclic_ids.push(id);
+                self.error(
+                    Diagnostic::error(
+                        "S0307",
+                        format!("`{}` stands for itself without nesting", def.name),
+                        def.meta.span,
+                        "refers to itself directly",
+                    )
+                    .with_help("a type may refer to itself only inside a struct, a list or a map"),
+                );
+            }
+        }
+        cyclic_ids
+    }
+
     /// Reports types that require themselves with no way out (no finite JSON value).
-    pub(crate) fn check_inhabited(&mut self, types: &[TypeDef]) {
+    pub(crate) fn check_inhabited(&mut self, types: &[TypeDef], reported: &[TypeId]) {
         let mut inhabited = vec![false; types.len()];
         loop {
             let mut changed = false;
@@ -104,7 +163,7 @@ impl<'a> Lower<'a> {
             }
         }
         for (i, def) in types.iter().enumerate() {
-            if !inhabited[i] {
+            if !inhabited[i] && !reported.contains(&TypeId(i as u32)) {
                 let empty_enum = matches!(&def.kind, TypeDefKind::Enum(e) if e.variants.is_empty());
                 let diag = if empty_enum {
                     Diagnostic::error(
@@ -161,6 +220,10 @@ fn type_inhabited(ty: &Type, inhabited: &[bool]) -> bool {
     match &ty.kind {
         TypeKind::Named(id) => inhabited[id.0 as usize],
         TypeKind::OneOf(u) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
+        // An empty list or map is a value, unless `@len` asks for at least one item.
+        TypeKind::List(item) | TypeKind::Map(item) => {
+            ty.constraints.len.and_then(|l| l.min).is_none_or(|min| min == 0) || type_inhabited(item, inhabited)
+        }
         _ => true,
     }
 }
@@ -179,8 +242,9 @@ fn def_inhabited(def: &TypeDef, inhabited: &[bool]) -> bool {
     }
 }
 
-/// Whether a JSON value is a valid value of a type; the reason when it is not. Used for
-/// defaults; the validator crate is the full implementation for messages.
+/// Whether a JSON value is a valid value of a type (as a default: read from either side);
+/// the reason when it is not. It follows DESIGN §4 like the validator crate, which is the
+/// full implementation for frames.
 pub(crate) fn fits(
     types: &[TypeDef],
     ty: &Type,
@@ -193,23 +257,13 @@ pub(crate) fn fits(
         return Ok(());
     }
     if v.is_null() {
-        return if nullable || matches!(ty.kind, TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_)) {
+        return if nullable || accepts_null(types, ty, 0) {
             Ok(())
         } else {
             Err("`null` is not allowed here; the type has no `| null`".into())
         };
     }
     let c = &ty.constraints;
-    let in_range = |x: f64| -> Result<(), String> {
-        if let Some(r) = &c.range {
-            let lo_ok = r.min.is_none_or(|l| if l.exclusive { x > l.value.as_f64() } else { x >= l.value.as_f64() });
-            let hi_ok = r.max.is_none_or(|l| if l.exclusive { x < l.value.as_f64() } else { x <= l.value.as_f64() });
-            if !(lo_ok && hi_ok) {
-                return Err(format!("{x} is outside the declared @range"));
-            }
-        }
-        Ok(())
-    };
     let len_ok = |n: usize| -> Result<(), String> {
         if let Some(l) = &c.len {
             let n = n as u64;
@@ -219,30 +273,38 @@ pub(crate) fn fits(
         }
         Ok(())
     };
+    let formatted = |ok: bool, what: &str| if ok { Ok(()) } else { Err(format!("not a valid {what}")) };
     match (&ty.kind, v) {
         (TypeKind::Json, _) => Ok(()),
+        (TypeKind::Null, _) => Err("only `null` is allowed".into()),
         (TypeKind::Nullable(inner), _) => fits(types, inner, true, v, depth + 1),
         (TypeKind::Bool, Value::Bool(_)) => Ok(()),
         (TypeKind::Int(it), _) => {
             let n: Option<i128> = match (it.encoding, v) {
                 (IntEncoding::Number, Value::Number(n)) => n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)),
-                (IntEncoding::String, Value::String(s)) => s.parse::<i128>().ok(),
+                (IntEncoding::String, Value::String(s)) if format::is_decimal_integer(s) => s.parse::<i128>().ok(),
                 _ => None,
             };
             let Some(n) = n else {
                 return Err(match it.encoding {
                     IntEncoding::Number => format!("expected an integer ({})", it.name()),
                     IntEncoding::String => {
-                        format!("expected an integer written as a string ({} @as(string))", it.name())
+                        format!("expected decimal digits in a string, such as \"42\" ({} @as(string))", it.name())
                     }
                 });
             };
             if n < it.min() || n > it.max() {
                 return Err(format!("{n} does not fit `{}`", it.name()));
             }
-            in_range(n as f64)
+            int_in_range(c, n)
         }
-        (TypeKind::Float(_), Value::Number(n)) => in_range(n.as_f64().unwrap_or(f64::NAN)),
+        (TypeKind::Float(ft), Value::Number(n)) => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            if *ft == FloatType::F32 && x.abs() > f64::from(f32::MAX) {
+                return Err(format!("{x} does not fit `f32`"));
+            }
+            float_in_range(c, x)
+        }
         (TypeKind::String, Value::String(s)) => {
             len_ok(s.chars().count())?;
             if let Some(p) = &c.pattern
@@ -252,10 +314,27 @@ pub(crate) fn fits(
             }
             Ok(())
         }
-        (TypeKind::Bytes(_) | TypeKind::Uuid | TypeKind::Date, Value::String(_)) => Ok(()),
-        (TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local), Value::String(_)) => Ok(()),
-        (TypeKind::DateTime(TimeEncoding::UnixSFloat), Value::Number(_)) => Ok(()),
-        (TypeKind::DateTime(_), Value::Number(n)) if n.is_i64() => Ok(()),
+        (TypeKind::Bytes(encoding), Value::String(s)) => match format::base64_len(s, *encoding) {
+            Some(n) => len_ok(n),
+            None => Err("not valid base64 for this field's encoding".into()),
+        },
+        (TypeKind::Uuid, Value::String(s)) => formatted(format::is_uuid(s), "uuid (8-4-4-4-12 hexadecimal digits)"),
+        (TypeKind::Date, Value::String(s)) => formatted(format::is_date(s), "date (YYYY-MM-DD)"),
+        (TypeKind::DateTime(TimeEncoding::Rfc3339), Value::String(s)) => {
+            formatted(format::is_rfc3339(s), "RFC 3339 date-time with an offset")
+        }
+        (TypeKind::DateTime(TimeEncoding::Local), Value::String(s)) => {
+            formatted(format::is_local_datetime(s), "local date-time with no offset")
+        }
+        (TypeKind::DateTime(TimeEncoding::UnixSFloat), Value::Number(n)) => {
+            float_in_range(c, n.as_f64().unwrap_or(f64::NAN))
+        }
+        (TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs), Value::Number(n)) => {
+            match n.as_i64() {
+                Some(i) => int_in_range(c, i128::from(i)),
+                None => Err("expected an integer number of seconds, milliseconds or microseconds".into()),
+            }
+        }
         (TypeKind::List(item), Value::Array(items)) => {
             len_ok(items.len())?;
             items.iter().try_for_each(|i| fits(types, item, false, i, depth + 1))
@@ -264,60 +343,138 @@ pub(crate) fn fits(
             len_ok(m.len())?;
             m.values().try_for_each(|i| fits(types, value, false, i, depth + 1))
         }
-        (TypeKind::OneOf(u), _) => {
-            if u.variants.iter().any(|t| fits(types, t, false, v, depth + 1).is_ok()) {
-                Ok(())
-            } else {
-                Err("fits none of the union's types".into())
-            }
-        }
+        (TypeKind::OneOf(u), _) => untagged_fits(types, u, v, depth),
         (TypeKind::Named(id), _) => {
             let def = &types[id.0 as usize];
             match &def.kind {
                 TypeDefKind::Alias(target) => {
                     fits(types, target, false, v, depth + 1)?;
-                    fits(types, &Type { kind: target.kind.clone(), constraints: c.clone() }, false, v, depth + 1)
-                }
-                TypeDefKind::Enum(e) => {
-                    let tag = match v {
-                        Value::String(s) => Some(TagValue::Str(s.clone())),
-                        Value::Number(n) => n.as_i64().map(TagValue::Int),
-                        _ => None,
-                    };
-                    match tag {
-                        Some(t) if e.open || e.variants.iter().any(|x| x.value == t) => Ok(()),
-                        Some(TagValue::Int(i)) if e.flags => {
-                            let mask = e
-                                .variants
-                                .iter()
-                                .fold(0i64, |m, x| m | if let TagValue::Int(b) = x.value { b } else { 0 });
-                            if i & !mask == 0 {
-                                Ok(())
-                            } else {
-                                Err(format!("{i} has bits no flag of `{}` names", def.name))
-                            }
-                        }
-                        _ => Err(format!("not a value of enum `{}`", def.name)),
+                    // Constraints at the point of use apply on top of the alias's own.
+                    if c.is_empty() {
+                        Ok(())
+                    } else {
+                        fits(types, &Type { kind: target.kind.clone(), constraints: c.clone() }, false, v, depth + 1)
                     }
                 }
-                TypeDefKind::Struct(s) => {
+                TypeDefKind::Enum(e) => enum_fits(&def.name, e, v),
+                TypeDefKind::Struct(s) => struct_fits(types, &def.name, s, v, depth),
+                TypeDefKind::Union(Union::Untagged(u)) => untagged_fits(types, u, v, depth),
+                TypeDefKind::Union(Union::Tagged { field, variants, open }) => {
                     let Value::Object(m) = v else { return Err(format!("expected an object (`{}`)", def.name)) };
-                    for f in &s.fields {
-                        match m.get(&f.name) {
-                            Some(x) => fits(types, &f.ty, f.nullable, x, depth + 1)
-                                .map_err(|e| format!("member `{}`: {e}", f.name))?,
-                            None if f.required => return Err(format!("member `{}` is missing", f.name)),
-                            None => {}
+                    let tag = match m.get(field) {
+                        Some(Value::String(s)) => TagValue::Str(s.clone()),
+                        Some(Value::Number(n)) if n.is_i64() => TagValue::Int(n.as_i64().unwrap_or_default()),
+                        _ => return Err(format!("expected the tag member `{field}` of `{}`", def.name)),
+                    };
+                    let variant = variants.iter().find(|vid| match &types[vid.0 as usize].kind {
+                        TypeDefKind::Struct(s) => s.tag == tag,
+                        _ => false,
+                    });
+                    match variant {
+                        Some(vid) => {
+                            let vdef = &types[vid.0 as usize];
+                            let TypeDefKind::Struct(s) = &vdef.kind else { return Ok(()) };
+                            struct_fits(types, &vdef.name, s, v, depth).map_err(|e| format!("{e} (variant {tag})"))
                         }
+                        None if *open => Ok(()),
+                        None => Err(format!("{tag} is not a tag of `{}`", def.name)),
                     }
-                    Ok(())
                 }
-                TypeDefKind::Union(_) => match v {
-                    Value::Object(_) | Value::Array(_) | Value::String(_) | Value::Number(_) | Value::Bool(_) => Ok(()),
-                    Value::Null => Err("null".into()),
-                },
             }
         }
         _ => Err(format!("not a valid {}", kind_name(&ty.kind, types).trim_matches('`'))),
+    }
+}
+
+/// Whether `null` is a value of the type itself (not through a field's `| null`).
+fn accepts_null(types: &[TypeDef], ty: &Type, depth: usize) -> bool {
+    match &ty.kind {
+        TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_) => true,
+        TypeKind::Named(id) if depth < 64 => match &types[id.0 as usize].kind {
+            TypeDefKind::Alias(target) => accepts_null(types, target, depth + 1),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn int_in_range(c: &Constraints, n: i128) -> Result<(), String> {
+    let Some(r) = &c.range else { return Ok(()) };
+    let above = |l: &Limit| match l.value {
+        Number::Int(b) => n > b || (!l.exclusive && n == b),
+        Number::Float(b) => (n as f64) > b || (!l.exclusive && n as f64 == b),
+    };
+    let below = |l: &Limit| match l.value {
+        Number::Int(b) => n < b || (!l.exclusive && n == b),
+        Number::Float(b) => (n as f64) < b || (!l.exclusive && n as f64 == b),
+    };
+    if r.min.as_ref().is_none_or(above) && r.max.as_ref().is_none_or(below) {
+        Ok(())
+    } else {
+        Err(format!("{n} is outside the declared @range"))
+    }
+}
+
+fn float_in_range(c: &Constraints, x: f64) -> Result<(), String> {
+    let Some(r) = &c.range else { return Ok(()) };
+    let lo = r.min.is_none_or(|l| if l.exclusive { x > l.value.as_f64() } else { x >= l.value.as_f64() });
+    let hi = r.max.is_none_or(|l| if l.exclusive { x < l.value.as_f64() } else { x <= l.value.as_f64() });
+    if lo && hi { Ok(()) } else { Err(format!("{x} is outside the declared @range")) }
+}
+
+fn enum_fits(name: &str, e: &Enum, v: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+    match (&e.repr, v) {
+        (EnumRepr::String, Value::String(s)) => {
+            if e.open || e.variants.iter().any(|x| x.value == TagValue::Str(s.clone())) {
+                Ok(())
+            } else {
+                Err(format!("{s:?} is not a value of enum `{name}`"))
+            }
+        }
+        (EnumRepr::Int(it), Value::Number(n)) => {
+            let Some(i) = n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)) else {
+                return Err(format!("expected an integer value of enum `{name}`"));
+            };
+            if i < it.min() || i > it.max() {
+                return Err(format!("{i} does not fit `{}`", it.name()));
+            }
+            let known = e.variants.iter().any(|x| x.value == TagValue::Int(i as i64));
+            let in_mask = e.flags && {
+                let mask = e
+                    .variants
+                    .iter()
+                    .fold(0i128, |m, x| m | if let TagValue::Int(b) = x.value { i128::from(b) } else { 0 });
+                i & !mask == 0
+            };
+            if e.open || known || in_mask { Ok(()) } else { Err(format!("{i} is not a value of enum `{name}`")) }
+        }
+        (EnumRepr::String, _) => Err(format!("expected a string value of enum `{name}`")),
+        (EnumRepr::Int(_), _) => Err(format!("expected an integer value of enum `{name}`")),
+    }
+}
+
+fn struct_fits(types: &[TypeDef], name: &str, s: &Struct, v: &serde_json::Value, depth: usize) -> Result<(), String> {
+    let serde_json::Value::Object(m) = v else { return Err(format!("expected an object (`{name}`)")) };
+    for f in &s.fields {
+        match m.get(&f.name) {
+            Some(x) => fits(types, &f.ty, f.nullable, x, depth + 1).map_err(|e| format!("member `{}`: {e}", f.name))?,
+            None if f.required => return Err(format!("member `{}` is missing", f.name)),
+            None => {}
+        }
+    }
+    // A default is read by both sides: it must pass the stricter policy.
+    let strict = s.unknown_fields.client == UnknownFields::Reject || s.unknown_fields.server == UnknownFields::Reject;
+    if strict && let Some(k) = m.keys().find(|k| !s.fields.iter().any(|f| f.name == **k)) {
+        return Err(format!("`{name}` does not declare a member `{k}`"));
+    }
+    Ok(())
+}
+
+fn untagged_fits(types: &[TypeDef], u: &Untagged, v: &serde_json::Value, depth: usize) -> Result<(), String> {
+    if u.variants.iter().any(|t| fits(types, t, false, v, depth + 1).is_ok()) {
+        Ok(())
+    } else {
+        Err("fits none of the union's variants".into())
     }
 }

@@ -199,6 +199,23 @@ impl<'a> Lower<'a> {
 
         // Which tag values name it.
         let tag_fields = self.settings.tag_fields.len();
+        let tag_span = item.attrs.iter().find(|a| a.name.text == "tag").map_or(name.span, |a| a.span);
+        match &tag {
+            Some(None) if jsonrpc => self.error(
+                Diagnostic::error("S0410", "JSON-RPC messages are named by `method`", tag_span, "no tag to leave out")
+                    .with_note("result and error frames are told apart structurally already"),
+            ),
+            Some(Some(_)) if tag_fields == 0 => self.error(
+                Diagnostic::error(
+                    "S0410",
+                    "`@tag` in a protocol with `tag = none`",
+                    tag_span,
+                    "there is no tag member",
+                )
+                .with_help("every message is told apart by its members; remove `@tag`, or set `tag = \"type\"`"),
+            ),
+            _ => {}
+        }
         let discriminator = match tag {
             Some(None) => Discriminator::Structural(Vec::new()),
             _ if tag_fields == 0 => Discriminator::Structural(Vec::new()),
@@ -431,10 +448,11 @@ impl<'a> Lower<'a> {
                 Correlation::Subscription { name } => (name.clone(), "@subscription"),
                 Correlation::Id => continue,
             };
+            // `@correlate`: every message of the exchange repeats the field. `@subscription`:
+            // the reply names the subscription and every stream message carries it.
             let mut targets: Vec<MessageId> = req.stream.clone();
+            targets.extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
             if what == "@correlate" {
-                targets
-                    .extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
                 targets.extend(req.end);
             }
             for t in targets {
@@ -469,6 +487,32 @@ impl<'a> Lower<'a> {
     /// Names that share the frame's top level must not coincide with payload members.
     pub(crate) fn check_members(&mut self, messages: &[Message], envelope: &[Field]) {
         for m in messages {
+            if let Some(c) = &m.content {
+                let clash = if self.settings.tag_fields.contains(c) {
+                    Some("a tag field")
+                } else if m.id != IdPresence::None && *c == self.settings.id_field {
+                    Some("the id member")
+                } else if m.envelope && envelope.iter().any(|e| e.name == *c) {
+                    Some("an envelope member")
+                } else if self.settings.jsonrpc && self.settings.jsonrpc_member && c == "jsonrpc" {
+                    Some("the `jsonrpc` member")
+                } else {
+                    None
+                };
+                if let Some(what) = clash {
+                    self.error(
+                        Diagnostic::error(
+                            "S0405",
+                            format!("the content member `{c}` of `{}` is also {what}", m.name),
+                            m.meta.span,
+                            "its payload member collides",
+                        )
+                        .with_note(
+                            "the content member, the tag fields, the id and the envelope share the frame's top level",
+                        ),
+                    );
+                }
+            }
             let Payload::Fields(fields) = &m.payload else { continue };
             if m.content.is_some() {
                 continue;
@@ -516,12 +560,12 @@ impl<'a> Lower<'a> {
     }
 
     /// Builds each direction's dispatch, proving every frame names one message.
-    pub(crate) fn dispatch(&mut self, messages: &mut [Message]) -> PerDirection<Dispatch> {
-        // Structural signatures: required top-level members outside the envelope.
+    pub(crate) fn dispatch(&mut self, messages: &mut [Message], envelope: &[Field]) -> PerDirection<Dispatch> {
+        // Structural signatures: the required members of the frame's top level.
         let id_field = self.settings.id_field.clone();
         for m in messages.iter_mut() {
             if matches!(m.discriminator, Discriminator::Structural(_)) {
-                let mut sig = top_level_keys(m, &id_field).0;
+                let mut sig = top_level_keys(m, &id_field, envelope).0;
                 sig.sort();
                 m.discriminator = Discriminator::Structural(sig);
             }
@@ -561,7 +605,7 @@ impl<'a> Lower<'a> {
                 let candidates: Vec<(usize, Vec<String>, Vec<String>, Span)> = structural
                     .iter()
                     .map(|(id, m)| {
-                        let (req, opt) = top_level_keys(m, &id_field);
+                        let (req, opt) = top_level_keys(m, &id_field, envelope);
                         (id.0 as usize, req, opt, m.meta.span)
                     })
                     .collect();
@@ -640,11 +684,16 @@ impl<'a> Lower<'a> {
     }
 }
 
-/// The required and optional members of a message's frame top level, outside the
-/// envelope and the tag.
-fn top_level_keys(m: &Message, id_field: &str) -> (Vec<String>, Vec<String>) {
+/// The required and optional members of a message's frame top level (envelope included
+/// when the message carries it; a structural message has no tag member).
+fn top_level_keys(m: &Message, id_field: &str, envelope: &[Field]) -> (Vec<String>, Vec<String>) {
     let mut req = Vec::new();
     let mut opt = Vec::new();
+    if m.envelope {
+        for f in envelope {
+            if f.required { req.push(f.name.clone()) } else { opt.push(f.name.clone()) }
+        }
+    }
     match (&m.content, &m.payload) {
         (None, Payload::Fields(fields)) => {
             for f in fields {

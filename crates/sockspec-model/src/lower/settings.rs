@@ -572,48 +572,32 @@ impl<'a> Lower<'a> {
         let mut interval_from = None;
         let mut positional = Vec::new();
         for a in args {
-            match &a.kind {
-                ast::ExprKind::Named { name: n, value } => match (n.text.as_str(), &value.kind) {
-                    ("every", ast::ExprKind::Duration(d)) => interval = duration_ms(d),
-                    ("timeout", ast::ExprKind::Duration(d)) => timeout = duration_ms(d),
-                    ("every", ast::ExprKind::Call { .. }) => {}
-                    _ => {
-                        self.error(Diagnostic::error(
-                            "S0402",
-                            format!("invalid heartbeat argument `{}`", n.text),
-                            a.span,
-                            "expected `every = 30s` or `timeout = 10s`",
-                        ));
-                    }
-                },
-                _ => positional.push(a),
-            }
-        }
-        // `every = from(Hello, heartbeat_interval)`: the peer dictates the interval in a
-        // member of one of its messages.
-        for a in args {
-            if let ast::ExprKind::Named { name: n, value } = &a.kind
-                && n.text == "every"
-                && let ast::ExprKind::Call { name: f, args: fa } = &value.kind
-                && f.text == "from"
-                && fa.len() == 2
-                && let (ast::ExprKind::Ident(m), Some(field)) = (&fa[0].kind, word(&fa[1]))
-                && let Some(mid) = self.message_ref(m, fa[0].span)
-            {
-                let has = match &messages[mid.0 as usize].payload {
-                    Payload::Fields(fs) => fs.iter().any(|f| f.name == field),
-                    Payload::Value { .. } => false,
-                };
-                if has {
-                    interval_from = Some((mid, field.to_string()));
-                } else {
-                    self.error(Diagnostic::error(
+            let ast::ExprKind::Named { name: n, value } = &a.kind else {
+                positional.push(a);
+                continue;
+            };
+            match (n.text.as_str(), &value.kind) {
+                ("every" | "timeout", ast::ExprKind::Duration(d)) => match duration_ms(d) {
+                    Some(ms) if n.text == "every" => interval = Some(ms),
+                    Some(ms) => timeout = Some(ms),
+                    None => self.error(Diagnostic::error(
                         "S0402",
-                        format!("message `{m}` has no field `{field}`"),
-                        fa[1].span,
-                        "no such field",
-                    ));
+                        "duration too long",
+                        value.span,
+                        "does not fit in milliseconds",
+                    )),
+                },
+                // `every = from(Hello, heartbeat_interval)`: the peer dictates the interval,
+                // in milliseconds, in an integer member of one of its messages.
+                ("every", ast::ExprKind::Call { name: f, args: fa }) if f.text == "from" => {
+                    interval_from = self.interval_from(value, fa, messages);
                 }
+                _ => self.error(Diagnostic::error(
+                    "S0402",
+                    format!("invalid heartbeat argument `{}`", n.text),
+                    a.span,
+                    "expected `every = 30s`, `every = from(Hello, interval_ms)` or `timeout = 10s`",
+                )),
             }
         }
         match name.text.as_str() {
@@ -648,6 +632,62 @@ impl<'a> Lower<'a> {
                     "invalid value for `heartbeat`",
                     v.span,
                     format!("expected {expected}"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+impl Lower<'_> {
+    /// `from(Hello, heartbeat_interval)`: a message and one of its integer members.
+    fn interval_from(
+        &mut self,
+        call: &ast::Expr,
+        args: &[ast::Expr],
+        messages: &[Message],
+    ) -> Option<(MessageId, String)> {
+        let [message, field] = args else {
+            self.error(Diagnostic::error(
+                "S0402",
+                "`from` takes a message and one of its members",
+                call.span,
+                "expected `from(Hello, heartbeat_interval)`",
+            ));
+            return None;
+        };
+        let ast::ExprKind::Ident(m) = &message.kind else {
+            self.error(Diagnostic::error("S0402", "expected a message name", message.span, "not a name"));
+            return None;
+        };
+        let Some(field_name) = word(field) else {
+            self.error(Diagnostic::error("S0402", "expected a member name", field.span, "not a name"));
+            return None;
+        };
+        let id = self.message_ref(m, message.span)?;
+        let member = match &messages[id.0 as usize].payload {
+            Payload::Fields(fs) => fs.iter().find(|f| f.name == field_name),
+            Payload::Value { .. } => None,
+        };
+        match member {
+            Some(f) if matches!(f.ty.kind, TypeKind::Int(_)) && f.required && !f.nullable => {
+                Some((id, field_name.to_string()))
+            }
+            Some(_) => {
+                self.error(Diagnostic::error(
+                    "S0402",
+                    format!("`{m}.{field_name}` must be a required integer (milliseconds)"),
+                    field.span,
+                    "not a required integer member",
+                ));
+                None
+            }
+            None => {
+                self.error(Diagnostic::error(
+                    "S0402",
+                    format!("message `{m}` has no field `{field_name}`"),
+                    field.span,
+                    "no such field",
                 ));
                 None
             }

@@ -91,7 +91,9 @@ pub(crate) fn expr_to_json(expr: &ast::Expr) -> Result<serde_json::Value, (Span,
         ast::ExprKind::Object(entries) => {
             let mut map = serde_json::Map::new();
             for (k, v) in entries {
-                map.insert(k.text.clone(), expr_to_json(v)?);
+                if map.insert(k.text.clone(), expr_to_json(v)?).is_some() {
+                    return Err((k.span, format!("the member `{}` is written twice", k.text)));
+                }
             }
             Value::Object(map)
         }
@@ -781,44 +783,30 @@ impl<'a> Lower<'a> {
         let Some(w) = self.one_arg(attr, "an encoding, `@as(unix_ms)`").and_then(super::settings::word) else {
             return;
         };
-        let new = match (&ty.kind, w) {
-            (TypeKind::Int(i), "string") => TypeKind::Int(IntType { encoding: IntEncoding::String, ..*i }),
-            (TypeKind::Int(i), "number") => TypeKind::Int(IntType { encoding: IntEncoding::Number, ..*i }),
-            (TypeKind::Bytes(_), "base64") => TypeKind::Bytes(BytesEncoding::Base64),
-            (TypeKind::Bytes(_), "base64url") => TypeKind::Bytes(BytesEncoding::Base64Url),
-            (TypeKind::DateTime(_), w) => TypeKind::DateTime(match w {
-                "rfc3339" => TimeEncoding::Rfc3339,
-                "local" => TimeEncoding::Local,
-                "unix_s" => TimeEncoding::UnixS,
-                "unix_ms" => TimeEncoding::UnixMs,
-                "unix_us" => TimeEncoding::UnixUs,
-                "unix_s_float" => TimeEncoding::UnixSFloat,
-                _ => {
-                    self.error(
-                        Diagnostic::error(
-                            "S0309",
-                            format!("unknown encoding `{w}` for `datetime`"),
-                            attr.span,
-                            "unknown encoding",
-                        )
-                        .with_note("datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float"),
-                    );
-                    return;
-                }
-            }),
-            (TypeKind::Int(_), _) => return self.bad_encoding(attr, w, "integers take `@as(string)` or `@as(number)`"),
-            (TypeKind::Bytes(_), _) => {
-                return self.bad_encoding(attr, w, "bytes take `@as(base64)` or `@as(base64url)`");
-            }
-            _ => {
-                return self.bad_encoding(
-                    attr,
-                    w,
-                    "`@as` applies to built-in integers, `bytes` and `datetime`, written directly (not through an alias)",
+        if let Some(kind) = with_encoding(&ty.kind, w) {
+            ty.kind = kind;
+            return;
+        }
+        match &ty.kind {
+            TypeKind::DateTime(_) => {
+                self.error(
+                    Diagnostic::error(
+                        "S0309",
+                        format!("unknown encoding `{w}` for `datetime`"),
+                        attr.span,
+                        "unknown encoding",
+                    )
+                    .with_note("datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float"),
                 );
             }
-        };
-        ty.kind = new;
+            TypeKind::Int(_) => self.bad_encoding(attr, w, "integers take `@as(string)` or `@as(number)`"),
+            TypeKind::Bytes(_) => self.bad_encoding(attr, w, "bytes take `@as(base64)` or `@as(base64url)`"),
+            _ => self.bad_encoding(
+                attr,
+                w,
+                "`@as` applies to built-in integers, `bytes` and `datetime`, written directly (not through an alias)",
+            ),
+        }
     }
 
     fn bad_encoding(&mut self, attr: &ast::Attribute, w: &str, note: &str) {
@@ -1092,19 +1080,19 @@ impl<'a> Lower<'a> {
                 kinds(shapes.iter().fold(0, |acc, s| acc | s.kinds))
             }
             ast::TypeExprKind::Named { name, .. } => {
-                let as_string = te.attrs.iter().any(|a| {
-                    a.name.text == "as"
-                        && matches!(a.args.as_deref(), Some([e]) if matches!(&e.kind, ast::ExprKind::Ident(w) if w == "string"))
-                });
                 if name.text == "map" {
                     return kinds(kind::OBJECT);
                 }
-                if let Some(k) = builtin(&name.text) {
-                    let mut t = plain(k);
-                    if as_string && let TypeKind::Int(i) = &mut t.kind {
-                        i.encoding = IntEncoding::String;
+                if let Some(mut k) = builtin(&name.text) {
+                    for a in te.attrs.iter().filter(|a| a.name.text == "as") {
+                        if let Some([arg]) = a.args.as_deref()
+                            && let Some(w) = super::settings::word(arg)
+                            && let Some(encoded) = with_encoding(&k, w)
+                        {
+                            k = encoded;
+                        }
                     }
-                    return self.shape(&t, depth + 1);
+                    return self.shape(&plain(k), depth + 1);
                 }
                 match self.names.get(name.text.as_str()) {
                     Some(Decl::Type(id, _)) => self.shape(&plain(TypeKind::Named(*id)), depth + 1),
@@ -1114,6 +1102,26 @@ impl<'a> Lower<'a> {
             ast::TypeExprKind::Error => kinds(kind::ANY),
         }
     }
+}
+
+/// A built-in type with the wire encoding `@as(word)`, when it takes that encoding.
+fn with_encoding(kind: &TypeKind, word: &str) -> Option<TypeKind> {
+    Some(match (kind, word) {
+        (TypeKind::Int(i), "string") => TypeKind::Int(IntType { encoding: IntEncoding::String, ..*i }),
+        (TypeKind::Int(i), "number") => TypeKind::Int(IntType { encoding: IntEncoding::Number, ..*i }),
+        (TypeKind::Bytes(_), "base64") => TypeKind::Bytes(BytesEncoding::Base64),
+        (TypeKind::Bytes(_), "base64url") => TypeKind::Bytes(BytesEncoding::Base64Url),
+        (TypeKind::DateTime(_), w) => TypeKind::DateTime(match w {
+            "rfc3339" => TimeEncoding::Rfc3339,
+            "local" => TimeEncoding::Local,
+            "unix_s" => TimeEncoding::UnixS,
+            "unix_ms" => TimeEncoding::UnixMs,
+            "unix_us" => TimeEncoding::UnixUs,
+            "unix_s_float" => TimeEncoding::UnixSFloat,
+            _ => return None,
+        }),
+        _ => return None,
+    })
 }
 
 fn sorted(keys: &[String]) -> Vec<String> {

@@ -1,9 +1,12 @@
 //! The string formats of DESIGN §4: uuid, RFC 3339 and local date-times, dates, base64 and
 //! decimal integer strings, each checked exactly as every generated validator must.
+//!
+//! They are part of the language's definition, so they live beside the model: the
+//! compiler checks defaults with them and the validator checks frames.
 
+use crate::model::BytesEncoding;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use sockspec_model::BytesEncoding;
 
 /// The hyphenated 8-4-4-4-12 form, hexadecimal digits of either case. No braces, no `urn:`
 /// prefix, no version check (every version, nil and max are values of the type).
