@@ -277,7 +277,10 @@ pub struct Field {
     pub ty: Type,
     /// The member must be present. False for `name?: T` and for fields with a default.
     pub required: bool,
-    /// The value may be `null`.
+    /// The field's declaration allows `null` (`T | null`). A field also takes `null` when
+    /// its type itself does (an alias of `T | null`, `json`, `null`): that nullability
+    /// stays with the type, as generated code declares it there; see
+    /// [`Schema::accepts_null`].
     pub nullable: bool,
     /// Applied on read when the member is absent, as the JSON value it stands for.
     pub default: Option<serde_json::Value>,
@@ -639,6 +642,23 @@ impl Schema {
 
     pub fn message(&self, id: MessageId) -> &Message {
         &self.messages[id.0 as usize]
+    }
+
+    /// Whether `null` is a value of the type itself: `json`, `null`, `T | null` in a list
+    /// or map, or an alias of one of those.
+    pub fn accepts_null(&self, ty: &Type) -> bool {
+        let mut ty = ty;
+        for _ in 0..64 {
+            match &ty.kind {
+                TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_) => return true,
+                TypeKind::Named(id) => match &self.ty(*id).kind {
+                    TypeDefKind::Alias(target) => ty = target,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
     }
 
     pub fn type_named(&self, name: &str) -> Option<TypeId> {
