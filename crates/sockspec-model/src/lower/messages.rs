@@ -488,18 +488,7 @@ impl<'a> Lower<'a> {
     pub(crate) fn check_members(&mut self, messages: &[Message], envelope: &[Field]) {
         for m in messages {
             if let Some(c) = &m.content {
-                let clash = if self.settings.tag_fields.contains(c) {
-                    Some("a tag field")
-                } else if m.id != IdPresence::None && *c == self.settings.id_field {
-                    Some("the id member")
-                } else if m.envelope && envelope.iter().any(|e| e.name == *c) {
-                    Some("an envelope member")
-                } else if self.settings.jsonrpc && self.settings.jsonrpc_member && c == "jsonrpc" {
-                    Some("the `jsonrpc` member")
-                } else {
-                    None
-                };
-                if let Some(what) = clash {
+                if let Some(what) = self.top_level_clash(m, envelope, c) {
                     self.error(
                         Diagnostic::error(
                             "S0405",
@@ -518,18 +507,7 @@ impl<'a> Lower<'a> {
                 continue;
             }
             for f in fields {
-                let clash = if self.settings.tag_fields.contains(&f.name) {
-                    Some("a tag field")
-                } else if m.id != IdPresence::None && f.name == self.settings.id_field {
-                    Some("the id member")
-                } else if m.envelope && envelope.iter().any(|e| e.name == f.name) {
-                    Some("an envelope member")
-                } else if self.settings.jsonrpc && f.name == "jsonrpc" {
-                    Some("the `jsonrpc` member")
-                } else {
-                    None
-                };
-                if let Some(what) = clash {
+                if let Some(what) = self.top_level_clash(m, envelope, &f.name) {
                     self.error(
                         Diagnostic::error(
                             "S0405",
@@ -556,6 +534,21 @@ impl<'a> Lower<'a> {
                     .with_secondary(errors[0].meta.span, "first one"),
                 );
             }
+        }
+    }
+
+    /// What else of a message's frame top level is called `name`, if anything.
+    fn top_level_clash(&self, m: &Message, envelope: &[Field], name: &str) -> Option<&'static str> {
+        if self.settings.tag_fields.iter().any(|t| t == name) {
+            Some("a tag field")
+        } else if m.id != IdPresence::None && name == self.settings.id_field {
+            Some("the id member")
+        } else if m.envelope && envelope.iter().any(|e| e.name == name) {
+            Some("an envelope member")
+        } else if self.settings.jsonrpc && self.settings.jsonrpc_member && name == "jsonrpc" {
+            Some("the `jsonrpc` member")
+        } else {
+            None
         }
     }
 

@@ -534,22 +534,11 @@ impl<'a> Lower<'a> {
             ast::ExprKind::Call { name, args } if args.len() == 1 => match (name.text.as_str(), &args[0].kind) {
                 ("header", ast::ExprKind::Str(h)) => Some(Auth::Header { name: h.clone() }),
                 ("query", ast::ExprKind::Str(q)) => Some(Auth::Query { name: q.clone() }),
-                ("message", kind) => {
-                    let (first, reply) = match kind {
-                        ast::ExprKind::Arrow(a, b) => (a.as_ref(), Some(b.as_ref())),
-                        _ => (&args[0], None),
-                    };
-                    let ast::ExprKind::Ident(m) = &first.kind else { return fail(self) };
-                    let message = self.message_ref(m, first.span)?;
-                    let reply = match reply {
-                        Some(r) => match &r.kind {
-                            ast::ExprKind::Ident(n) => Some(self.message_ref(n, r.span)?),
-                            _ => return fail(self),
-                        },
-                        None => None,
-                    };
-                    Some(Auth::Message { message, reply })
-                }
+                ("message", _) => match self.exchange(&args[0]) {
+                    Exchange::Messages(message, reply) => Some(Auth::Message { message, reply }),
+                    Exchange::Reported => None,
+                    Exchange::Malformed => fail(self),
+                },
                 _ => fail(self),
             },
             _ => fail(self),
@@ -602,30 +591,21 @@ impl<'a> Lower<'a> {
         }
         match name.text.as_str() {
             "ping" if positional.is_empty() => Some(Heartbeat::Ping { interval_ms: interval, timeout_ms: timeout }),
-            "message" if positional.len() == 1 => {
-                let (first, ack) = match &positional[0].kind {
-                    ast::ExprKind::Arrow(a, b) => (a.as_ref(), Some(b.as_ref())),
-                    _ => (positional[0], None),
-                };
-                let ast::ExprKind::Ident(m) = &first.kind else {
+            "message" if positional.len() == 1 => match self.exchange(positional[0]) {
+                Exchange::Messages(message, ack) => {
+                    Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
+                }
+                Exchange::Reported => None,
+                Exchange::Malformed => {
                     self.error(Diagnostic::error(
                         "S0402",
                         "invalid value for `heartbeat`",
                         v.span,
                         format!("expected {expected}"),
                     ));
-                    return None;
-                };
-                let message = self.message_ref(m, first.span)?;
-                let ack = match ack {
-                    Some(a) => match &a.kind {
-                        ast::ExprKind::Ident(n) => Some(self.message_ref(n, a.span)?),
-                        _ => None,
-                    },
-                    None => None,
-                };
-                Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
-            }
+                    None
+                }
+            },
             _ => {
                 self.error(Diagnostic::error(
                     "S0402",
@@ -639,7 +619,38 @@ impl<'a> Lower<'a> {
     }
 }
 
+/// `A` or `A -> B` in a connection setting, resolved to messages.
+enum Exchange {
+    Messages(MessageId, Option<MessageId>),
+    /// A name was unknown; its diagnostic is reported.
+    Reported,
+    /// Not of that form.
+    Malformed,
+}
+
 impl Lower<'_> {
+    /// `Hello` or `Hello -> Welcome`: a message, and the one that answers it.
+    fn exchange(&mut self, e: &ast::Expr) -> Exchange {
+        let (first, answer) = match &e.kind {
+            ast::ExprKind::Arrow(a, b) => (a.as_ref(), Some(b.as_ref())),
+            _ => (e, None),
+        };
+        let ast::ExprKind::Ident(m) = &first.kind else { return Exchange::Malformed };
+        let answer = match answer.map(|a| (&a.kind, a.span)) {
+            Some((ast::ExprKind::Ident(n), span)) => Some((n, span)),
+            Some(_) => return Exchange::Malformed,
+            None => None,
+        };
+        let Some(message) = self.message_ref(m, first.span) else { return Exchange::Reported };
+        match answer {
+            Some((n, span)) => match self.message_ref(n, span) {
+                Some(id) => Exchange::Messages(message, Some(id)),
+                None => Exchange::Reported,
+            },
+            None => Exchange::Messages(message, None),
+        }
+    }
+
     /// `from(Hello, heartbeat_interval)`: a message and one of its integer members.
     fn interval_from(
         &mut self,
