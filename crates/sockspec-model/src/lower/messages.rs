@@ -487,20 +487,20 @@ impl<'a> Lower<'a> {
     /// Names that share the frame's top level must not coincide with payload members.
     pub(crate) fn check_members(&mut self, messages: &[Message], envelope: &[Field]) {
         for m in messages {
-            if let Some(c) = &m.content {
-                if let Some(what) = self.top_level_clash(m, envelope, c) {
-                    self.error(
-                        Diagnostic::error(
-                            "S0405",
-                            format!("the content member `{c}` of `{}` is also {what}", m.name),
-                            m.meta.span,
-                            "its payload member collides",
-                        )
-                        .with_note(
-                            "the content member, the tag fields, the id and the envelope share the frame's top level",
-                        ),
-                    );
-                }
+            if let Some(c) = &m.content
+                && let Some(what) = self.top_level_clash(m, envelope, c)
+            {
+                self.error(
+                    Diagnostic::error(
+                        "S0405",
+                        format!("the content member `{c}` of `{}` is also {what}", m.name),
+                        m.meta.span,
+                        "its payload member collides",
+                    )
+                    .with_note(
+                        "the content member, the tag fields, the id and the envelope share the frame's top level",
+                    ),
+                );
             }
             let Payload::Fields(fields) = &m.payload else { continue };
             if m.content.is_some() {
