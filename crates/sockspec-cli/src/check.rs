@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sockspec_model::Schema;
 use sockspec_syntax::{Diagnostic, SourceFile, render_human, render_json};
 
-use crate::{Format, Verdict, read_input};
+use crate::{Format, Verdict, out, read_schema};
 
 /// A checked schema file: its text and diagnostics, and the model when it has no error.
 pub(crate) struct Checked {
@@ -16,8 +16,12 @@ pub(crate) struct Checked {
 }
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Checked> {
-    let text = read_input(path)?;
-    let (mut schema, mut diagnostics) = sockspec_model::check(&text);
+    let (file, not_utf8) = read_schema(path)?;
+    let (mut schema, mut diagnostics) = sockspec_model::check(&file.text);
+    if let Some(d) = not_utf8 {
+        diagnostics.insert(0, d);
+        schema = None;
+    }
     if let Some(s) = &schema {
         let bad = example_diagnostics(s);
         if !bad.is_empty() {
@@ -25,7 +29,7 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Checked> {
             schema = None;
         }
     }
-    Ok(Checked { file: SourceFile::new(path.display().to_string(), text), diagnostics, schema })
+    Ok(Checked { file, diagnostics, schema })
 }
 
 /// `@example` frames must be valid messages: the validator checks them, so documentation
@@ -64,8 +68,17 @@ pub(crate) fn run(files: &[PathBuf], format: Format) -> anyhow::Result<Verdict> 
     let mut json = Vec::new();
     let mut errors = 0;
     let mut warnings = 0;
+    let mut unreadable = None;
     for path in files {
-        let checked = load(path)?;
+        // A file that cannot be read is reported, and the others are still checked.
+        let checked = match load(path) {
+            Ok(checked) => checked,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                unreadable = Some(e);
+                continue;
+            }
+        };
         errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
         match format {
@@ -85,7 +98,10 @@ pub(crate) fn run(files: &[PathBuf], format: Format) -> anyhow::Result<Verdict> 
                 eprintln!("checked {files}: {errors} error(s), {warnings} warning(s)");
             }
         }
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        Format::Json => out(&format!("{}\n", serde_json::to_string_pretty(&json)?))?,
+    }
+    if let Some(e) = unreadable {
+        return Err(e.context("some files could not be read"));
     }
     Ok(if errors == 0 { Verdict::Clean } else { Verdict::Bad })
 }

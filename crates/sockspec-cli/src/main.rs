@@ -23,7 +23,7 @@ struct Cli {
 enum Command {
     /// Check schemas and report every problem, rustc-style.
     Check {
-        /// Schema files to check.
+        /// Schema files to check; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Output format: `human` (rendered, to stderr) or `json` (one array, to stdout).
@@ -43,7 +43,8 @@ enum Command {
     Validate {
         /// The schema.
         schema: PathBuf,
-        /// Messages to read: a JSON Lines file, or `-` (the default) for standard input.
+        /// Messages to read: a JSON Lines file, or `-` (the default) for standard input. Each
+        /// line is answered as it arrives; blank lines are skipped.
         #[arg(default_value = "-", value_name = "FILE")]
         input: PathBuf,
         /// Which side sent the messages; without it a line is valid if either side may send it.
@@ -100,15 +101,39 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads a file, or standard input for `-`.
-fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
+/// Reads a file's bytes, or standard input for `-`.
+fn read_bytes(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
     use std::io::Read;
     if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+        return Ok(bytes);
+    }
+    if path.is_dir() {
+        anyhow::bail!("{} is a folder; pass the files (for example `{}/*.sockspec`)", path.display(), path.display());
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// A schema file: its text (a byte order mark dropped) and an S0104 diagnostic when it is
+/// not UTF-8.
+fn read_schema(
+    path: &std::path::Path,
+) -> anyhow::Result<(sockspec_syntax::SourceFile, Option<sockspec_syntax::Diagnostic>)> {
+    let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+    Ok(sockspec_syntax::SourceFile::from_bytes(name, &read_bytes(path)?))
+}
+
+/// Writes to standard output. A reader that went away (`| head`) is not an error: the
+/// command goes on to its verdict. Any other failure (a full disk) is.
+fn out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write the output"))
+        }
+        _ => Ok(()),
     }
 }

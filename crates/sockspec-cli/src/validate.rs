@@ -5,18 +5,23 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Serialize;
 use sockspec_model::{Direction, Schema};
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 
 use sockspec_validator::{ErrorCode, Outcome, ValidationError, Validator};
 
 use crate::check::{load, report};
-use crate::{Format, Side, Verdict, read_input};
+use crate::{Format, Side, Verdict, out, read_bytes};
 
-/// Loads a schema, printing its diagnostics; `None` when it has errors.
-fn schema(path: &Path) -> anyhow::Result<Option<Schema>> {
+/// Loads a schema, printing its diagnostics (also as JSON on stdout with `--format
+/// json`, so a tool sees why nothing was validated); `None` when it has errors.
+fn schema(path: &Path, format: Format) -> anyhow::Result<Option<Schema>> {
     let checked = load(path)?;
     report(&checked);
     if checked.schema.is_none() {
+        if format == Format::Json {
+            let diagnostics = sockspec_syntax::render_json(&checked.file, &checked.diagnostics);
+            out(&format!("{}\n", serde_json::json!({ "schema_errors": diagnostics })))?;
+        }
         eprintln!("{}: the schema has errors; fix them first (`sockspec check`)", path.display());
     }
     Ok(checked.schema)
@@ -43,7 +48,10 @@ struct DirectedError<'a> {
 }
 
 pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: Format) -> anyhow::Result<Verdict> {
-    let Some(schema) = schema(schema_path)? else { return Ok(Verdict::Bad) };
+    let Some(schema) = schema(schema_path, format)? else { return Ok(Verdict::Bad) };
+    if input.as_os_str() == "-" && std::io::stdin().is_terminal() {
+        eprintln!("reading JSON Lines from standard input; end with Ctrl-D");
+    }
     let validator = Validator::new(&schema);
     let sides: Vec<Direction> = match from {
         Some(Side::Client) => vec![Direction::Client],
@@ -114,14 +122,18 @@ fn line_report<'a>(
     outcomes: &'a [(Direction, Outcome)],
 ) -> LineReport<'a> {
     if let Some((dir, kind)) = outcomes.iter().find_map(|(d, o)| o.as_ref().ok().map(|k| (*d, *k))) {
+        let both = outcomes.len() > 1 && outcomes.iter().all(|(_, o)| o.as_ref().ok() == Some(&kind));
         return LineReport {
             line,
             valid: true,
-            from: Some(dir.as_str()),
+            from: Some(if both { "both" } else { dir.as_str() }),
             message: Some(validator.frame_name(kind)),
             errors: Vec::new(),
         };
     }
+    // Errors that do not depend on the side (a frame that is not JSON) are listed once.
+    let same = outcomes.windows(2).all(|w| w[0].1 == w[1].1);
+    let outcomes = if same { &outcomes[..1] } else { outcomes };
     let labelled = outcomes.len() > 1;
     let errors = outcomes
         .iter()
@@ -130,7 +142,11 @@ fn line_report<'a>(
             errs.iter().map(move |e| DirectedError { from: labelled.then_some(d.as_str()), error: e })
         })
         .collect();
-    LineReport { line, valid: false, from: (!labelled).then(|| sides[0].as_str()), message: None, errors }
+    let from = match (labelled, sides.len()) {
+        (false, 1) => Some(sides[0].as_str()),
+        _ => None,
+    };
+    LineReport { line, valid: false, from, message: None, errors }
 }
 
 fn flush(out: &mut impl Write) -> anyhow::Result<()> {
@@ -155,9 +171,14 @@ fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> st
             serde_json::to_writer(&mut *out, r)?;
             writeln!(out)?;
         }
-        Format::Human if r.valid => {
-            writeln!(out, "line {}: ok, {} from the {}", r.line, r.message.unwrap_or("?"), r.from.unwrap_or("?"))?;
-        }
+        Format::Human if r.valid => match r.from {
+            Some("both") => {
+                writeln!(out, "line {}: ok, {} (either side may send it)", r.line, r.message.unwrap_or("?"))?
+            }
+            from => {
+                writeln!(out, "line {}: ok, {} from the {}", r.line, r.message.unwrap_or("?"), from.unwrap_or("?"))?
+            }
+        },
         Format::Human => {
             match r.from {
                 Some(side) => writeln!(out, "line {}: invalid from the {side}", r.line)?,
@@ -176,7 +197,7 @@ fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> st
 }
 
 pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Result<Verdict> {
-    let Some(schema) = schema(schema_path)? else { return Ok(Verdict::Bad) };
+    let Some(schema) = schema(schema_path, Format::Human)? else { return Ok(Verdict::Bad) };
     let files: Vec<PathBuf> = if vectors.is_empty() {
         let stem = schema_path.file_stem().context("the schema path has no file name")?;
         let beside = schema_path.with_file_name(format!("{}.vectors.jsonl", stem.to_string_lossy()));
@@ -190,15 +211,28 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Re
     let validator = Validator::new(&schema);
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &files {
-        let text = read_input(file)?;
+        let text = String::from_utf8(read_bytes(file)?).with_context(|| format!("{} is not UTF-8", file.display()))?;
         let cases = sockspec_validator::vectors::load(&text).with_context(|| format!("in {}", file.display()))?;
+        if cases.is_empty() {
+            bail!("{} holds no vectors", file.display());
+        }
+        // A vector that names a message the schema does not have is a mistake in the file,
+        // not a failing case.
+        for case in &cases {
+            if let sockspec_validator::vectors::Expect::Ok { is: Some(is) } = &case.expect
+                && !is.starts_with('@')
+                && schema.message_named(is).is_none()
+            {
+                bail!("in {}: line {}: \"is\": {is:?} names no message of the schema", file.display(), case.line);
+            }
+        }
         let report = sockspec_validator::vectors::run(&validator, &cases);
         passed += report.total - report.failures.len();
         failed += report.failures.len();
         for failure in &report.failures {
-            println!("{}: {failure}", file.display());
+            out(&format!("{}: {failure}\n", file.display()))?;
         }
     }
-    println!("{passed} passed, {failed} failed");
+    out(&format!("{passed} passed, {failed} failed\n"))?;
     Ok(if failed == 0 { Verdict::Clean } else { Verdict::Bad })
 }

@@ -108,7 +108,7 @@ fn fmt_leaves_files_with_syntax_errors_alone() {
     let out = sockspec(&["fmt", path.to_str().expect("utf-8")], None);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&path).expect("readable"), broken);
-    assert!(text(&out.stderr).contains("not formatted, it has syntax errors"));
+    assert!(text(&out.stderr).contains("not formatted, it has errors"));
 }
 
 #[test]
@@ -261,4 +261,89 @@ fn validate_reports_a_non_utf8_line_and_goes_on() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["valid"], true, "CRLF line endings are accepted");
     assert_eq!(lines[1]["errors"][0]["code"], "invalid_json");
+}
+
+#[test]
+fn fmt_check_on_stdin_prints_nothing() {
+    let out = sockspec(&["fmt", "--check", "-"], Some("protocol p{version=\"1\"}\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "--check writes nothing: {}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("<stdin>: not formatted"));
+    let out = sockspec(&["fmt", "--check", "-"], Some("protocol p {\n    version = \"1\"\n}\n"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn fmt_keeps_windows_line_endings() {
+    let path =
+        temp_file("crlf.sockspec", "protocol p {\r\n    version = \"1\"\r\n}\r\n\r\nstruct A {\r\n    a: u8\r\n}\r\n");
+    let out = sockspec(&["fmt", "--check", path.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_goes_on_past_an_unreadable_file() {
+    let out = sockspec(
+        &["check", "no/such.sockspec", "crates/sockspec-model/tests/data/err/S0204_duplicate_field.sockspec"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "a file could not be read");
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot read no/such.sockspec"), "{err}");
+    assert!(err.contains("error[S0204]"), "the readable file is still checked: {err}");
+}
+
+#[test]
+fn schema_encoding_problems_are_diagnostics() {
+    let bom = temp_file("bom.sockspec", "\u{feff}protocol p {}\n");
+    let out = sockspec(&["check", bom.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(0), "a byte order mark is fine: {}", text(&out.stderr));
+
+    let latin1 = temp_file("latin1.sockspec", "");
+    std::fs::write(&latin1, b"protocol p {}\n/// caf\xe9\nstruct A { a: u8 }\n").expect("write bytes");
+    let out = sockspec(&["check", latin1.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1), "not UTF-8 is a bad schema, not a tool failure");
+    assert!(text(&out.stderr).contains("error[S0104]: the file is not UTF-8 text"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn vector_files_with_mistakes_are_tool_failures() {
+    let unknown = temp_file(
+        "unknown-is.vectors.jsonl",
+        "{\"name\": \"x\", \"from\": \"client\", \"message\": {\"type\": \"typing\"}, \"expect\": \"ok\", \"is\": \"NoSuch\"}\n",
+    );
+    let out = sockspec(&["test", "examples/chat.sockspec", unknown.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("names no message of the schema"), "{}", text(&out.stderr));
+
+    let empty = temp_file("empty.vectors.jsonl", "\n");
+    let out = sockspec(&["test", "examples/chat.sockspec", empty.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("holds no vectors"));
+}
+
+#[test]
+fn validate_json_output_explains_a_bad_schema() {
+    let out = sockspec(
+        &["validate", "crates/sockspec-model/tests/data/err/S0204_duplicate_field.sockspec", "--format", "json"],
+        Some("{}"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["schema_errors"][0]["code"], "S0204");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_tool_failure_not_a_panic() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full exists on Linux");
+    let out = Command::new(env!("CARGO_BIN_EXE_sockspec"))
+        .args(["test", "examples/chat.sockspec"])
+        .current_dir(root())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot write the output"));
 }

@@ -88,7 +88,8 @@ pub struct Token {
 pub fn lex(src: &str) -> Vec<Token> {
     let bytes = src.as_bytes();
     let mut tokens = Vec::new();
-    let mut i = 0;
+    // A UTF-8 byte order mark is not part of the text.
+    let mut i = if src.starts_with('\u{feff}') { 3 } else { 0 };
     let mut newlines = 0usize;
     while i < bytes.len() {
         let c = bytes[i];

@@ -21,6 +21,25 @@ impl SourceFile {
         SourceFile { name: name.into(), text: text.into() }
     }
 
+    /// A schema file from its bytes: a UTF-8 byte order mark is dropped, and bytes that are
+    /// not UTF-8 are replaced (U+FFFD) and reported as S0104 at the first of them, so a
+    /// file in the wrong encoding is a bad schema, not a tool failure.
+    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> (SourceFile, Option<Diagnostic>) {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => (SourceFile::new(name, text), None),
+            Err(e) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let at = e.valid_up_to();
+                // The replacement character is three bytes in the decoded text.
+                let span = Span::new(at, (at + 3).min(text.len()));
+                let diag = Diagnostic::error("S0104", "the file is not UTF-8 text", span, "not UTF-8")
+                    .with_help("save the schema as UTF-8");
+                (SourceFile::new(name, text), Some(diag))
+            }
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());

@@ -24,7 +24,8 @@
 //!   top-level members are rejected only when every message of that side rejects unknown
 //!   members (then the side's policy is "reject"); otherwise they are ignored.
 //! - **Floats**: a number whose value is not finite as an `f64` (`1e400`) is `out_of_range`,
-//!   for `f32`, `f64` and `unix_s_float`; for `f32`, so is a magnitude above `f32::MAX`.
+//!   for `f32`, `f64` and `unix_s_float`; for `f32`, so is a value that rounds to an
+//!   infinite `f32` (f32::MAX as printed, `3.4028235e38`, fits).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -1074,7 +1075,9 @@ impl<'s> Run<'_, 's> {
         };
         let x = n.to_f64();
         let too_large = match ft {
-            FloatType::F32 => x.is_nan() || x.abs() > f64::from(f32::MAX),
+            // What rounds to a finite f32 fits: `3.4028235e38`, f32::MAX as Rust, Python and
+            // JavaScript print it, is in; anything that rounds to infinity is out.
+            FloatType::F32 => x.is_nan() || (x as f32).is_infinite(),
             FloatType::F64 => !x.is_finite(),
         };
         if too_large {

@@ -300,7 +300,7 @@ pub(crate) fn fits(
         }
         (TypeKind::Float(ft), Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
-            if *ft == FloatType::F32 && x.abs() > f64::from(f32::MAX) {
+            if *ft == FloatType::F32 && (x as f32).is_infinite() {
                 return Err(format!("{x} does not fit `f32`"));
             }
             float_in_range(c, x)

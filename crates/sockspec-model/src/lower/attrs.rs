@@ -5,6 +5,32 @@ use sockspec_syntax::{Diagnostic, ast, suggest};
 use super::Lower;
 use crate::model::*;
 
+/// Every attribute of the language, for telling a misplaced one from an unknown one.
+const KNOWN_ATTRS: &[&str] = &[
+    "range",
+    "len",
+    "pattern",
+    "as",
+    "deprecated",
+    "since",
+    "example",
+    "tag",
+    "content",
+    "no_envelope",
+    "strict",
+    "lenient",
+    "error",
+    "stream",
+    "end",
+    "correlate",
+    "subscription",
+    "absent",
+    "open",
+    "flags",
+    "untagged",
+    "tag_field",
+];
+
 /// Attributes that constrain or encode a type: they stand after the type, on its line.
 pub(crate) const TYPE_ATTRS: &[&str] = &["range", "len", "pattern", "as"];
 
@@ -23,8 +49,11 @@ impl<'a> Lower<'a> {
             );
             return;
         }
-        let mut diag =
-            Diagnostic::error("S0301", format!("`@{name}` does not apply to {on}"), attr.span, "not allowed here");
+        let mut diag = if KNOWN_ATTRS.contains(&name) {
+            Diagnostic::error("S0301", format!("`@{name}` does not apply to {on}"), attr.span, "not allowed here")
+        } else {
+            Diagnostic::error("S0301", format!("unknown attribute `@{name}`"), attr.span, "no such attribute")
+        };
         if let Some(s) = suggest(name, allowed.iter().copied()) {
             diag = diag.with_help(format!("did you mean `@{s}`?"));
         } else if !allowed.is_empty() {

@@ -58,16 +58,30 @@ impl<'a> Lower<'a> {
         fields
     }
 
-    /// Names of messages that answer requests correlated by the protocol id.
+    /// Names of messages that carry the protocol id because they answer requests
+    /// correlated by it: the replies, and (unless a subscription ties them) the stream and
+    /// end messages, which would otherwise have nothing to say which request they belong to.
     pub(crate) fn id_reply_targets(&self) -> HashSet<&'a str> {
         let mut out = HashSet::new();
         for item in &self.message_items {
-            if let ast::ItemKind::Message { replies, .. } = &item.kind
-                && !item.attrs.iter().any(|a| a.name.text == "correlate")
-            {
-                for r in replies {
-                    if let ast::TypeExprKind::Named { name, .. } = &r.kind {
-                        out.insert(name.text.as_str());
+            let ast::ItemKind::Message { replies, .. } = &item.kind else { continue };
+            let has = |name: &str| item.attrs.iter().any(|a| a.name.text == name);
+            if has("correlate") {
+                continue;
+            }
+            for r in replies {
+                if let ast::TypeExprKind::Named { name, .. } = &r.kind {
+                    out.insert(name.text.as_str());
+                }
+            }
+            let tied = item.attrs.iter().filter(|a| match a.name.text.as_str() {
+                "stream" | "end" => !has("subscription"),
+                _ => false,
+            });
+            for attr in tied {
+                for arg in attr.args.iter().flatten() {
+                    if let ast::ExprKind::Ident(name) = &arg.kind {
+                        out.insert(name.as_str());
                     }
                 }
             }
@@ -449,12 +463,10 @@ impl<'a> Lower<'a> {
                 Correlation::Id => continue,
             };
             // `@correlate`: every message of the exchange repeats the field. `@subscription`:
-            // the reply names the subscription and every stream message carries it.
+            // the reply names the subscription and every stream and end message carries it.
             let mut targets: Vec<MessageId> = req.stream.clone();
             targets.extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
-            if what == "@correlate" {
-                targets.extend(req.end);
-            }
+            targets.extend(req.end);
             for t in targets {
                 let target = &messages[t.0 as usize];
                 if target.error {

@@ -412,6 +412,14 @@ impl<'a> Lower<'a> {
                     "no tag to keep",
                 ));
             }
+            if let Some(attr) = item.attrs.iter().find(|a| a.name.text == "tag_field") {
+                self.error(Diagnostic::error(
+                    "S0403",
+                    "an untagged union has no tag member",
+                    attr.span,
+                    "contradicts `@untagged`",
+                ));
+            }
             let lowered: Vec<(Type, Span)> = variants
                 .iter()
                 .map(|v| {
@@ -528,11 +536,15 @@ impl<'a> Lower<'a> {
     fn lower_field(&mut self, f: &ast::Field) -> Option<Field> {
         let (meta, rest) = self.member_meta(&f.docs, &f.attrs, f.name.span);
         let mut absent = self.settings.absent;
+        let mut absent_attr = None;
         for attr in rest {
             match attr.name.text.as_str() {
                 "absent" => match self.one_arg(attr, "`omit` or `null`").and_then(super::settings::word) {
                     Some("omit") => absent = Absent::Omit,
-                    Some("null") => absent = Absent::Null,
+                    Some("null") => {
+                        absent = Absent::Null;
+                        absent_attr = Some(attr.span);
+                    }
                     _ => self.bad_args(attr, "`@absent(omit)` or `@absent(null)`"),
                 },
                 _ => self.unknown_attr(attr, &["absent", "deprecated", "since", "example"], "a field"),
@@ -559,6 +571,18 @@ impl<'a> Lower<'a> {
             },
             None => None,
         };
+        // Writing `null` for a missing value is only readable where the member may be
+        // absent and may be null.
+        if let Some(span) = absent_attr
+            && (!nullable || (f.optional.is_none() && f.default.is_none()))
+        {
+            let why =
+                if nullable { "the member is required, so it is never absent" } else { "the type has no `| null`" };
+            self.error(
+                Diagnostic::error("S0313", "`@absent(null)` applies to optional, nullable fields", span, why)
+                    .with_help(format!("declare the field `{}?: T | null`", f.name.text)),
+            );
+        }
         if !nullable {
             absent = Absent::Omit;
         }
@@ -774,7 +798,7 @@ impl<'a> Lower<'a> {
                     .with_help("name the constrained member with an alias: `type Short = string @len(..=8)`"),
             );
         }
-        if !ty.constraints.is_empty() {
+        if !ty.constraints.is_empty() && !matches!(ty.kind, TypeKind::OneOf(_)) {
             self.deferred.push(Deferred::Constraints { ty: ty.clone(), span: te.span });
         }
     }
