@@ -52,7 +52,7 @@ fn check_reports_every_error_rustc_style_and_exits_one() {
     assert!(err.contains("S0202_unknown_type.sockspec:6:14"), "{err}");
     assert!(err.contains("help: did you mean `SessionId`?"), "{err}");
     assert!(err.contains("unknown type `datetme`"), "all errors in one run: {err}");
-    assert!(err.contains("3 error(s)"), "{err}");
+    assert!(err.contains("4 error(s)"), "{err}");
 }
 
 #[test]

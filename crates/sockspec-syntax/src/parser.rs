@@ -355,6 +355,12 @@ impl<'s> Parser<'s> {
             Spanned::new(MessageKeyword::Request, self.bump().span)
         } else {
             self.error_here("`message` or `request`");
+            let word = self.text(self.peek());
+            if let Some(s) = crate::suggest(word, ["message", "request"])
+                && let Some(last) = self.diagnostics.last_mut()
+            {
+                last.help = Some(format!("did you mean `{s}`?"));
+            }
             return ItemKind::Error;
         };
         let Some(name) = self.name("a message name") else { return ItemKind::Error };
@@ -432,6 +438,13 @@ impl<'s> Parser<'s> {
         let leading = self.take_leading();
         let docs = self.docs();
         let key = self.member_name("a setting name (`key = value`)")?;
+        if self.at(TokenKind::Colon) {
+            self.error_here("`=`");
+            if let Some(last) = self.diagnostics.last_mut() {
+                last.help = Some(format!("settings are written `{} = value`; `:` declares fields", key.text));
+            }
+            return None;
+        }
         self.expect(TokenKind::Eq, "`=`")?;
         let value = self.expr();
         let span = key.span.to(self.prev_span());

@@ -741,6 +741,8 @@ impl<'a> Lower<'a> {
                     Diagnostic::error("S0202", format!("unknown type `{}`", name.text), name.span, "not declared");
                 if let Some(s) = suggest(&name.text, candidates) {
                     diag = diag.with_help(format!("did you mean `{s}`?"));
+                } else if let Some(hint) = foreign_type_hint(&name.text) {
+                    diag = diag.with_help(hint);
                 }
                 self.error(diag);
                 plain(TypeKind::Json)
@@ -1126,6 +1128,23 @@ impl<'a> Lower<'a> {
             ast::TypeExprKind::Error => kinds(kind::ANY),
         }
     }
+}
+
+/// What to write instead of a type name from another language.
+fn foreign_type_hint(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "int" | "integer" | "long" | "short" | "usize" | "isize" | "number" => {
+            "integers are sized: `i8` ... `i64`, `u8` ... `u64`; `f64` for any number"
+        }
+        "float" | "double" | "decimal" => "floating-point numbers are `f32` or `f64`",
+        "str" | "text" | "char" => "write `string`",
+        "boolean" => "write `bool`",
+        "any" | "object" | "value" | "unknown" | "dict" => "write `json` for any value, or `map<T>` for an object",
+        "array" | "list" | "vec" | "sequence" => "write a list as `[T]`",
+        "timestamp" | "time" | "instant" => "write `datetime` (RFC 3339), or `datetime @as(unix_ms)` and friends",
+        "binary" | "blob" | "buffer" => "write `bytes` (base64 in JSON)",
+        _ => return None,
+    })
 }
 
 /// A built-in type with the wire encoding `@as(word)`, when it takes that encoding.
