@@ -546,16 +546,17 @@ impl<'a> Lower<'a> {
     }
 
     fn heartbeat(&mut self, v: &ast::Expr, messages: &[Message]) -> Option<Heartbeat> {
-        let expected = "ping(every = 30s, timeout = 10s) or message(Ping -> Pong, every = 30s)";
-        let ast::ExprKind::Call { name, args } = &v.kind else {
-            self.error(Diagnostic::error(
+        let invalid = |cx: &mut Self| {
+            let expected = "ping(every = 30s, timeout = 10s) or message(Ping -> Pong, every = 30s)";
+            cx.error(Diagnostic::error(
                 "S0402",
                 "invalid value for `heartbeat`",
                 v.span,
                 format!("expected {expected}"),
             ));
-            return None;
+            None
         };
+        let ast::ExprKind::Call { name, args } = &v.kind else { return invalid(self) };
         let mut interval = None;
         let mut timeout = None;
         let mut interval_from = None;
@@ -596,25 +597,9 @@ impl<'a> Lower<'a> {
                     Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
                 }
                 Exchange::Reported => None,
-                Exchange::Malformed => {
-                    self.error(Diagnostic::error(
-                        "S0402",
-                        "invalid value for `heartbeat`",
-                        v.span,
-                        format!("expected {expected}"),
-                    ));
-                    None
-                }
+                Exchange::Malformed => invalid(self),
             },
-            _ => {
-                self.error(Diagnostic::error(
-                    "S0402",
-                    "invalid value for `heartbeat`",
-                    v.span,
-                    format!("expected {expected}"),
-                ));
-                None
-            }
+            _ => invalid(self),
         }
     }
 }
