@@ -437,7 +437,7 @@ impl<'a> Lower<'a> {
                         _ => vec![v],
                     };
                     for e in items {
-                        if let Some(a) = self.auth(e) {
+                        if let Some(a) = self.auth(e, messages) {
                             out.auth.push(a);
                         }
                     }
@@ -523,7 +523,7 @@ impl<'a> Lower<'a> {
         out
     }
 
-    fn auth(&mut self, e: &ast::Expr) -> Option<Auth> {
+    fn auth(&mut self, e: &ast::Expr, messages: &[Message]) -> Option<Auth> {
         let expected = "header(\"Authorization\"), query(\"token\"), subprotocol, or message(Hello -> Welcome)";
         let fail = |cx: &mut Self| {
             cx.error(Diagnostic::error("S0402", "invalid value for `auth`", e.span, format!("expected {expected}")));
@@ -534,7 +534,7 @@ impl<'a> Lower<'a> {
             ast::ExprKind::Call { name, args } if args.len() == 1 => match (name.text.as_str(), &args[0].kind) {
                 ("header", ast::ExprKind::Str(h)) => Some(Auth::Header { name: h.clone() }),
                 ("query", ast::ExprKind::Str(q)) => Some(Auth::Query { name: q.clone() }),
-                ("message", _) => match self.exchange(&args[0]) {
+                ("message", _) => match self.exchange(&args[0], messages) {
                     Exchange::Messages(message, reply) => Some(Auth::Message { message, reply }),
                     Exchange::Reported => None,
                     Exchange::Malformed => fail(self),
@@ -592,7 +592,7 @@ impl<'a> Lower<'a> {
         }
         match name.text.as_str() {
             "ping" if positional.is_empty() => Some(Heartbeat::Ping { interval_ms: interval, timeout_ms: timeout }),
-            "message" if positional.len() == 1 => match self.exchange(positional[0]) {
+            "message" if positional.len() == 1 => match self.exchange(positional[0], messages) {
                 Exchange::Messages(message, ack) => {
                     Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
                 }
@@ -615,7 +615,7 @@ enum Exchange {
 
 impl Lower<'_> {
     /// `Hello` or `Hello -> Welcome`: a message, and the one that answers it.
-    fn exchange(&mut self, e: &ast::Expr) -> Exchange {
+    fn exchange(&mut self, e: &ast::Expr, messages: &[Message]) -> Exchange {
         let (first, answer) = match &e.kind {
             ast::ExprKind::Arrow(a, b) => (a.as_ref(), Some(b.as_ref())),
             _ => (e, None),
@@ -629,7 +629,20 @@ impl Lower<'_> {
         let Some(message) = self.message_ref(m, first.span) else { return Exchange::Reported };
         match answer {
             Some((n, span)) => match self.message_ref(n, span) {
-                Some(id) => Exchange::Messages(message, Some(id)),
+                Some(id) => {
+                    // An answer travels back: the two messages come from opposite sides.
+                    let (a, b) = (messages[message.0 as usize].sender, messages[id.0 as usize].sender);
+                    if a == b && a != Sender::Both {
+                        self.error(Diagnostic::error(
+                            "S0402",
+                            format!("`{m}` and `{n}` are sent by the same side"),
+                            e.span,
+                            "an answer comes from the other side",
+                        ));
+                        return Exchange::Reported;
+                    }
+                    Exchange::Messages(message, Some(id))
+                }
                 None => Exchange::Reported,
             },
             None => Exchange::Messages(message, None),
