@@ -55,7 +55,11 @@ fn diagnostics_are_documented() {
     assert!(undocumented.is_empty(), "codes without a section in docs/diagnostics.md: {undocumented:?}");
     let stale: Vec<_> = documented.difference(&emitted).collect();
     assert!(stale.is_empty(), "docs/diagnostics.md documents codes the compiler never emits: {stale:?}");
-    let untested: Vec<_> = emitted.difference(&fixtures).collect();
+    // Codes no fixture file can trigger, each with the test that does.
+    const WITHOUT_FIXTURE: &[(&str, &str)] =
+        &[("S0107", "a schema over 4 GiB; sockspec-syntax's parser test `texts_over_4_gib_are_refused`")];
+    let exempt: BTreeSet<String> = WITHOUT_FIXTURE.iter().map(|(code, _)| code.to_string()).collect();
+    let untested: Vec<_> = emitted.difference(&fixtures).filter(|c| !exempt.contains(*c)).collect();
     assert!(untested.is_empty(), "codes without an error fixture: {untested:?}");
 
     // Each fixture is shown in the doc exactly as it is.

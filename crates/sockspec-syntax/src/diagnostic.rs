@@ -70,16 +70,29 @@ impl Diagnostic {
 
 /// The closest candidate to `name` by edit distance, for "did you mean" hints; `None` when
 /// nothing is close enough to be a plausible misspelling.
+///
+/// Names longer than [`MAX_SUGGEST_CHARS`] get no suggestion (nobody misspells a name that
+/// long, and the edit distance is quadratic), and candidates whose length alone puts them
+/// out of reach are not compared, so a huge name costs linear time.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let chars = name.chars().count();
+    if chars > MAX_SUGGEST_CHARS {
+        return None;
+    }
+    let limit = (chars / 3).max(1);
+    let lower = name.to_lowercase();
     candidates
         .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|c| *c != name && c.len() <= 4 * (MAX_SUGGEST_CHARS + limit))
+        .filter(|c| c.chars().count().abs_diff(chars) <= limit)
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
+
+/// The longest name [`suggest`] finds a suggestion for, in characters.
+pub const MAX_SUGGEST_CHARS: usize = 64;
 
 /// Levenshtein distance over chars.
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -107,5 +120,8 @@ mod tests {
         assert_eq!(suggest("strng", ["string", "bytes"]), Some("string"));
         assert_eq!(suggest("Zebra", ["SessionId", "Word"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        let huge = "a".repeat(100_000);
+        assert_eq!(suggest(&huge, [huge.as_str(), "b"]), None);
+        assert_eq!(suggest(&"a".repeat(64), [&*"a".repeat(65)]), Some(&*"a".repeat(65)));
     }
 }

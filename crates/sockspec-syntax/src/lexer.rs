@@ -93,7 +93,8 @@ pub fn lex(src: &str) -> Vec<Token> {
     let mut newlines = 0usize;
     while i < bytes.len() {
         let c = bytes[i];
-        if c == b'\n' {
+        // A line ends at LF, CRLF or a lone CR (old Mac line endings).
+        if c == b'\n' || (c == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
             newlines += 1;
             i += 1;
             continue;
@@ -106,7 +107,7 @@ pub fn lex(src: &str) -> Vec<Token> {
         let kind = match c {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let doc = bytes.get(i + 2) == Some(&b'/') && bytes.get(i + 3) != Some(&b'/');
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
                 if doc { TokenKind::DocComment } else { TokenKind::Comment }
@@ -147,9 +148,17 @@ pub fn lex(src: &str) -> Vec<Token> {
                     TokenKind::DotDot
                 }
             }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
+            c if c.is_ascii_alphabetic() || c == b'_' || starts_unicode_word(src, i) => {
+                // Letters beyond ASCII are lexed into the name so that `Café` is one name
+                // (which the parser reports once) rather than `Caf` and a stray character.
+                loop {
+                    match bytes.get(i) {
+                        Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => i += 1,
+                        Some(b) if !b.is_ascii() && starts_unicode_word(src, i) => {
+                            i += src[i..].chars().next().map_or(1, char::len_utf8);
+                        }
+                        _ => break,
+                    }
                 }
                 TokenKind::Ident
             }
@@ -195,6 +204,11 @@ pub fn lex(src: &str) -> Vec<Token> {
         blank_line_before: newlines > 1,
     });
     tokens
+}
+
+/// Whether a non-ASCII letter or digit starts at byte `i`.
+fn starts_unicode_word(src: &str, i: usize) -> bool {
+    src.is_char_boundary(i) && src[i..].chars().next().is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Lexes an integer, float, hex integer or duration starting at a digit.
@@ -273,9 +287,25 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_is_one_error_token() {
-        let toks = lex("é");
+    fn non_ascii_symbols_are_one_error_token() {
+        let toks = lex("€");
         assert_eq!(toks[0].kind, TokenKind::Error);
-        assert_eq!(toks[0].span, Span::new(0, 2));
+        assert_eq!(toks[0].span, Span::new(0, 3));
+    }
+
+    #[test]
+    fn non_ascii_letters_stay_in_the_name() {
+        let toks = lex("Café é1");
+        assert_eq!((toks[0].kind, toks[0].span), (TokenKind::Ident, Span::new(0, 5)));
+        assert_eq!((toks[1].kind, toks[1].span), (TokenKind::Ident, Span::new(6, 9)));
+    }
+
+    #[test]
+    fn a_comment_ends_at_cr_and_cr_ends_a_line() {
+        use TokenKind::*;
+        let toks = lex("// one\rstruct\r\nA");
+        assert_eq!(toks.iter().map(|t| t.kind).collect::<Vec<_>>(), [Comment, Ident, Ident, Eof]);
+        assert_eq!(toks[0].span, Span::new(0, 6));
+        assert!(toks[1].newline_before && toks[2].newline_before);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod diagnostic;
+mod escape;
 mod lexer;
 mod parser;
 mod printer;
@@ -12,8 +13,9 @@ mod render;
 mod span;
 
 pub use diagnostic::{Diagnostic, Label, Severity, suggest};
+pub use escape::{escape, escape_multiline, is_hidden, mask, prefix};
 pub use lexer::{Token, TokenKind, lex};
-pub use parser::parse;
+pub use parser::{MAX_NESTING, MAX_SOURCE_BYTES, parse};
 pub use printer::format;
 pub use render::{SourceFile, render_human, render_json};
 pub use span::{Span, Spanned};

@@ -5,12 +5,37 @@ use crate::ast::*;
 use crate::lexer::{Token, TokenKind, lex};
 use crate::{Diagnostic, Span, Spanned};
 
+/// How deeply types and values may nest in a schema (`[[[u8]]]`, `map<...>`, `(...)`,
+/// `[{...}]` in a default, example or setting), the same limit as for frames. Deeper
+/// nesting is reported (S0105) and skipped without recursion, so no schema can overflow the
+/// stack of the parser or of anything that reads the tree.
+pub const MAX_NESTING: usize = 128;
+
+/// The largest text [`parse`] reads: spans are 32-bit byte offsets.
+pub const MAX_SOURCE_BYTES: usize = u32::MAX as usize;
+
 /// Parses a whole schema file. Never fails: unparseable parts become `Error` nodes and
-/// diagnostics.
+/// diagnostics. A text longer than [`MAX_SOURCE_BYTES`] is refused (S0107) unread.
 pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
+    if let Some(diag) = too_large(src.len()) {
+        return (File { items: Vec::new(), dangling: Vec::new() }, vec![diag]);
+    }
     let mut parser = Parser::new(src);
     let file = parser.file();
     (file, parser.diagnostics)
+}
+
+/// S0107 for a text whose byte offsets do not fit a span.
+fn too_large(len: usize) -> Option<Diagnostic> {
+    (len > MAX_SOURCE_BYTES).then(|| {
+        Diagnostic::error(
+            "S0107",
+            format!("the schema is {len} bytes, more than the {MAX_SOURCE_BYTES} a schema may have"),
+            Span::default(),
+            "the file starts here",
+        )
+        .with_help("split the protocol, or generate a smaller schema")
+    })
 }
 
 const ITEM_KEYWORDS: &[&str] = &[
@@ -38,6 +63,11 @@ struct Parser<'s> {
     blank_before: Vec<bool>,
     pos: usize,
     diagnostics: Vec<Diagnostic>,
+    /// How many type expressions or values are open around the cursor.
+    depth: usize,
+    /// For each open `(` (true) or `{` (false) around the cursor: whether it holds call
+    /// arguments, where `name = value` is a named argument.
+    brackets: Vec<bool>,
 }
 
 impl<'s> Parser<'s> {
@@ -62,7 +92,82 @@ impl<'s> Parser<'s> {
                 comments.push(Vec::new());
             }
         }
-        Parser { src, tokens, comments, blank_before, pos: 0, diagnostics: Vec::new() }
+        // Names are ASCII (they become identifiers in every generated language); a name
+        // with other letters is one error, and is otherwise read as written, so it does not
+        // cascade into "unknown type" errors.
+        let diagnostics = tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Ident && !src[t.span.range()].is_ascii())
+            .map(|t| {
+                let name = &src[t.span.range()];
+                Diagnostic::error(
+                    "S0106",
+                    format!("`{name}` is not an ASCII name"),
+                    t.span,
+                    "names are ASCII letters, digits and `_`",
+                )
+                .with_help(format!(
+                    "rename it; a field whose wire name is not ASCII is written as a string: `\"{name}\": T`"
+                ))
+            })
+            .collect();
+        Parser { src, tokens, comments, blank_before, pos: 0, diagnostics, depth: 0, brackets: Vec::new() }
+    }
+
+    // ---- nesting ----
+
+    /// Enters one level of nesting; `false` (after reporting S0105 and skipping the
+    /// nested part) when that would pass [`MAX_NESTING`].
+    fn enter(&mut self) -> bool {
+        if self.depth >= MAX_NESTING {
+            // The label stays on the first token: the skipped part may be huge.
+            let start = self.peek().span;
+            self.skip_nested();
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "S0105",
+                    format!("nesting deeper than {MAX_NESTING} levels"),
+                    start,
+                    format!("level {} starts here", MAX_NESTING + 1),
+                )
+                .with_help("name the inner part with `type Name = ...` or `struct`, or flatten it"),
+            );
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Skips, without recursion, one nested part: a bracketed group with everything in it,
+    /// or a name and the bracketed groups right after it (`map<...>`, `f(...)`).
+    fn skip_nested(&mut self) {
+        let start = self.pos;
+        let mut depth = 0usize;
+        loop {
+            let tok = self.peek();
+            match tok.kind {
+                TokenKind::Eof => return,
+                TokenKind::LBracket | TokenKind::LParen | TokenKind::LBrace | TokenKind::Lt => depth += 1,
+                TokenKind::RBracket | TokenKind::RParen | TokenKind::RBrace | TokenKind::Gt => {
+                    if depth == 0 {
+                        return;
+                    }
+                    depth -= 1;
+                    if depth == 0 {
+                        self.bump();
+                        // `f(...)` and `map<...>` end here; `[...] @len(..)` goes on in the caller.
+                        return;
+                    }
+                }
+                _ if depth == 0 && self.pos > start => return,
+                _ => {}
+            }
+            self.bump();
+        }
     }
 
     // ---- cursor ----
@@ -128,9 +233,13 @@ impl<'s> Parser<'s> {
             }
             TokenKind::Error => {
                 let c = self.text(tok);
+                let shown = match c.chars().next() {
+                    Some(ch) if crate::is_hidden(ch) || ch.is_whitespace() => format!("U+{:04X}", ch as u32),
+                    _ => format!("`{c}`"),
+                };
                 self.diagnostics.push(Diagnostic::error(
                     "S0102",
-                    format!("unexpected character `{c}`"),
+                    format!("unexpected character {shown}"),
                     tok.span,
                     "not part of the sockspec language",
                 ));
@@ -382,18 +491,25 @@ impl<'s> Parser<'s> {
     }
 
     /// `{ member* }` where members are separated by line breaks, `,` or `;`.
-    fn block<T>(&mut self, mut member: impl FnMut(&mut Self) -> Option<T>) -> Option<(Vec<T>, Trivia)> {
+    fn block<T>(&mut self, member: impl FnMut(&mut Self) -> Option<T>) -> Option<(Vec<T>, Trivia)> {
         self.expect(TokenKind::LBrace, "`{`")?;
+        self.brackets.push(false);
+        let block = self.block_members(member);
+        self.brackets.pop();
+        Some(block)
+    }
+
+    fn block_members<T>(&mut self, mut member: impl FnMut(&mut Self) -> Option<T>) -> (Vec<T>, Trivia) {
         let mut members = Vec::new();
         loop {
             if self.at(TokenKind::RBrace) {
                 let leading = self.take_leading();
                 self.bump();
-                return Some((members, Trivia { leading, trailing: None, blank_before: false }));
+                return (members, Trivia { leading, trailing: None, blank_before: false });
             }
             if self.at(TokenKind::Eof) {
                 self.error_here("`}`");
-                return Some((members, Trivia::default()));
+                return (members, Trivia::default());
             }
             let before = self.pos;
             match member(self) {
@@ -501,6 +617,16 @@ impl<'s> Parser<'s> {
     // ---- types ----
 
     fn type_expr(&mut self) -> TypeExpr {
+        let span = self.peek().span;
+        if !self.enter() {
+            return TypeExpr { kind: TypeExprKind::Error, attrs: Vec::new(), span: span.to(self.prev_span()) };
+        }
+        let ty = self.type_union();
+        self.leave();
+        ty
+    }
+
+    fn type_union(&mut self) -> TypeExpr {
         let mut first = self.type_primary();
         let attrs = self.attributes(true);
         attach(&mut first, attrs);
@@ -580,6 +706,17 @@ impl<'s> Parser<'s> {
     // ---- expressions ----
 
     fn expr_list(&mut self, close: TokenKind) -> Vec<Expr> {
+        if close == TokenKind::RParen {
+            self.brackets.push(true);
+        }
+        let items = self.expr_items(close);
+        if close == TokenKind::RParen {
+            self.brackets.pop();
+        }
+        items
+    }
+
+    fn expr_items(&mut self, close: TokenKind) -> Vec<Expr> {
         let mut items = Vec::new();
         loop {
             if self.eat(close).is_some() {
@@ -607,6 +744,16 @@ impl<'s> Parser<'s> {
     }
 
     fn expr(&mut self) -> Expr {
+        let span = self.peek().span;
+        if !self.enter() {
+            return Expr { kind: ExprKind::Error, span: span.to(self.prev_span()) };
+        }
+        let expr = self.expr_arrow();
+        self.leave();
+        expr
+    }
+
+    fn expr_arrow(&mut self) -> Expr {
         let first = self.expr_range();
         let mut expr = if self.at(TokenKind::Pipe) {
             let mut alts = vec![first];
@@ -710,29 +857,9 @@ impl<'s> Parser<'s> {
             }
             TokenKind::LBrace => {
                 self.bump();
-                let mut entries = Vec::new();
-                loop {
-                    if self.eat(TokenKind::RBrace).is_some() {
-                        break;
-                    }
-                    let Some(key) = self.member_name("an object key") else {
-                        self.recover_in_block();
-                        self.eat(TokenKind::RBrace);
-                        break;
-                    };
-                    if self.expect(TokenKind::Colon, "`:`").is_none() {
-                        self.recover_in_block();
-                        self.eat(TokenKind::RBrace);
-                        break;
-                    }
-                    entries.push((key, self.expr()));
-                    if self.eat(TokenKind::Comma).is_none() && !self.at(TokenKind::RBrace) {
-                        self.error_here("`,` or `}`");
-                        self.recover_in_block();
-                        self.eat(TokenKind::RBrace);
-                        break;
-                    }
-                }
+                self.brackets.push(false);
+                let entries = self.object_entries();
+                self.brackets.pop();
                 ExprKind::Object(entries)
             }
             _ => {
@@ -743,25 +870,40 @@ impl<'s> Parser<'s> {
         Expr { kind, span: tok.span.to(self.prev_span()) }
     }
 
+    /// The entries of an object literal, after its `{`.
+    fn object_entries(&mut self) -> Vec<(Name, Expr)> {
+        let mut entries = Vec::new();
+        loop {
+            if self.eat(TokenKind::RBrace).is_some() {
+                break;
+            }
+            let Some(key) = self.member_name("an object key") else {
+                self.recover_in_block();
+                self.eat(TokenKind::RBrace);
+                break;
+            };
+            if self.expect(TokenKind::Colon, "`:`").is_none() {
+                self.recover_in_block();
+                self.eat(TokenKind::RBrace);
+                break;
+            }
+            entries.push((key, self.expr()));
+            if self.eat(TokenKind::Comma).is_none() && !self.at(TokenKind::RBrace) {
+                self.error_here("`,` or `}`");
+                self.recover_in_block();
+                self.eat(TokenKind::RBrace);
+                break;
+            }
+        }
+        entries
+    }
+
     /// Whether the cursor is inside the parentheses of a call or attribute, where
     /// `name = value` is a named argument rather than the next setting.
     fn in_call_args(&self) -> bool {
-        // Walk back to the innermost unclosed bracket: `(` means call arguments, `{` a block
-        // or object. Closed pairs on the way (`{}` or `()` arguments before) are skipped.
-        let mut parens = 0i32;
-        let mut braces = 0i32;
-        for tok in self.tokens[..self.pos].iter().rev() {
-            match tok.kind {
-                TokenKind::RParen => parens += 1,
-                TokenKind::LParen if parens == 0 => return braces == 0,
-                TokenKind::LParen => parens -= 1,
-                TokenKind::RBrace => braces += 1,
-                TokenKind::LBrace if braces == 0 => return false,
-                TokenKind::LBrace => braces -= 1,
-                _ => {}
-            }
-        }
-        false
+        // The innermost open bracket decides: `(` of a call or attribute, or `{` of a block
+        // or object. Kept as a stack while parsing, so this is constant time.
+        self.brackets.last() == Some(&true)
     }
 
     /// Decodes a string literal's escapes (JSON's), reporting bad ones.
@@ -858,6 +1000,72 @@ mod tests {
         let TypeExprKind::Union(members) = &fields[1].ty.kind else { panic!("a union") };
         assert!(members.iter().all(|m| m.attrs.is_empty()));
         assert_eq!(fields[1].ty.attrs.len(), 1);
+    }
+
+    /// Every way a schema nests, `n` levels deep, as a whole file.
+    fn nested(n: usize) -> Vec<(&'static str, String)> {
+        let wrap = |open: &str, inner: &str, close: &str| format!("{}{inner}{}", open.repeat(n), close.repeat(n));
+        vec![
+            ("list type", format!("protocol p {{}}\ntype T = {}", wrap("[", "u8", "]"))),
+            ("parenthesised type", format!("protocol p {{}}\ntype T = {}", wrap("(", "u8", ")"))),
+            ("map type", format!("protocol p {{}}\ntype T = {}", wrap("map<", "u8", ">"))),
+            ("list default", format!("protocol p {{}}\nstruct A {{ a: json = {} }}", wrap("[", "1", "]"))),
+            ("object default", format!("protocol p {{}}\nstruct A {{ a: json = {} }}", wrap("{\"k\": ", "1", "}"))),
+            ("example", format!("protocol p {{}}\n@example({})\nstruct A {{}}", wrap("[", "", "]"))),
+            ("setting", format!("protocol p {{ version = {} }}", wrap("[", "", "]"))),
+            ("call", format!("protocol p {{ version = {} }}", wrap("f(", "", ")"))),
+            ("arrows", format!("protocol p {{ version = {}1 }}", "a -> ".repeat(n))),
+        ]
+    }
+
+    #[test]
+    fn nesting_is_limited_at_any_depth() {
+        for (what, src) in nested(100_000) {
+            let (file, diags) = parse(&src);
+            let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+            assert!(codes.contains(&"S0105"), "{what}: {codes:?}");
+            assert!(diags.len() <= 3, "{what}: {} diagnostics", diags.len());
+            // The tree is bounded too, so printing and dropping it are safe.
+            let _ = crate::format(&file);
+        }
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_fine() {
+        for (what, src) in nested(MAX_NESTING - 2) {
+            let (_, diags) = parse(&src);
+            assert!(diags.is_empty(), "{what}: {diags:?}");
+        }
+    }
+
+    #[test]
+    fn texts_over_4_gib_are_refused() {
+        assert!(too_large(MAX_SOURCE_BYTES).is_none());
+        let diag = too_large(MAX_SOURCE_BYTES + 1).expect("refused");
+        assert_eq!((diag.code, diag.primary.span), ("S0107", Span::default()));
+    }
+
+    #[test]
+    fn many_named_arguments_parse() {
+        // Used to walk back over every token for each `name =`: quadratic.
+        let args: Vec<String> = (0..20_000).map(|i| format!("a{i} = {i}")).collect();
+        let src = format!("connection {{ heartbeat = message(Ping, {}) }}", args.join(", "));
+        let (file, diags) = parse(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Connection { settings, .. } = &file.items[0].kind else { panic!("a connection") };
+        let ExprKind::Call { args, .. } = &settings[0].value.kind else { panic!("a call") };
+        assert_eq!(args.iter().filter(|a| matches!(a.kind, ExprKind::Named { .. })).count(), 20_000);
+    }
+
+    #[test]
+    fn non_ascii_names_are_one_error_each() {
+        let errs = errors("protocol p {}\nstruct Café { a: u8 }\nstruct B { c: Café }");
+        assert_eq!(errs, ["S0106: `Café` is not an ASCII name", "S0106: `Café` is not an ASCII name"]);
+    }
+
+    #[test]
+    fn control_characters_are_named_by_code_point() {
+        assert_eq!(errors("protocol p {}\n\u{1b}"), ["S0102: unexpected character U+001B"]);
     }
 
     #[test]
