@@ -89,6 +89,7 @@ impl<'a> Lower<'a> {
     }
 
     fn run(&mut self) {
+        self.check_repeated_attrs();
         let protocol = self.collect();
         let Some(protocol_item) = protocol else { return };
         self.settings = self.protocol_settings(protocol_item);

@@ -152,3 +152,104 @@ impl<'a> Lower<'a> {
         (meta, rest)
     }
 }
+
+/// Attributes that may be given more than once on one thing.
+const REPEATABLE_ATTRS: &[&str] = &["example"];
+
+/// Pairs of attributes that say opposite things.
+const CONTRADICTING_ATTRS: &[(&str, &str)] = &[("strict", "lenient")];
+
+impl<'a> Lower<'a> {
+    /// Reports every attribute given twice on one item, field, variant or type (S0314), and
+    /// every contradicting pair (S0315). Lowering reads each attribute on its own, so
+    /// without this the last of two `@pattern`s would silently win and a frame the schema
+    /// rejects would pass. Constraints of an alias and of its use site are on different
+    /// types, so they still combine.
+    pub(crate) fn check_repeated_attrs(&mut self) {
+        let file = self.file;
+        for item in &file.items {
+            self.repeated_in(&item.attrs);
+            match &item.kind {
+                ast::ItemKind::Envelope { fields, .. } | ast::ItemKind::Struct { fields, .. } => {
+                    fields.iter().for_each(|f| self.repeated_in_field(f));
+                }
+                ast::ItemKind::Enum { repr, variants, .. } => {
+                    repr.iter().for_each(|t| self.repeated_in_type(t));
+                    variants.iter().for_each(|v| self.repeated_in(&v.attrs));
+                }
+                ast::ItemKind::Union { variants, .. } => variants.iter().for_each(|t| self.repeated_in_type(t)),
+                ast::ItemKind::Alias { ty, .. } => self.repeated_in_type(ty),
+                ast::ItemKind::Message { body, replies, .. } => {
+                    match body {
+                        ast::MessageBody::Fields { fields, .. } => {
+                            fields.iter().for_each(|f| self.repeated_in_field(f))
+                        }
+                        ast::MessageBody::Type(ty) => self.repeated_in_type(ty),
+                    }
+                    replies.iter().for_each(|t| self.repeated_in_type(t));
+                }
+                ast::ItemKind::Protocol { .. } | ast::ItemKind::Connection { .. } | ast::ItemKind::Error => {}
+            }
+        }
+    }
+
+    fn repeated_in_field(&mut self, field: &ast::Field) {
+        self.repeated_in(&field.attrs);
+        self.repeated_in_type(&field.ty);
+    }
+
+    /// The tree's depth is bounded by the parser (`MAX_NESTING`), so recursion is safe.
+    fn repeated_in_type(&mut self, ty: &ast::TypeExpr) {
+        self.repeated_in(&ty.attrs);
+        match &ty.kind {
+            ast::TypeExprKind::Named { args, .. } => args.iter().for_each(|t| self.repeated_in_type(t)),
+            ast::TypeExprKind::List(item) => self.repeated_in_type(item),
+            ast::TypeExprKind::Union(members) => members.iter().for_each(|t| self.repeated_in_type(t)),
+            ast::TypeExprKind::Null | ast::TypeExprKind::Error => {}
+        }
+    }
+
+    fn repeated_in(&mut self, attrs: &[ast::Attribute]) {
+        if attrs.len() < 2 {
+            return;
+        }
+        // The first of each name, so a long list costs linear time.
+        let mut seen: std::collections::HashMap<&str, &ast::Attribute> = std::collections::HashMap::new();
+        for attr in attrs {
+            let name = attr.name.text.as_str();
+            let first = seen.get(name).copied();
+            seen.entry(name).or_insert(attr);
+            let earlier = |n: &str| seen.get(n).copied();
+            if !REPEATABLE_ATTRS.contains(&name)
+                && let Some(first) = first
+            {
+                self.error(
+                    Diagnostic::error("S0314", format!("`@{name}` given twice"), attr.span, "given again here")
+                        .with_secondary(first.span, "first given here")
+                        .with_help(format!(
+                            "one `@{name}` says it all: merge them into one, or keep the one you mean \
+                             (to combine constraints, put one on a `type` alias and one where it is used)"
+                        )),
+                );
+                continue;
+            }
+            let opposite = CONTRADICTING_ATTRS.iter().find_map(|&(a, b)| match name {
+                n if n == a => Some(b),
+                n if n == b => Some(a),
+                _ => None,
+            });
+            if let Some(other) = opposite.and_then(earlier) {
+                self.error(
+                    Diagnostic::error(
+                        "S0315",
+                        format!("`@{name}` contradicts `@{}`", other.name.text),
+                        attr.span,
+                        "contradicts the other",
+                    )
+                    .with_secondary(other.span, "given here")
+                    .with_help("keep one of them"),
+                );
+            }
+        }
+    }
+}
