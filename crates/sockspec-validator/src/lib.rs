@@ -20,4 +20,6 @@ mod validate;
 pub mod vectors;
 
 pub use sockspec_model::{Direction, format};
-pub use validate::{ErrorCode, FrameKind, InvalidExample, Outcome, ValidationError, Validator, validate};
+pub use validate::{
+    ErrorCode, FrameKind, InvalidExample, MAX_ERRORS, MAX_QUOTED_CHARS, Outcome, ValidationError, Validator, validate,
+};

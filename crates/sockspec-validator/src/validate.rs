@@ -50,6 +50,14 @@ const METHOD_MEMBER: &str = "method";
 const RESULT_MEMBER: &str = "result";
 const ERROR_MEMBER: &str = "error";
 
+/// The most errors one frame reports. A frame with more (a megabyte of `{}` items against
+/// a struct of fifty fields has millions) reports these, in the order they were found, and
+/// how many more there were, so memory and output stay bounded by the input.
+pub const MAX_ERRORS: usize = 100;
+
+/// The most characters of a value from a frame quoted in an error message.
+pub const MAX_QUOTED_CHARS: usize = 64;
+
 /// How many type references (aliases, union variants) may be followed without descending
 /// into the JSON value. A correct model never comes close; a cyclic one stops here.
 const MAX_HOPS: u32 = 64;
@@ -168,6 +176,35 @@ pub struct Validator<'s> {
     /// checks them with the same `regex` crate, so only a model bug could cause it) makes
     /// every value checked against it a `pattern_mismatch` that says so.
     patterns: HashMap<&'s str, Result<Regex, String>>,
+    /// Each dispatch table node (by its address in the schema, which the validator borrows)
+    /// as a hash map, so dispatch costs the same with 100,000 messages as with ten.
+    tag_index: HashMap<usize, TagIndex<'s>>,
+}
+
+/// One dispatch node's entries by tag value, and which kinds of tag value it has.
+#[derive(Debug)]
+struct TagIndex<'s> {
+    /// The first entry with each value (what a linear search would find).
+    entries: HashMap<&'s TagValue, &'s TagTarget>,
+    strings: bool,
+    integers: bool,
+}
+
+/// Indexes `node` and every node below it.
+fn index_tags<'s>(node: &'s TagNode, out: &mut HashMap<usize, TagIndex<'s>>) {
+    let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
+    let mut entries = HashMap::with_capacity(node.entries.len());
+    for (value, target) in &node.entries {
+        entries.entry(value).or_insert(target);
+        if let TagTarget::Next(next) = target {
+            index_tags(next, out);
+        }
+    }
+    out.insert(node_key(node), TagIndex { entries, strings, integers });
+}
+
+fn node_key(node: &TagNode) -> usize {
+    std::ptr::from_ref(node) as usize
 }
 
 impl<'s> Validator<'s> {
@@ -190,7 +227,13 @@ impl<'s> Validator<'s> {
                 Payload::Value { ty, .. } => add(ty),
             }
         }
-        Validator { schema, patterns }
+        let mut tag_index = HashMap::new();
+        for side in Direction::BOTH {
+            if let Some(node) = &schema.dispatch.get(side).tags {
+                index_tags(node, &mut tag_index);
+            }
+        }
+        Validator { schema, patterns, tag_index }
     }
 
     pub fn schema(&self) -> &'s Schema {
@@ -245,8 +288,22 @@ impl<'s> Validator<'s> {
         out
     }
 
-    /// Validates one frame (the text of one WebSocket message) sent by `from`.
+    /// Validates one frame (the text of one WebSocket message) sent by `from`. At most
+    /// [`MAX_ERRORS`] errors are returned; [`Validator::validate_capped`] also says how
+    /// many more were found.
     pub fn validate(&self, from: Direction, frame: &str) -> Outcome {
+        self.validate_capped(from, frame).0
+    }
+
+    /// Validates one frame, as [`Validator::validate`], and counts the errors found beyond
+    /// the [`MAX_ERRORS`] returned (0 when all are returned).
+    pub fn validate_capped(&self, from: Direction, frame: &str) -> (Outcome, usize) {
+        let mut omitted = 0;
+        let outcome = self.validate_counting(from, frame, &mut omitted);
+        (outcome, omitted)
+    }
+
+    fn validate_counting(&self, from: Direction, frame: &str, omitted: &mut usize) -> Outcome {
         let value = match json::parse(frame) {
             Ok(value) => value,
             Err(e) => {
@@ -264,15 +321,17 @@ impl<'s> Validator<'s> {
                 message: format!("a frame must be a JSON object, found {}", JsonKind::of(&value).described()),
             }]);
         };
-        let mut run = Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new() };
+        let mut run =
+            Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
         let kind = match &self.schema.protocol.style {
-            Style::Tagged => {
-                let id = run.dispatch(members, false).map_err(|e| vec![e])?;
+            Style::Tagged => run.dispatch(members, false).map_err(|e| vec![e]).map(|id| {
                 run.message(id, members, None);
                 FrameKind::Message(id)
-            }
-            Style::JsonRpc { version_member, error } => run.rpc_frame(members, *version_member, *error)?,
+            }),
+            Style::JsonRpc { version_member, error } => run.rpc_frame(members, *version_member, *error),
         };
+        *omitted = run.omitted;
+        let kind = kind?;
         if run.errors.is_empty() { Ok(kind) } else { Err(run.errors) }
     }
 }
@@ -370,7 +429,9 @@ struct Run<'v, 's> {
     from: Direction,
     /// The JSON Pointer of the value being checked.
     path: String,
+    /// At most [`MAX_ERRORS`]; the rest are only counted in `omitted`.
     errors: Vec<ValidationError>,
+    omitted: usize,
 }
 
 type Members<'a> = [(Cow<'a, str>, Value<'a>)];
@@ -407,6 +468,10 @@ impl<'s> Run<'_, 's> {
     }
 
     fn error(&mut self, code: ErrorCode, message: String) {
+        if self.errors.len() >= MAX_ERRORS {
+            self.omitted += 1;
+            return;
+        }
         self.errors.push(ValidationError { path: self.path.clone(), code, message });
     }
 
@@ -483,8 +548,16 @@ impl<'s> Run<'_, 's> {
     }
 
     fn follow(&mut self, node: &TagNode, tag: &Value, members: &Members) -> Result<MessageId, ValidationError> {
-        let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
-        let Some(target) = find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, strings, integers) else {
+        let found = match self.validator.tag_index.get(&node_key(node)) {
+            Some(index) => lookup_tag(index, tag),
+            // Every node of the schema is indexed; a node from elsewhere is searched.
+            None => {
+                let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
+                find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, strings, integers)
+            }
+        };
+        let Some(target) = found else {
+            let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
             return Err(self.only_error_at(
                 Some(&node.field),
                 ErrorCode::WrongType,
@@ -642,7 +715,7 @@ impl<'s> Run<'_, 's> {
     fn unknown_members(&mut self, members: &Members, known: impl Fn(&str) -> bool) {
         for (name, _) in members {
             if !known(name) {
-                self.error_at(name, ErrorCode::UnknownField, format!("unknown member {name:?}"));
+                self.error_at(name, ErrorCode::UnknownField, format!("unknown member {}", quote(name)));
             }
         }
     }
@@ -713,7 +786,7 @@ impl<'s> Run<'_, 's> {
             ),
             Some(Value::String(s)) if s == JSONRPC_VERSION => {}
             Some(Value::String(s)) => {
-                let message = format!("expected \"{JSONRPC_VERSION}\", found {s:?}");
+                let message = format!("expected \"{JSONRPC_VERSION}\", found {}", quote(s));
                 self.error_at(JSONRPC_MEMBER, ErrorCode::UnknownValue, message);
             }
             Some(v) => {
@@ -840,7 +913,7 @@ impl<'s> Run<'_, 's> {
                     Value::String(s) => {
                         let known = e.variants.iter().any(|x| matches!(&x.value, TagValue::Str(w) if w == s));
                         if !known && !e.open {
-                            self.error(ErrorCode::UnknownValue, format!("{s:?} is not a value of {}", def.name));
+                            self.error(ErrorCode::UnknownValue, format!("{} is not a value of {}", quote(s), def.name));
                         }
                         if let Some(cons) = cons {
                             self.string_constraints(cons, s);
@@ -1042,7 +1115,7 @@ impl<'s> Run<'_, 's> {
                 if !format::is_decimal_integer(s) {
                     self.error(
                         ErrorCode::BadFormat,
-                        format!("{s:?} is not a decimal integer ({} as a string)", it.name()),
+                        format!("{} is not a decimal integer ({} as a string)", quote(s), it.name()),
                     );
                     return None;
                 }
@@ -1058,9 +1131,9 @@ impl<'s> Run<'_, 's> {
             Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
                 let shown = match v {
-                    Value::Number(n) => n.raw(),
-                    Value::String(s) => s,
-                    _ => "",
+                    Value::Number(n) => number(n.raw()),
+                    Value::String(s) => number(s),
+                    _ => Cow::Borrowed(""),
                 };
                 self.error(ErrorCode::OutOfRange, format!("{shown} does not fit in {} ({min}..={max})", it.name()));
                 None
@@ -1082,13 +1155,13 @@ impl<'s> Run<'_, 's> {
         };
         if too_large {
             let name = if ft == FloatType::F32 { "f32" } else { "f64" };
-            self.error(ErrorCode::OutOfRange, format!("{} is too large for {name}", n.raw()));
+            self.error(ErrorCode::OutOfRange, format!("{} is too large for {name}", number(n.raw())));
             return;
         }
         if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_f64(x, l))) {
             self.error(
                 ErrorCode::OutOfRange,
-                format!("{} is out of range: expected {}", n.raw(), describe_range(range)),
+                format!("{} is out of range: expected {}", number(n.raw()), describe_range(range)),
             );
         }
     }
@@ -1112,7 +1185,7 @@ impl<'s> Run<'_, 's> {
             return;
         };
         if !valid(s) {
-            self.error(ErrorCode::BadFormat, format!("{s:?} is not {what}"));
+            self.error(ErrorCode::BadFormat, format!("{} is not {what}", quote(s)));
         }
         self.string_constraints(cons, s);
     }
@@ -1131,10 +1204,12 @@ impl<'s> Run<'_, 's> {
         }
         for pattern in cons.iter().filter_map(|c| c.pattern.as_deref()) {
             let failure = match self.validator.patterns.get(pattern) {
-                Some(Ok(re)) => (!re.is_match(s)).then(|| format!("{s:?} does not match the pattern {pattern:?}")),
+                Some(Ok(re)) => {
+                    (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s)))
+                }
                 Some(Err(e)) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
                 None => match Regex::new(pattern) {
-                    Ok(re) => (!re.is_match(s)).then(|| format!("{s:?} does not match the pattern {pattern:?}")),
+                    Ok(re) => (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s))),
                     Err(e) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
                 },
             };
@@ -1154,6 +1229,20 @@ fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> (bool, bool) {
         TagValue::Str(_) => (true, i),
         TagValue::Int(_) => (s, true),
     })
+}
+
+/// [`find_tag`] in a node's index: the same answer in constant time.
+fn lookup_tag<'s>(index: &TagIndex<'s>, tag: &Value) -> Option<Option<&'s TagTarget>> {
+    match tag {
+        Value::String(s) if index.strings || !index.integers => {
+            Some(index.entries.get(&TagValue::Str(s.to_string())).copied())
+        }
+        Value::Number(n) if index.integers && n.is_integer() => {
+            let value = n.to_i128().and_then(|n| i64::try_from(n).ok()).map(TagValue::Int);
+            Some(value.and_then(|v| index.entries.get(&v).copied()))
+        }
+        _ => None,
+    }
 }
 
 /// Looks a tag value up among `entries`: `None` if it has the wrong JSON type,
@@ -1187,9 +1276,26 @@ fn tag_type_message(tag: &Value, strings: bool, integers: bool) -> String {
 
 fn tag_text(tag: &Value) -> String {
     match tag {
-        Value::String(s) => format!("{s:?}"),
-        Value::Number(n) => n.raw().to_string(),
+        Value::String(s) => quote(s),
+        Value::Number(n) => number(n.raw()).into_owned(),
         other => JsonKind::of(other).described().to_string(),
+    }
+}
+
+/// A string from a frame, quoted for an error message: at most [`MAX_QUOTED_CHARS`]
+/// characters of it, so a message never copies a huge value.
+fn quote(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}… ({} characters)", &s[..cut], s.chars().count()),
+    }
+}
+
+/// A number's text from a frame, cut like [`quote`] when it is huge.
+fn number(raw: &str) -> Cow<'_, str> {
+    match raw.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => Cow::Borrowed(raw),
+        Some((cut, _)) => Cow::Owned(format!("{}… ({} characters)", &raw[..cut], raw.chars().count())),
     }
 }
 

@@ -141,6 +141,14 @@ fn parse_line(line: &str, line_no: usize) -> Result<Vector, String> {
             if is.is_some() {
                 return Err("\"is\" goes with \"expect\": \"ok\" only".to_string());
             }
+            // A frame reports at most MAX_ERRORS errors; more could never be matched.
+            if items.len() > crate::MAX_ERRORS {
+                return Err(format!(
+                    "\"expect\" lists {} errors; a frame reports at most {}",
+                    items.len(),
+                    crate::MAX_ERRORS
+                ));
+            }
             Expect::Errors(items.iter().map(expected_error).collect::<Result<_, _>>()?)
         }
         Some(serde_json::Value::Array(_)) => return Err("\"expect\": [] — write \"ok\" for a valid frame".to_string()),
@@ -318,6 +326,17 @@ impl fmt::Display for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expects_at_most_the_errors_a_frame_reports() {
+        let item = r#"{"path": "/a", "code": "missing_field"}"#;
+        let line = |n: usize| {
+            format!(r#"{{"name": "n", "from": "client", "raw": "{{}}", "expect": [{}]}}"#, vec![item; n].join(","))
+        };
+        load(&line(crate::MAX_ERRORS)).expect("as many as a frame reports");
+        let err = load(&line(crate::MAX_ERRORS + 1)).expect_err("too many");
+        assert!(err.to_string().contains("at most 100"), "{err}");
+    }
 
     #[test]
     fn loads_both_frame_forms() {
