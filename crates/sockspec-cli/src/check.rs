@@ -56,6 +56,21 @@ fn example_diagnostics(schema: &Schema) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A file that could not be read, in `--format json`: an object of the diagnostics' shape
+/// with `code` `"unreadable"` and no labels, so a tool never mistakes it for a clean file.
+fn unreadable_json(path: &Path, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "file": path.display().to_string(),
+        "code": "unreadable",
+        "severity": "error",
+        "message": message,
+        "primary": null,
+        "secondary": [],
+        "help": null,
+        "notes": [],
+    })
+}
+
 /// Prints a file's diagnostics to stderr, in colour when stderr is a terminal.
 pub(crate) fn report(checked: &Checked) {
     if !checked.diagnostics.is_empty() {
@@ -68,14 +83,18 @@ pub(crate) fn run(files: &[PathBuf], format: Format) -> anyhow::Result<Verdict> 
     let mut json = Vec::new();
     let mut errors = 0;
     let mut warnings = 0;
-    let mut unreadable = None;
+    let mut unreadable = 0;
     for path in files {
         // A file that cannot be read is reported, and the others are still checked.
         let checked = match load(path) {
             Ok(checked) => checked,
             Err(e) => {
-                eprintln!("error: {e:#}");
-                unreadable = Some(e);
+                let message = format!("{e:#}");
+                eprintln!("error: {}", sockspec_syntax::escape(&message));
+                unreadable += 1;
+                if format == Format::Json {
+                    json.push(unreadable_json(path, &message));
+                }
                 continue;
             }
         };
@@ -88,20 +107,25 @@ pub(crate) fn run(files: &[PathBuf], format: Format) -> anyhow::Result<Verdict> 
     }
     match format {
         Format::Human => {
-            let files = match files.len() {
+            let read = files.len() - unreadable;
+            let files = match read {
                 1 => "1 file".to_string(),
                 n => format!("{n} files"),
             };
-            if errors == 0 && warnings == 0 {
-                eprintln!("checked {files}: no problems");
+            let problems = if errors == 0 && warnings == 0 {
+                "no problems".to_string()
             } else {
-                eprintln!("checked {files}: {errors} error(s), {warnings} warning(s)");
+                format!("{errors} error(s), {warnings} warning(s)")
+            };
+            match unreadable {
+                0 => eprintln!("checked {files}: {problems}"),
+                n => eprintln!("checked {files}: {problems}; {n} file(s) could not be read"),
             }
         }
         Format::Json => out(&format!("{}\n", serde_json::to_string_pretty(&json)?))?,
     }
-    if let Some(e) = unreadable {
-        return Err(e.context("some files could not be read"));
+    if unreadable > 0 {
+        anyhow::bail!("{unreadable} of {} file(s) could not be read", files.len());
     }
     Ok(if errors == 0 { Verdict::Clean } else { Verdict::Bad })
 }

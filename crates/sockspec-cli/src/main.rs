@@ -53,6 +53,11 @@ enum Command {
         /// Output format: `human` or `json` (one JSON object per input line).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// The longest frame (line) read, in bytes; a longer line is one `bad_length` error,
+        /// skipped without being held in memory. Default: the schema's connection
+        /// `max_frame_bytes`, else 16 MiB.
+        #[arg(long, value_name = "BYTES")]
+        max_frame_bytes: Option<u64>,
     },
     /// Run test-vector files (JSON Lines of cases with expected errors) against a schema.
     Test {
@@ -88,32 +93,50 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { files, format } => check::run(&files, format),
         Command::Fmt { files, check } => fmt::run(&files, check),
-        Command::Validate { schema, input, from, format } => validate::run(&schema, &input, from, format),
+        Command::Validate { schema, input, from, format, max_frame_bytes } => {
+            validate::run(&schema, &input, from, format, max_frame_bytes)
+        }
         Command::Test { schema, vectors } => validate::run_vectors(&schema, &vectors),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
         Ok(Verdict::Bad) => ExitCode::from(1),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", sockspec_syntax::escape(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }
 }
 
-/// Reads a file's bytes, or standard input for `-`.
+/// The largest schema or vector file read: a bigger one is refused before it is read
+/// whole, so `check /dev/zero` stops instead of growing until the machine runs out.
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// A path as shown in messages, with control and invisible characters escaped.
+fn shown(path: &std::path::Path) -> String {
+    sockspec_syntax::escape(&path.display().to_string()).into_owned()
+}
+
+/// Reads a file's bytes, or standard input for `-`; at most [`MAX_FILE_BYTES`].
 fn read_bytes(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
     use std::io::Read;
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-        return Ok(bytes);
+    let (name, source): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+        ("standard input".to_string(), Box::new(std::io::stdin()))
+    } else {
+        if path.is_dir() {
+            let p = shown(path);
+            anyhow::bail!("{p} is a folder; pass the files (for example `{p}/*.sockspec`)");
+        }
+        let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", shown(path)))?;
+        (shown(path), Box::new(file))
+    };
+    let mut bytes = Vec::new();
+    source.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        anyhow::bail!("{name} is larger than {} MiB, the most sockspec reads from one file", MAX_FILE_BYTES >> 20);
     }
-    if path.is_dir() {
-        anyhow::bail!("{} is a folder; pass the files (for example `{}/*.sockspec`)", path.display(), path.display());
-    }
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    Ok(bytes)
 }
 
 /// A schema file: its text (a byte order mark dropped) and an S0104 diagnostic when it is
@@ -122,6 +145,7 @@ fn read_schema(
     path: &std::path::Path,
 ) -> anyhow::Result<(sockspec_syntax::SourceFile, Option<sockspec_syntax::Diagnostic>)> {
     let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+    // The renderer escapes the name where it shows it; messages use `shown`.
     Ok(sockspec_syntax::SourceFile::from_bytes(name, &read_bytes(path)?))
 }
 

@@ -10,7 +10,8 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use sockspec_validator::{ErrorCode, Outcome, ValidationError, Validator};
 
 use crate::check::{load, report};
-use crate::{Format, Side, Verdict, out, read_bytes};
+use crate::{Format, Side, Verdict, out, read_bytes, shown};
+use sockspec_syntax::{escape, escape_multiline};
 
 /// Loads a schema, printing its diagnostics (also as JSON on stdout with `--format
 /// json`, so a tool sees why nothing was validated); `None` when it has errors.
@@ -22,7 +23,7 @@ fn schema(path: &Path, format: Format) -> anyhow::Result<Option<Schema>> {
             let diagnostics = sockspec_syntax::render_json(&checked.file, &checked.diagnostics);
             out(&format!("{}\n", serde_json::json!({ "schema_errors": diagnostics })))?;
         }
-        eprintln!("{}: the schema has errors; fix them first (`sockspec check`)", path.display());
+        eprintln!("{}: the schema has errors; fix them first (`sockspec check`)", shown(path));
     }
     Ok(checked.schema)
 }
@@ -37,7 +38,17 @@ struct LineReport<'a> {
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<DirectedError<'a>>,
+    /// Errors found beyond the first `MAX_ERRORS` of a frame (of each side), not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    more_errors: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The longest frame read when neither `--max-frame-bytes` nor the schema says.
+const DEFAULT_MAX_FRAME_BYTES: u64 = 16 << 20;
 
 #[derive(Serialize)]
 struct DirectedError<'a> {
@@ -47,8 +58,16 @@ struct DirectedError<'a> {
     error: &'a ValidationError,
 }
 
-pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: Format) -> anyhow::Result<Verdict> {
+pub(crate) fn run(
+    schema_path: &Path,
+    input: &Path,
+    from: Option<Side>,
+    format: Format,
+    max_frame_bytes: Option<u64>,
+) -> anyhow::Result<Verdict> {
     let Some(schema) = schema(schema_path, format)? else { return Ok(Verdict::Bad) };
+    let max_frame = max_frame_bytes.or(schema.protocol.connection.max_frame_bytes).unwrap_or(DEFAULT_MAX_FRAME_BYTES);
+    let max_frame = usize::try_from(max_frame).unwrap_or(usize::MAX);
     if input.as_os_str() == "-" && std::io::stdin().is_terminal() {
         eprintln!("reading JSON Lines from standard input; end with Ctrl-D");
     }
@@ -63,7 +82,7 @@ pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: 
     let source: Box<dyn Read> = if input.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
-        Box::new(std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?)
+        Box::new(std::fs::File::open(input).with_context(|| format!("cannot read {}", shown(input)))?)
     };
     let mut reader = std::io::BufReader::with_capacity(1 << 16, source);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -75,28 +94,45 @@ pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: 
         if !reader.buffer().contains(&b'\n') {
             flush(&mut out)?;
         }
-        buf.clear();
-        let read = reader.read_until(b'\n', &mut buf).with_context(|| format!("cannot read {}", input.display()))?;
-        if read == 0 {
+        let Some(length) =
+            read_frame(&mut reader, &mut buf, max_frame).with_context(|| format!("cannot read {}", shown(input)))?
+        else {
             break;
-        }
-        number += 1;
-        let line = match std::str::from_utf8(&buf) {
-            Ok(text) => Ok(text.trim_end_matches(['\n', '\r'])),
-            Err(_) => Err(ValidationError {
-                path: String::new(),
-                code: ErrorCode::InvalidJson,
-                message: "the line is not UTF-8 text, so it is not JSON".to_string(),
-            }),
         };
-        if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
+        number += 1;
+        let line = match length {
+            FrameLength::Over(bytes) => Err(ValidationError {
+                path: String::new(),
+                code: ErrorCode::BadLength,
+                message: format!(
+                    "the frame is {bytes} bytes, more than the {max_frame} this reads (`--max-frame-bytes`, or the schema's `max_frame_bytes`)"
+                ),
+            }),
+            FrameLength::Within => match std::str::from_utf8(&buf) {
+                Ok(text) => Ok(text),
+                Err(_) => Err(ValidationError {
+                    path: String::new(),
+                    code: ErrorCode::InvalidJson,
+                    message: "the line is not UTF-8 text, so it is not JSON".to_string(),
+                }),
+            },
+        };
+        // Only JSON's whitespace makes a line blank: a line of form feeds or no-break
+        // spaces is a frame, and not JSON.
+        if line.as_ref().is_ok_and(|l| l.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))) {
             continue;
         }
-        let outcomes: Vec<(Direction, Outcome)> = match &line {
-            Ok(text) => sides.iter().map(|d| (*d, validator.validate(*d, text))).collect(),
-            Err(e) => sides.iter().take(1).map(|d| (*d, Err(vec![e.clone()]))).collect(),
+        let (outcomes, omitted): (Vec<(Direction, Outcome)>, Vec<usize>) = match &line {
+            Ok(text) => sides
+                .iter()
+                .map(|d| {
+                    let (outcome, omitted) = validator.validate_capped(*d, text);
+                    ((*d, outcome), omitted)
+                })
+                .unzip(),
+            Err(e) => sides.iter().take(1).map(|d| ((*d, Err(vec![e.clone()])), 0)).unzip(),
         };
-        let report = line_report(&validator, number, &sides, &outcomes);
+        let report = line_report(&validator, number, &sides, &outcomes, &omitted);
         if report.valid {
             valid += 1
         } else {
@@ -115,11 +151,73 @@ pub(crate) fn run(schema_path: &Path, input: &Path, from: Option<Side>, format: 
     Ok(if invalid == 0 { Verdict::Clean } else { Verdict::Bad })
 }
 
+/// How long the frame just read is.
+enum FrameLength {
+    Within,
+    /// Longer than the limit: its length in bytes; none of it was kept.
+    Over(u64),
+}
+
+/// Reads one line into `buf` (its line ending removed), keeping at most `max` bytes: a
+/// longer line is read to its end and dropped, so memory stays bounded whatever comes in.
+/// `None` at the end of the input.
+fn read_frame(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<Option<FrameLength>> {
+    buf.clear();
+    // The line's length in bytes, without its LF (a CR before it is removed at the end).
+    let mut length = 0u64;
+    let mut over = false;
+    let mut read_any = false;
+    let mut ends_with_cr = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, ends) = match available.iter().position(|b| *b == b'\n') {
+            Some(at) => (&available[..at], true),
+            None => (available, false),
+        };
+        length += chunk.len() as u64;
+        if let Some(last) = chunk.last() {
+            ends_with_cr = *last == b'\r';
+        }
+        // One byte over the limit may be the CR of a CRLF ending.
+        if !over && buf.len() + chunk.len() <= max.saturating_add(1) {
+            buf.extend_from_slice(chunk);
+        } else if !over {
+            over = true;
+            buf.clear();
+            buf.shrink_to(1 << 16);
+        }
+        let used = chunk.len() + usize::from(ends);
+        reader.consume(used);
+        if ends {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if ends_with_cr {
+        length -= 1;
+        if !over {
+            buf.pop();
+        }
+    }
+    Ok(Some(if over || buf.len() > max { FrameLength::Over(length) } else { FrameLength::Within }))
+}
+
 fn line_report<'a>(
     validator: &'a Validator<'a>,
     line: usize,
     sides: &[Direction],
     outcomes: &'a [(Direction, Outcome)],
+    omitted: &[usize],
 ) -> LineReport<'a> {
     if let Some((dir, kind)) = outcomes.iter().find_map(|(d, o)| o.as_ref().ok().map(|k| (*d, *k))) {
         let both = outcomes.len() > 1 && outcomes.iter().all(|(_, o)| o.as_ref().ok() == Some(&kind));
@@ -129,11 +227,13 @@ fn line_report<'a>(
             from: Some(if both { "both" } else { dir.as_str() }),
             message: Some(validator.frame_name(kind)),
             errors: Vec::new(),
+            more_errors: 0,
         };
     }
     // Errors that do not depend on the side (a frame that is not JSON) are listed once.
     let same = outcomes.windows(2).all(|w| w[0].1 == w[1].1);
     let outcomes = if same { &outcomes[..1] } else { outcomes };
+    let more_errors = omitted.iter().take(outcomes.len()).sum();
     let labelled = outcomes.len() > 1;
     let errors = outcomes
         .iter()
@@ -146,12 +246,14 @@ fn line_report<'a>(
         (false, 1) => Some(sides[0].as_str()),
         _ => None,
     };
-    LineReport { line, valid: false, from, message: None, errors }
+    LineReport { line, valid: false, from, message: None, errors, more_errors }
 }
 
 fn flush(out: &mut impl Write) -> anyhow::Result<()> {
     match out.flush() {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write the output"))
+        }
         _ => Ok(()),
     }
 }
@@ -161,7 +263,7 @@ fn write_report(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> any
     match write_verdict(out, r, format) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write the output")),
     }
 }
 
@@ -184,12 +286,24 @@ fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> st
                 Some(side) => writeln!(out, "line {}: invalid from the {side}", r.line)?,
                 None => writeln!(out, "line {}: invalid from either side", r.line)?,
             }
+            // Paths hold the frame's member names and messages quote its values: nothing
+            // of them reaches the terminal raw (an ESC or a newline in a key could clear
+            // the screen or forge a verdict).
             for e in &r.errors {
-                let path = if e.error.path.is_empty() { "\"\"" } else { e.error.path.as_str() };
+                let path = if e.error.path.is_empty() { "\"\"".into() } else { escape(&e.error.path) };
+                let message = escape(&e.error.message);
                 match e.from {
-                    Some(side) => writeln!(out, "  {side}: {path}  {}  {}", e.error.code, e.error.message)?,
-                    None => writeln!(out, "  {path}  {}  {}", e.error.code, e.error.message)?,
+                    Some(side) => writeln!(out, "  {side}: {path}  {}  {message}", e.error.code)?,
+                    None => writeln!(out, "  {path}  {}  {message}", e.error.code)?,
                 }
+            }
+            if r.more_errors > 0 {
+                writeln!(
+                    out,
+                    "  ... and {} more error(s); a frame lists at most {}",
+                    r.more_errors,
+                    sockspec_validator::MAX_ERRORS
+                )?;
             }
         }
     }
@@ -202,7 +316,7 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Re
         let stem = schema_path.file_stem().context("the schema path has no file name")?;
         let beside = schema_path.with_file_name(format!("{}.vectors.jsonl", stem.to_string_lossy()));
         if !beside.exists() {
-            bail!("no vector files given, and {} does not exist", beside.display());
+            bail!("no vector files given, and {} does not exist", shown(&beside));
         }
         vec![beside]
     } else {
@@ -211,10 +325,10 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Re
     let validator = Validator::new(&schema);
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &files {
-        let text = String::from_utf8(read_bytes(file)?).with_context(|| format!("{} is not UTF-8", file.display()))?;
-        let cases = sockspec_validator::vectors::load(&text).with_context(|| format!("in {}", file.display()))?;
+        let text = String::from_utf8(read_bytes(file)?).with_context(|| format!("{} is not UTF-8", shown(file)))?;
+        let cases = sockspec_validator::vectors::load(&text).with_context(|| format!("in {}", shown(file)))?;
         if cases.is_empty() {
-            bail!("{} holds no vectors", file.display());
+            bail!("{} holds no vectors", shown(file));
         }
         // A vector that names a message the schema does not have is a mistake in the file,
         // not a failing case.
@@ -223,14 +337,14 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Re
                 && !is.starts_with('@')
                 && schema.message_named(is).is_none()
             {
-                bail!("in {}: line {}: \"is\": {is:?} names no message of the schema", file.display(), case.line);
+                bail!("in {}: line {}: \"is\": {is:?} names no message of the schema", shown(file), case.line);
             }
         }
         let report = sockspec_validator::vectors::run(&validator, &cases);
         passed += report.total - report.failures.len();
         failed += report.failures.len();
         for failure in &report.failures {
-            out(&format!("{}: {failure}\n", file.display()))?;
+            out(&format!("{}: {}\n", shown(file), escape_multiline(&failure.to_string())))?;
         }
     }
     out(&format!("{passed} passed, {failed} failed\n"))?;
