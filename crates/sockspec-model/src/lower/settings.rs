@@ -561,12 +561,28 @@ impl<'a> Lower<'a> {
         let mut timeout = None;
         let mut interval_from = None;
         let mut positional = Vec::new();
+        let mut given: std::collections::HashMap<&str, &ast::Name> = std::collections::HashMap::new();
         for a in args {
             let ast::ExprKind::Named { name: n, value } = &a.kind else {
                 positional.push(a);
                 continue;
             };
+            // `ping(every = 30s, every = 1h)`: neither could be the one meant.
+            if let Some(first) = given.get(n.text.as_str()) {
+                self.error(
+                    Diagnostic::error("S0402", format!("`{}` given twice", n.text), n.span, "given again here")
+                        .with_secondary(first.span, "first given here"),
+                );
+                continue;
+            }
+            given.insert(&n.text, n);
             match (n.text.as_str(), &value.kind) {
+                ("every" | "timeout", ast::ExprKind::Duration(d)) if duration_ms(d) == Some(0) => {
+                    self.error(
+                        Diagnostic::error("S0402", format!("`{}` of zero", n.text), value.span, "zero time")
+                            .with_help("a heartbeat needs a time above zero; leave `heartbeat` out for none"),
+                    );
+                }
                 ("every" | "timeout", ast::ExprKind::Duration(d)) => match duration_ms(d) {
                     Some(ms) if n.text == "every" => interval = Some(ms),
                     Some(ms) => timeout = Some(ms),

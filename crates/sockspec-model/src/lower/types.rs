@@ -849,7 +849,13 @@ impl<'a> Lower<'a> {
             _ => None,
         }
         .or_else(|| {
-            self.error(Diagnostic::error("S0302", "a range bound is a number", e.span, "expected a number"));
+            // A number that does not fit says so; "expected a number" would be wrong.
+            let (message, label) = match &e.kind {
+                ast::ExprKind::Float(_) => ("a range bound is too large", "not a finite 64-bit float"),
+                ast::ExprKind::Int(_) => ("a range bound is too large", "beyond 128-bit integers"),
+                _ => ("a range bound is a number", "expected a number"),
+            };
+            self.error(Diagnostic::error("S0302", message, e.span, label));
             None
         })
     }
