@@ -51,6 +51,14 @@ impl SourceFile {
     }
 }
 
+/// The longest source line shown under a diagnostic, in bytes.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+/// The byte offset where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
 /// The 1-based line and column (in characters) of each offset, in one pass over `text`.
 fn line_cols(text: &str, offsets: impl Iterator<Item = u32>) -> std::collections::HashMap<u32, (usize, usize)> {
     let mut sorted: Vec<u32> = offsets.collect();
@@ -90,7 +98,27 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) 
     let files = SimpleFile::new(name.as_ref(), text.as_ref());
     let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = Config::default();
-    for diag in diagnostics {
+    // A label on a very long line (a generated one-line schema) is not shown under its
+    // line: that would print the whole line once per diagnostic. Its place is a note.
+    let starts = line_starts(&file.text);
+    let line_len = |offset: u32| {
+        let at = starts.partition_point(|s| *s <= offset as usize).saturating_sub(1);
+        starts.get(at + 1).copied().unwrap_or(file.text.len()) - starts[at]
+    };
+    let on_long_line =
+        |l: &crate::Label| line_len(l.span.start) > MAX_SNIPPET_LINE || line_len(l.span.end) > MAX_SNIPPET_LINE;
+    let long: Vec<bool> =
+        diagnostics.iter().map(|d| std::iter::once(&d.primary).chain(&d.secondary).any(on_long_line)).collect();
+    let positions = line_cols(
+        &file.text,
+        diagnostics
+            .iter()
+            .zip(&long)
+            .filter(|(_, long)| **long)
+            .flat_map(|(d, _)| std::iter::once(&d.primary).chain(&d.secondary))
+            .map(|l| l.span.start),
+    );
+    for (diag, long) in diagnostics.iter().zip(long) {
         let severity = match diag.severity {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
@@ -108,8 +136,16 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) 
                 .iter()
                 .map(|l| CsLabel::new(LabelStyle::Secondary, (), clamp(l.span)).with_message(esc(&l.message))),
         );
-        let mut notes: Vec<String> =
-            diag.notes.iter().map(|n| format!("note: {}", crate::escape_multiline(n))).collect();
+        let mut notes: Vec<String> = Vec::new();
+        if long {
+            for (l, what) in std::iter::once((&diag.primary, "here")).chain(diag.secondary.iter().map(|l| (l, "also")))
+            {
+                let (line, column) = positions.get(&l.span.start).copied().unwrap_or((1, 1));
+                notes.push(format!("{what}: {name}:{line}:{column}: {}", esc(&l.message)));
+            }
+            labels.clear();
+        }
+        notes.extend(diag.notes.iter().map(|n| format!("note: {}", crate::escape_multiline(n))));
         if let Some(help) = &diag.help {
             notes.push(format!("help: {}", crate::escape_multiline(help)));
         }
@@ -178,4 +214,45 @@ pub fn render_json<'a>(file: &'a SourceFile, diagnostics: &'a [Diagnostic]) -> V
             serde_json::to_value(json).expect("diagnostics serialize")
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_hidden_reaches_the_terminal() {
+        let text = "protocol p {}\n\u{1b}[2J\u{202e}";
+        let (_, diags) = crate::parse(text);
+        let file = SourceFile::new("a\u{1b}b\nline 1: ok", text);
+        let out = render_human(&file, &diags, false);
+        assert!(!out.chars().any(|c| crate::is_hidden(c) && c != '\n'), "{out:?}");
+        assert!(out.contains("a<U+001B>b<U+000A>line 1: ok"), "{out}");
+        assert!(out.contains("unexpected character U+001B"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_not_shown_under_each_diagnostic() {
+        let text = "x ".repeat(10_000);
+        let diags: Vec<Diagnostic> =
+            (0..500).map(|i| Diagnostic::error("S0101", "bad", Span::new(i * 20, i * 20 + 1), "this")).collect();
+        let out = render_human(&SourceFile::new("long.sockspec", text.as_str()), &diags, false);
+        assert!(out.len() < diags.len() * 300, "{} bytes for {} diagnostics", out.len(), diags.len());
+        assert!(out.contains("here: long.sockspec:1:"), "{}", &out[..500]);
+    }
+
+    #[test]
+    fn json_positions_are_lines_and_characters() {
+        let text = "protocol p {}\nstruct é { x }";
+        let (_, diags) = crate::parse(text);
+        let json = render_json(&SourceFile::new("f", text), &diags);
+        for (d, j) in diags.iter().zip(&json) {
+            let (line, column) = SourceFile::new("f", text).line_col(d.primary.span.start);
+            assert_eq!(
+                (j["primary"]["start"]["line"].as_u64(), j["primary"]["start"]["column"].as_u64()),
+                (Some(line as u64), Some(column as u64))
+            );
+        }
+        assert!(!json.is_empty());
+    }
 }
