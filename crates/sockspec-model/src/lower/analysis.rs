@@ -149,19 +149,8 @@ impl<'a> Lower<'a> {
 
     /// Reports types that require themselves with no way out (no finite JSON value).
     pub(crate) fn check_inhabited(&mut self, types: &[TypeDef], reported: &[TypeId]) {
-        let mut inhabited = vec![false; types.len()];
-        loop {
-            let mut changed = false;
-            for (i, def) in types.iter().enumerate() {
-                if !inhabited[i] && def_inhabited(def, &inhabited) {
-                    inhabited[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
+        let inhabited = inhabited_types(types);
+        let reported: std::collections::HashSet<&TypeId> = reported.iter().collect();
         for (i, def) in types.iter().enumerate() {
             if !inhabited[i] && !reported.contains(&TypeId(i as u32)) {
                 let empty_enum = matches!(&def.kind, TypeDefKind::Enum(e) if e.variants.is_empty());
@@ -213,6 +202,61 @@ fn kind_name(kind: &TypeKind, types: &[TypeDef]) -> String {
         TypeKind::Named(id) => format!("`{}`", types[id.0 as usize].name),
         TypeKind::OneOf(_) => "a union".into(),
         TypeKind::Nullable(_) => "a nullable type".into(),
+    }
+}
+
+/// Which types have a finite value: the least fixpoint of [`def_inhabited`], found with a
+/// worklist. A type is looked at again only when a type it uses turns out inhabited, so a
+/// chain of 100,000 structs costs linear time (a pass over every type until nothing
+/// changes was quadratic: one pass per link).
+fn inhabited_types(types: &[TypeDef]) -> Vec<bool> {
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
+    for (i, def) in types.iter().enumerate() {
+        let mut refs = Vec::new();
+        def_refs(def, &mut refs);
+        for r in refs {
+            if let Some(list) = users.get_mut(r.0 as usize) {
+                list.push(i);
+            }
+        }
+    }
+    let mut inhabited = vec![false; types.len()];
+    let mut queued = vec![true; types.len()];
+    let mut queue: Vec<usize> = (0..types.len()).rev().collect();
+    while let Some(i) = queue.pop() {
+        queued[i] = false;
+        if inhabited[i] || !def_inhabited(&types[i], &inhabited) {
+            continue;
+        }
+        inhabited[i] = true;
+        for &user in &users[i] {
+            if !inhabited[user] && !queued[user] {
+                queued[user] = true;
+                queue.push(user);
+            }
+        }
+    }
+    inhabited
+}
+
+/// The named types a definition uses directly.
+fn def_refs(def: &TypeDef, out: &mut Vec<TypeId>) {
+    match &def.kind {
+        TypeDefKind::Struct(s) => s.fields.iter().for_each(|f| type_refs(&f.ty, out)),
+        TypeDefKind::Enum(_) => {}
+        TypeDefKind::Union(Union::Tagged { variants, .. }) => out.extend(variants.iter().copied()),
+        TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().for_each(|v| type_refs(v, out)),
+        TypeDefKind::Alias(t) => type_refs(t, out),
+    }
+}
+
+/// The named types a type expression uses (its depth is bounded by the parser's limit).
+fn type_refs(ty: &Type, out: &mut Vec<TypeId>) {
+    match &ty.kind {
+        TypeKind::Named(id) => out.push(*id),
+        TypeKind::OneOf(u) => u.variants.iter().for_each(|v| type_refs(v, out)),
+        TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => type_refs(item, out),
+        _ => {}
     }
 }
 

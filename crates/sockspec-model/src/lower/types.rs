@@ -513,9 +513,11 @@ impl<'a> Lower<'a> {
     pub(crate) fn lower_fields(&mut self, fields: &[ast::Field]) -> Vec<Field> {
         let mut out: Vec<Field> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
+        // Each wire name's index, so a struct of 100,000 fields is checked in linear time.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for f in fields {
             let Some(field) = self.lower_field(f) else { continue };
-            if let Some(i) = out.iter().position(|o| o.name == field.name) {
+            if let Some(&i) = seen.get(&field.name) {
                 self.error(
                     Diagnostic::error(
                         "S0204",
@@ -527,6 +529,7 @@ impl<'a> Lower<'a> {
                 );
                 continue;
             }
+            seen.insert(field.name.clone(), out.len());
             spans.push(f.name.span);
             out.push(field);
         }
