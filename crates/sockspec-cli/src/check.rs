@@ -108,18 +108,17 @@ pub(crate) fn run(files: &[PathBuf], format: Format) -> anyhow::Result<Verdict> 
     match format {
         Format::Human => {
             let read = files.len() - unreadable;
-            let files = match read {
-                1 => "1 file".to_string(),
-                n => format!("{n} files"),
-            };
             let problems = if errors == 0 && warnings == 0 {
                 "no problems".to_string()
             } else {
                 format!("{errors} error(s), {warnings} warning(s)")
             };
-            match unreadable {
-                0 => eprintln!("checked {files}: {problems}"),
-                n => eprintln!("checked {files}: {problems}; {n} file(s) could not be read"),
+            // A file that could not be read is never part of "no problems".
+            match (read, unreadable) {
+                (1, 0) => eprintln!("checked 1 file: {problems}"),
+                (n, 0) => eprintln!("checked {n} files: {problems}"),
+                (0, n) => eprintln!("checked no file: {n} could not be read"),
+                (r, n) => eprintln!("checked {r} of {} files: {problems}; {n} could not be read", files.len()),
             }
         }
         Format::Json => out(&format!("{}\n", serde_json::to_string_pretty(&json)?))?,

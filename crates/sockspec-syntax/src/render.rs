@@ -51,6 +51,17 @@ impl SourceFile {
     }
 }
 
+/// The most characters of one message, label, note or help shown: they quote names from
+/// the schema, and a 100,000-character name must not be printed whole for each mention.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn shorten(text: &str) -> String {
+    match crate::prefix(text, MAX_MESSAGE_CHARS) {
+        (all, false) => all.to_string(),
+        (cut, true) => format!("{cut}… ({} characters)", text.chars().count()),
+    }
+}
+
 /// The longest source line shown under a diagnostic, in bytes.
 const MAX_SNIPPET_LINE: usize = 1000;
 
@@ -127,7 +138,7 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) 
             let len = file.text.len();
             (span.start as usize).min(len)..(span.end as usize).min(len)
         };
-        let esc = |t: &str| crate::escape(t).into_owned();
+        let esc = |t: &str| shorten(&crate::escape(t));
         let mut labels = vec![
             CsLabel::new(LabelStyle::Primary, (), clamp(diag.primary.span)).with_message(esc(&diag.primary.message)),
         ];
@@ -145,9 +156,9 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) 
             }
             labels.clear();
         }
-        notes.extend(diag.notes.iter().map(|n| format!("note: {}", crate::escape_multiline(n))));
+        notes.extend(diag.notes.iter().map(|n| format!("note: {}", shorten(&crate::escape_multiline(n)))));
         if let Some(help) = &diag.help {
-            notes.push(format!("help: {}", crate::escape_multiline(help)));
+            notes.push(format!("help: {}", shorten(&crate::escape_multiline(help))));
         }
         let cs = CsDiagnostic::new(severity)
             .with_code(diag.code)
