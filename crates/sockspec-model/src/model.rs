@@ -323,6 +323,9 @@ pub enum TypeKind {
     /// with no value (`message HeartbeatAck = null`, `-> null`).
     Null,
     List(Box<Type>),
+    /// A fixed positional array (`[string, u64]`): exactly one item per element, each of
+    /// its own type.
+    Tuple(Vec<Type>),
     /// An object with string keys and values of one type.
     Map(Box<Type>),
     Named(TypeId),

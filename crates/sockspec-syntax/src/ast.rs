@@ -148,6 +148,8 @@ pub enum TypeExprKind {
     Named { name: Name, args: Vec<TypeExpr> },
     /// `[T]`
     List(Box<TypeExpr>),
+    /// `[A, B]`: a fixed positional array, one type per position (`[A,]` for one).
+    Tuple(Vec<TypeExpr>),
     /// `null`
     Null,
     /// `A | B | null`

@@ -533,12 +533,18 @@ impl<'s> Parser<'s> {
             TokenKind::LBracket => {
                 self.bump();
                 let inner = self.type_expr();
+                // `[T]` is a list; `[A, B]` (or `[A,]`) a tuple, one type per position.
+                let kind = if self.at(TokenKind::Comma) {
+                    let mut elements = vec![inner];
+                    while self.eat(TokenKind::Comma).is_some() && !self.at(TokenKind::RBracket) {
+                        elements.push(self.type_expr());
+                    }
+                    TypeExprKind::Tuple(elements)
+                } else {
+                    TypeExprKind::List(Box::new(inner))
+                };
                 self.expect(TokenKind::RBracket, "`]`");
-                TypeExpr {
-                    kind: TypeExprKind::List(Box::new(inner)),
-                    attrs: Vec::new(),
-                    span: tok.span.to(self.prev_span()),
-                }
+                TypeExpr { kind, attrs: Vec::new(), span: tok.span.to(self.prev_span()) }
             }
             TokenKind::LParen => {
                 self.bump();

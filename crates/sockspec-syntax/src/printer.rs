@@ -358,6 +358,20 @@ impl Printer {
                 self.ty(inner);
                 self.out.text("]");
             }
+            TypeExprKind::Tuple(elements) => {
+                self.out.text("[");
+                for (i, element) in elements.iter().enumerate() {
+                    if i > 0 {
+                        self.out.text(", ");
+                    }
+                    self.ty(element);
+                }
+                // A lone element needs its comma, or it would read as a list.
+                if elements.len() == 1 {
+                    self.out.text(",");
+                }
+                self.out.text("]");
+            }
             TypeExprKind::Null => self.out.text("null"),
             TypeExprKind::Union(members) => self.union_members(members),
             TypeExprKind::Error => self.out.text(ERROR),

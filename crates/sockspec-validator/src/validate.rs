@@ -284,6 +284,7 @@ fn collect_patterns<'s>(ty: &'s Type, out: &mut HashMap<&'s str, Result<Regex, S
     match &ty.kind {
         TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => collect_patterns(item, out),
         TypeKind::OneOf(u) => u.variants.iter().for_each(|v| collect_patterns(v, out)),
+        TypeKind::Tuple(elements) => elements.iter().for_each(|e| collect_patterns(e, out)),
         _ => {}
     }
 }
@@ -794,6 +795,21 @@ impl<'s> Run<'_, 's> {
                 }
                 _ => self.wrong_type("an array", v),
             },
+            TypeKind::Tuple(elements) => match v {
+                Value::Array(items) => {
+                    if items.len() != elements.len() {
+                        let n = elements.len();
+                        self.error(ErrorCode::BadLength, format!("{} items, the tuple has exactly {n}", items.len()));
+                    }
+                    // The items that have a position are still checked, each at its index.
+                    for (i, (element, x)) in elements.iter().zip(items).enumerate() {
+                        let len = self.enter_index(i);
+                        self.check(element, x, None, 0);
+                        self.leave(len);
+                    }
+                }
+                _ => self.wrong_type(&format!("an array of {} items (a tuple)", elements.len()), v),
+            },
             TypeKind::Map(value) => match v {
                 Value::Object(members) => {
                     self.len(&cons, members.len(), "entries");
@@ -986,7 +1002,7 @@ impl<'s> Run<'_, 's> {
             TypeKind::DateTime(TimeEncoding::UnixSFloat) => NUMBER,
             TypeKind::Json => ANY,
             TypeKind::Null => JsonKind::Null.bit(),
-            TypeKind::List(_) => JsonKind::Array.bit(),
+            TypeKind::List(_) | TypeKind::Tuple(_) => JsonKind::Array.bit(),
             TypeKind::Map(_) => JsonKind::Object.bit(),
             TypeKind::OneOf(u) => u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1)),
             TypeKind::Nullable(inner) => JsonKind::Null.bit() | self.kinds(inner, hops + 1),

@@ -209,6 +209,7 @@ fn kind_name(kind: &TypeKind, types: &[TypeDef]) -> String {
         TypeKind::Json => "`json`".into(),
         TypeKind::Null => "`null`".into(),
         TypeKind::List(_) => "a list".into(),
+        TypeKind::Tuple(_) => "a tuple".into(),
         TypeKind::Map(_) => "a map".into(),
         TypeKind::Named(id) => format!("`{}`", types[id.0 as usize].name),
         TypeKind::OneOf(_) => "a union".into(),
@@ -220,6 +221,7 @@ fn type_inhabited(ty: &Type, inhabited: &[bool]) -> bool {
     match &ty.kind {
         TypeKind::Named(id) => inhabited[id.0 as usize],
         TypeKind::OneOf(u) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
+        TypeKind::Tuple(elements) => elements.iter().all(|e| type_inhabited(e, inhabited)),
         // An empty list or map is a value, unless `@len` asks for at least one item.
         TypeKind::List(item) | TypeKind::Map(item) => {
             ty.constraints.len.and_then(|l| l.min).is_none_or(|min| min == 0) || type_inhabited(item, inhabited)
@@ -338,6 +340,12 @@ pub(crate) fn fits(
         (TypeKind::List(item), Value::Array(items)) => {
             len_ok(items.len())?;
             items.iter().try_for_each(|i| fits(types, item, false, i, depth + 1))
+        }
+        (TypeKind::Tuple(elements), Value::Array(items)) => {
+            if items.len() != elements.len() {
+                return Err(format!("{} items, the tuple has {}", items.len(), elements.len()));
+            }
+            elements.iter().zip(items).try_for_each(|(t, i)| fits(types, t, false, i, depth + 1))
         }
         (TypeKind::Map(value), Value::Object(m)) => {
             len_ok(m.len())?;

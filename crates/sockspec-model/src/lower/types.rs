@@ -687,6 +687,16 @@ impl<'a> Lower<'a> {
                 let item = if n { plain(TypeKind::Nullable(Box::new(t))) } else { t };
                 (plain(TypeKind::List(Box::new(item))), false)
             }
+            ast::TypeExprKind::Tuple(elements) => {
+                let elements = elements
+                    .iter()
+                    .map(|e| {
+                        let (t, n) = self.lower_type_expr(e);
+                        if n { plain(TypeKind::Nullable(Box::new(t))) } else { t }
+                    })
+                    .collect();
+                (plain(TypeKind::Tuple(elements)), false)
+            }
             ast::TypeExprKind::Named { name, args } => (self.lower_named(name, args, te.span), false),
             ast::TypeExprKind::Error => (plain(TypeKind::Json), false),
         };
@@ -1052,7 +1062,7 @@ impl<'a> Lower<'a> {
             TypeKind::DateTime(_) => kinds(kind::INT),
             TypeKind::Json => kinds(kind::ANY),
             TypeKind::Null => kinds(kind::NULL),
-            TypeKind::List(_) => kinds(kind::ARRAY),
+            TypeKind::List(_) | TypeKind::Tuple(_) => kinds(kind::ARRAY),
             TypeKind::Map(_) => kinds(kind::OBJECT),
             TypeKind::Nullable(inner) => {
                 let mut s = self.shape(inner, depth + 1);
@@ -1097,7 +1107,7 @@ impl<'a> Lower<'a> {
         let kinds = |k| Shape { kinds: k, object: None };
         match &te.kind {
             ast::TypeExprKind::Null => kinds(kind::NULL),
-            ast::TypeExprKind::List(_) => kinds(kind::ARRAY),
+            ast::TypeExprKind::List(_) | ast::TypeExprKind::Tuple(_) => kinds(kind::ARRAY),
             ast::TypeExprKind::Union(members) => {
                 let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of_expr(m, depth + 1)).collect();
                 if shapes.len() == 1 {
