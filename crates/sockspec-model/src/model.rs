@@ -399,6 +399,8 @@ pub enum TimeEncoding {
     UnixUs,
     /// Seconds since the Unix epoch as any JSON number (fractions allowed).
     UnixSFloat,
+    /// Milliseconds since the Unix epoch as any JSON number (fractions allowed).
+    UnixMsFloat,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

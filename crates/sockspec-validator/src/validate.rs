@@ -24,7 +24,7 @@
 //!   top-level members are rejected only when every message of that side rejects unknown
 //!   members (then the side's policy is "reject"); otherwise they are ignored.
 //! - **Floats**: a number whose value is not finite as an `f64` (`1e400`) is `out_of_range`,
-//!   for `f32`, `f64` and `unix_s_float`; for `f32`, so is a value that rounds to an
+//!   for `f32`, `f64`, `unix_s_float` and `unix_ms_float`; for `f32`, so is a value that rounds to an
 //!   infinite `f32` (f32::MAX as printed, `3.4028235e38`, fits).
 
 use std::borrow::Cow;
@@ -776,7 +776,7 @@ impl<'s> Run<'_, 's> {
                         self.range_int(&cons, n);
                     }
                 }
-                TimeEncoding::UnixSFloat => self.float(FloatType::F64, v, &cons),
+                TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat => self.float(FloatType::F64, v, &cons),
             },
             TypeKind::Json => {}
             TypeKind::Null => {
@@ -999,7 +999,7 @@ impl<'s> Run<'_, 's> {
             TypeKind::String | TypeKind::Bytes(_) | TypeKind::Uuid | TypeKind::Date => string,
             TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => string,
             TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => integer,
-            TypeKind::DateTime(TimeEncoding::UnixSFloat) => NUMBER,
+            TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => NUMBER,
             TypeKind::Json => ANY,
             TypeKind::Null => JsonKind::Null.bit(),
             TypeKind::List(_) | TypeKind::Tuple(_) => JsonKind::Array.bit(),

@@ -39,7 +39,9 @@ impl<'a> Lower<'a> {
                             TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
                                 &TypeKind::Int(i64_type)
                             }
-                            TypeKind::DateTime(TimeEncoding::UnixSFloat) => &TypeKind::Float(FloatType::F64),
+                            TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
+                                &TypeKind::Float(FloatType::F64)
+                            }
                             other => other,
                         };
                         match kind {
@@ -328,7 +330,7 @@ pub(crate) fn fits(
         (TypeKind::DateTime(TimeEncoding::Local), Value::String(s)) => {
             formatted(format::is_local_datetime(s), "local date-time with no offset")
         }
-        (TypeKind::DateTime(TimeEncoding::UnixSFloat), Value::Number(n)) => {
+        (TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat), Value::Number(n)) => {
             float_in_range(c, n.as_f64().unwrap_or(f64::NAN))
         }
         (TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs), Value::Number(n)) => {

@@ -832,7 +832,9 @@ impl<'a> Lower<'a> {
                         attr.span,
                         "unknown encoding",
                     )
-                    .with_note("datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float"),
+                    .with_note(
+                        "datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float, unix_ms_float",
+                    ),
                 );
             }
             TypeKind::Int(_) => self.bad_encoding(attr, w, "integers take `@as(string)` or `@as(number)`"),
@@ -1058,7 +1060,9 @@ impl<'a> Lower<'a> {
             TypeKind::Float(_) => kinds(kind::INT | kind::FRACTION),
             TypeKind::String | TypeKind::Bytes(_) | TypeKind::Uuid | TypeKind::Date => kinds(kind::STRING),
             TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => kinds(kind::STRING),
-            TypeKind::DateTime(TimeEncoding::UnixSFloat) => kinds(kind::INT | kind::FRACTION),
+            TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
+                kinds(kind::INT | kind::FRACTION)
+            }
             TypeKind::DateTime(_) => kinds(kind::INT),
             TypeKind::Json => kinds(kind::ANY),
             TypeKind::Null => kinds(kind::NULL),
@@ -1171,6 +1175,7 @@ fn with_encoding(kind: &TypeKind, word: &str) -> Option<TypeKind> {
             "unix_ms" => TimeEncoding::UnixMs,
             "unix_us" => TimeEncoding::UnixUs,
             "unix_s_float" => TimeEncoding::UnixSFloat,
+            "unix_ms_float" => TimeEncoding::UnixMsFloat,
             _ => return None,
         }),
         _ => return None,
