@@ -211,7 +211,11 @@ pub struct Enum {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EnumRepr {
     String,
+    /// Integers of this width; a value outside it is `out_of_range`.
     Int(IntType),
+    /// Any JSON integer, of any size (`enum Op: int`): a value that is no variant's is
+    /// `unknown_value`, however large. The variants' values fit an `i64`.
+    Integer,
 }
 
 #[derive(Clone, Debug, Serialize)]

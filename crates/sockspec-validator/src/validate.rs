@@ -864,11 +864,33 @@ impl<'s> Run<'_, 's> {
                     }
                     _ => self.wrong_type(&format!("a string ({})", def.name), v),
                 },
-                EnumRepr::Int(it) => {
-                    let Some(n) = self.int(*it, v) else { return };
-                    if let Some(cons) = cons {
-                        self.range_int(cons, n);
-                    }
+                EnumRepr::Int(_) | EnumRepr::Integer => {
+                    let n = match &e.repr {
+                        EnumRepr::Int(it) => {
+                            let Some(n) = self.int(*it, v) else { return };
+                            if let Some(cons) = cons {
+                                self.range_int(cons, n);
+                            }
+                            n
+                        }
+                        // Any integer: no width, so nothing is out of range; one beyond
+                        // i128 is no variant's value.
+                        _ => match v {
+                            Value::Number(n) if n.is_integer() => match n.to_i128() {
+                                Some(n) => n,
+                                None if e.open => return,
+                                None => {
+                                    let message = format!("{} is not a value of {}", n.raw(), def.name);
+                                    self.error(ErrorCode::UnknownValue, message);
+                                    return;
+                                }
+                            },
+                            _ => {
+                                self.wrong_type(&format!("an integer ({})", def.name), v);
+                                return;
+                            }
+                        },
+                    };
                     let values = e.variants.iter().filter_map(|x| match x.value {
                         TagValue::Int(i) => Some(i128::from(i)),
                         TagValue::Str(_) => None,
@@ -1017,6 +1039,7 @@ impl<'s> Run<'_, 's> {
                     Some(TypeDefKind::Enum(e)) => match &e.repr {
                         EnumRepr::String => string,
                         EnumRepr::Int(it) => int_kinds(it),
+                        EnumRepr::Integer => integer,
                     },
                     Some(TypeDefKind::Union(sockspec_model::Union::Tagged { .. })) => JsonKind::Object.bit(),
                     Some(TypeDefKind::Union(sockspec_model::Union::Untagged(u))) => {

@@ -460,7 +460,20 @@ fn enum_fits(name: &str, e: &Enum, v: &serde_json::Value) -> Result<(), String> 
             if e.open || known || in_mask { Ok(()) } else { Err(format!("{i} is not a value of enum `{name}`")) }
         }
         (EnumRepr::String, _) => Err(format!("expected a string value of enum `{name}`")),
-        (EnumRepr::Int(_), _) => Err(format!("expected an integer value of enum `{name}`")),
+        (EnumRepr::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {
+            let i = n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)).unwrap_or_default();
+            let known = e.variants.iter().any(|x| x.value == TagValue::Int(i as i64) && i64::try_from(i).is_ok());
+            let mask = e
+                .variants
+                .iter()
+                .fold(0i128, |m, x| m | if let TagValue::Int(b) = x.value { i128::from(b) } else { 0 });
+            if e.open || known || (e.flags && i & !mask == 0) {
+                Ok(())
+            } else {
+                Err(format!("{i} is not a value of enum `{name}`"))
+            }
+        }
+        (EnumRepr::Int(_) | EnumRepr::Integer, _) => Err(format!("expected an integer value of enum `{name}`")),
     }
 }
 

@@ -248,6 +248,7 @@ impl<'a> Lower<'a> {
                 ast::TypeExprKind::Named { name, args } if args.is_empty() && te.attrs.is_empty() => {
                     match builtin(&name.text) {
                         Some(TypeKind::Int(i)) => EnumRepr::Int(i),
+                        None if name.text == "int" => EnumRepr::Integer,
                         _ => {
                             self.error(
                                 Diagnostic::error(
@@ -256,7 +257,9 @@ impl<'a> Lower<'a> {
                                     te.span,
                                     "not an integer type",
                                 )
-                                .with_help("write `enum Name: u8 { ... }`, or leave it out for string values"),
+                                .with_help(
+                                    "write `enum Name: u8 { ... }` (or `: int` for any integer), or leave it out for string values",
+                                ),
                             );
                             EnumRepr::String
                         }
@@ -273,7 +276,7 @@ impl<'a> Lower<'a> {
                 }
             },
         };
-        if flags && !matches!(repr, EnumRepr::Int(_)) {
+        if flags && !matches!(repr, EnumRepr::Int(_) | EnumRepr::Integer) {
             let span = item.attrs.iter().find(|a| a.name.text == "flags").map_or(item.span, |a| a.span);
             self.error(
                 Diagnostic::error(
@@ -287,6 +290,11 @@ impl<'a> Lower<'a> {
         }
         let mut out: Vec<EnumVariant> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
+        // The width variant values must fit: `int` enums keep theirs in an i64 like all tags.
+        let it = match &repr {
+            EnumRepr::Int(it) => *it,
+            _ => IntType { signed: true, bits: 64, encoding: IntEncoding::Number },
+        };
         for v in variants {
             let (meta, rest) = self.member_meta(&v.docs, &v.attrs, v.name.span);
             for attr in rest {
@@ -309,7 +317,7 @@ impl<'a> Lower<'a> {
                         continue;
                     }
                 },
-                (EnumRepr::Int(it), Some(e)) => match &e.kind {
+                (EnumRepr::Int(_) | EnumRepr::Integer, Some(e)) => match &e.kind {
                     ast::ExprKind::Int(t) => match parse_int(t) {
                         Some(i) if i >= it.min() && i <= it.max() && i64::try_from(i).is_ok() => {
                             TagValue::Int(i as i64)
@@ -346,7 +354,7 @@ impl<'a> Lower<'a> {
                         continue;
                     }
                 },
-                (EnumRepr::Int(_), None) => {
+                (EnumRepr::Int(_) | EnumRepr::Integer, None) => {
                     self.error(
                         Diagnostic::error("S0310", "an integer enum's variants need values", v.name.span, "no value")
                             .with_help(format!("write `{} = 1`", v.name.text)),
