@@ -235,6 +235,11 @@ pub enum Union {
         variants: Vec<TypeId>,
         /// An unknown tag value is kept (as raw JSON) rather than rejected.
         open: bool,
+        /// `@base(Name)`: a struct whose members every variant's object has, beside the tag
+        /// and the variant's own members. They are checked on every value, an unknown
+        /// variant of an open union included; no variant declares one of them again.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        base: Option<TypeId>,
     },
     /// Variants told apart by the JSON value's kind, and objects by which keys they
     /// require; the compiler proved them distinguishable.

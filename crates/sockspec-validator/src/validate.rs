@@ -906,8 +906,8 @@ impl<'s> Run<'_, 's> {
                     }
                 }
             },
-            TypeDefKind::Union(sockspec_model::Union::Tagged { field, variants, open }) => {
-                self.tagged_union(&def.name, field, variants, *open, v);
+            TypeDefKind::Union(sockspec_model::Union::Tagged { field, variants, open, base }) => {
+                self.tagged_union(&def.name, field, variants, (*open, *base), v);
             }
             TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => {
                 let empty = Cons { head: &NO_CONSTRAINTS, tail: None };
@@ -916,7 +916,15 @@ impl<'s> Run<'_, 's> {
         }
     }
 
-    fn tagged_union(&mut self, name: &str, field: &str, variants: &'s [TypeId], open: bool, v: &Value) {
+    /// A tagged union's value; `shape` is whether it is open and its base struct.
+    fn tagged_union(
+        &mut self,
+        name: &str,
+        field: &str,
+        variants: &'s [TypeId],
+        (open, base): (bool, Option<TypeId>),
+        v: &Value,
+    ) {
         let Value::Object(members) = v else {
             self.wrong_type(&format!("an object ({name})"), v);
             return;
@@ -924,6 +932,10 @@ impl<'s> Run<'_, 's> {
         let Some(tag) = member(members, field) else {
             self.error_at(field, ErrorCode::MissingField, format!("missing the tag member {field:?} of {name}"));
             return;
+        };
+        let base_fields: &'s [Field] = match base.and_then(|b| self.schema.types.get(b.0 as usize)).map(|d| &d.kind) {
+            Some(TypeDefKind::Struct(b)) => &b.fields,
+            _ => &[],
         };
         let structs = variants.iter().filter_map(|id| match self.schema.types.get(id.0 as usize).map(|d| &d.kind) {
             Some(TypeDefKind::Struct(s)) => Some((&s.tag, s)),
@@ -935,15 +947,19 @@ impl<'s> Run<'_, 's> {
                 let message = tag_type_message(tag, strings, integers);
                 self.error_at(field, ErrorCode::WrongType, message);
             }
-            Some(None) if open => {}
+            // An unknown variant is kept; the members every variant has are still checked.
+            Some(None) if open => self.fields(base_fields, members),
             Some(None) => {
                 let message = format!("{} names no variant of {name}", tag_text(tag));
                 self.error_at(field, ErrorCode::UnknownTag, message);
             }
             Some(Some(s)) => {
+                self.fields(base_fields, members);
                 self.fields(&s.fields, members);
                 if *s.unknown_fields.get(self.from) == UnknownFields::Reject {
-                    self.unknown_members(members, |n| n == field || s.fields.iter().any(|f| f.name == n));
+                    self.unknown_members(members, |n| {
+                        n == field || s.fields.iter().chain(base_fields).any(|f| f.name == n)
+                    });
                 }
             }
         }

@@ -238,8 +238,8 @@ fn def_inhabited(def: &TypeDef, inhabited: &[bool]) -> bool {
             s.fields.iter().all(|f| !f.required || f.nullable || type_inhabited(&f.ty, inhabited))
         }
         TypeDefKind::Enum(e) => e.open || !e.variants.is_empty(),
-        TypeDefKind::Union(Union::Tagged { variants, open, .. }) => {
-            *open || variants.iter().any(|v| inhabited[v.0 as usize])
+        TypeDefKind::Union(Union::Tagged { variants, open, base, .. }) => {
+            (*open || variants.iter().any(|v| inhabited[v.0 as usize])) && base.is_none_or(|b| inhabited[b.0 as usize])
         }
         TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
         TypeDefKind::Alias(t) => type_inhabited(t, inhabited),
@@ -369,8 +369,18 @@ pub(crate) fn fits(
                 TypeDefKind::Enum(e) => enum_fits(&def.name, e, v),
                 TypeDefKind::Struct(s) => struct_fits(types, &def.name, s, v, depth),
                 TypeDefKind::Union(Union::Untagged(u)) => untagged_fits(types, u, v, depth),
-                TypeDefKind::Union(Union::Tagged { field, variants, open }) => {
+                TypeDefKind::Union(Union::Tagged { field, variants, open, base }) => {
                     let Value::Object(m) = v else { return Err(format!("expected an object (`{}`)", def.name)) };
+                    if let Some(TypeDefKind::Struct(b)) = base.map(|b| &types[b.0 as usize].kind) {
+                        for f in &b.fields {
+                            match m.get(&f.name) {
+                                Some(x) => fits(types, &f.ty, f.nullable, x, depth + 1)
+                                    .map_err(|e| format!("member `{}`: {e}", f.name))?,
+                                None if f.required => return Err(format!("member `{}` is missing", f.name)),
+                                None => {}
+                            }
+                        }
+                    }
                     let tag = match m.get(field) {
                         Some(Value::String(s)) => TagValue::Str(s.clone()),
                         Some(Value::Number(n)) if n.is_i64() => TagValue::Int(n.as_i64().unwrap_or_default()),

@@ -394,10 +394,16 @@ impl<'a> Lower<'a> {
         let mut untagged = false;
         let mut open = false;
         let mut field = "type".to_string();
+        let mut base_attr = None;
         for attr in &item.attrs {
             match attr.name.text.as_str() {
                 "untagged" if self.no_args(attr) => untagged = true,
                 "open" if self.no_args(attr) => open = true,
+                "base" => {
+                    if let Some(arg) = self.one_arg(attr, "a struct name, `@base(EventBase)`") {
+                        base_attr = Some((attr, arg));
+                    }
+                }
                 "tag_field" => {
                     if let Some(f) = self.string_arg(attr, "a member name, `@tag_field(\"kind\")`") {
                         field = f;
@@ -406,7 +412,7 @@ impl<'a> Lower<'a> {
                 "deprecated" | "since" | "example" | "untagged" | "open" => {}
                 _ => self.unknown_attr(
                     attr,
-                    &["untagged", "open", "tag_field", "deprecated", "since", "example"],
+                    &["untagged", "open", "tag_field", "base", "deprecated", "since", "example"],
                     "a union",
                 ),
             }
@@ -428,6 +434,12 @@ impl<'a> Lower<'a> {
                     "contradicts `@untagged`",
                 ));
             }
+            if let Some((attr, _)) = base_attr {
+                self.error(
+                    Diagnostic::error("S0320", "an untagged union has no base", attr.span, "contradicts `@untagged`")
+                        .with_note("`@base` names the members every variant of a tagged union has"),
+                );
+            }
             let lowered: Vec<(Type, Span)> = variants
                 .iter()
                 .map(|v| {
@@ -438,6 +450,7 @@ impl<'a> Lower<'a> {
             let u = self.untagged(&name.text, &lowered);
             return Some(Union::Untagged(u));
         }
+        let base = base_attr.and_then(|(attr, arg)| self.union_base(attr, arg, &field));
         let mut ids = Vec::new();
         let mut tags: Vec<(TagValue, Span)> = Vec::new();
         for v in variants {
@@ -498,10 +511,93 @@ impl<'a> Lower<'a> {
                     .with_help("rename the field, or set another tag member with `@tag_field(\"kind\")`"),
                 );
             }
+            if let Some((_, base_fields)) = &base {
+                for f in fields {
+                    if let Some(b) = base_fields.iter().find(|b| b.name.text == f.name.text) {
+                        self.error(
+                            Diagnostic::error(
+                                "S0321",
+                                format!("`{}` declares `{}`, a member of the union's base", vname.text, f.name.text),
+                                f.name.span,
+                                "declared again in a variant",
+                            )
+                            .with_secondary(b.name.span, "declared in the base")
+                            .with_help("declare a member every variant has once, in the base struct"),
+                        );
+                    }
+                }
+            }
             tags.push((tag, v.span));
             ids.push(id);
         }
-        Some(Union::Tagged { field, variants: ids, open })
+        Some(Union::Tagged { field, variants: ids, open, base: base.map(|(id, _)| id) })
+    }
+
+    /// The struct named by a tagged union's `@base(Name)`, with its fields as written.
+    fn union_base(
+        &mut self,
+        attr: &ast::Attribute,
+        arg: &ast::Expr,
+        tag_field: &str,
+    ) -> Option<(TypeId, &'a [ast::Field])> {
+        let named = match &arg.kind {
+            ast::ExprKind::Ident(n) => Some(n.as_str()),
+            _ => None,
+        };
+        let Some(name) = named else {
+            self.bad_args(attr, "a struct name, `@base(EventBase)`");
+            return None;
+        };
+        match self.names.get(name).copied() {
+            Some(Decl::Type(id, item)) => match &item.kind {
+                ast::ItemKind::Struct { fields, .. } => {
+                    if let Some(f) = fields.iter().find(|f| f.name.text == tag_field) {
+                        self.error(
+                            Diagnostic::error(
+                                "S0321",
+                                format!("the base `{name}` has a field `{tag_field}`, the union's tag member"),
+                                f.name.span,
+                                "collides with the tag member",
+                            )
+                            .with_secondary(arg.span, "the base of the union")
+                            .with_help("the tag member is the union's own; leave it out of the base"),
+                        );
+                    }
+                    Some((id, fields.as_slice()))
+                }
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            "S0320",
+                            format!("the base `{name}` is not a struct"),
+                            arg.span,
+                            "not a struct",
+                        )
+                        .with_note("`@base` names a struct whose members every variant has"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                let candidates: Vec<&str> = self
+                    .names
+                    .iter()
+                    .filter(|(_, d)| matches!(d, Decl::Type(_, i) if matches!(i.kind, ast::ItemKind::Struct { .. })))
+                    .map(|(n, _)| *n)
+                    .collect();
+                let mut diag = Diagnostic::error(
+                    "S0320",
+                    format!("unknown base struct `{name}`"),
+                    arg.span,
+                    "no struct has this name",
+                );
+                if let Some(s) = suggest(name, candidates) {
+                    diag = diag.with_help(format!("did you mean `{s}`?"));
+                }
+                self.error(diag);
+                None
+            }
+        }
     }
 
     fn not_struct_variant(&mut self, span: Span, union: &ast::Name) {
