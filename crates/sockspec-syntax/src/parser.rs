@@ -47,6 +47,13 @@ impl<'s> Parser<'s> {
         let mut blank_before = Vec::new();
         let mut pending_blank = None;
         for tok in lex(src) {
+            // An empty line after a whole-line comment is kept with the comment.
+            if tok.blank_line_before
+                && let Some((comment, false)) =
+                    comments.last_mut().and_then(|slot: &mut Vec<(Comment, bool)>| slot.last_mut())
+            {
+                comment.blank_after = true;
+            }
             if tok.kind == TokenKind::Comment {
                 // Strip exactly one `//`: `////` rules and `/////x` must print back as written.
                 let raw = &src[tok.span.range()];
@@ -55,7 +62,10 @@ impl<'s> Parser<'s> {
                 if !trailing && pending_blank.is_none() {
                     pending_blank = Some(tok.blank_line_before);
                 }
-                comments.last_mut().expect("one slot per token").push((Comment { text, span: tok.span }, trailing));
+                comments
+                    .last_mut()
+                    .expect("one slot per token")
+                    .push((Comment { text, span: tok.span, blank_after: false }, trailing));
             } else {
                 blank_before.push(pending_blank.take().unwrap_or(tok.blank_line_before));
                 tokens.push(tok);
