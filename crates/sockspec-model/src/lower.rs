@@ -4,6 +4,7 @@
 mod analysis;
 mod attrs;
 mod messages;
+mod recursion;
 mod settings;
 mod types;
 

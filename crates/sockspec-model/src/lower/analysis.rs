@@ -1,5 +1,5 @@
-//! Checks over the whole set of lowered types: constraints against resolved kinds,
-//! defaults against their types, and recursive types that have no finite value.
+//! Checks over the whole set of lowered types: constraints against resolved kinds, and
+//! defaults against their types (recursion is `recursion.rs`).
 
 use sockspec_syntax::Diagnostic;
 
@@ -9,9 +9,10 @@ use crate::format;
 use crate::model::*;
 
 /// The kind a type has once aliases and `| null` are followed (constraints of aliases are
-/// not merged): a constraint on `T | null` constrains `T`.
+/// not merged): a constraint on `T | null` constrains `T`. A chain longer than there are
+/// types goes round a cycle (reported as S0307): no fixed cut-off below that.
 fn resolve<'t>(types: &'t [TypeDef], mut ty: &'t Type) -> &'t TypeKind {
-    for _ in 0..64 {
+    for _ in 0..=types.len() * 2 + 1 {
         match &ty.kind {
             TypeKind::Named(id) => match &types[id.0 as usize].kind {
                 TypeDefKind::Alias(target) => ty = target,
@@ -101,93 +102,6 @@ impl<'a> Lower<'a> {
                 .with_note(format!("`{attr}` applies to {applies}")),
         );
     }
-
-    /// Reports aliases and untagged unions that stand for themselves without nesting
-    /// (`type A = A | null`): no reader could ever decide what such a value is.
-    pub(crate) fn check_cycles(&mut self, types: &[TypeDef]) -> Vec<TypeId> {
-        let mut cyclic_ids = Vec::new();
-        fn reaches(types: &[TypeDef], ty: &Type, target: TypeId, seen: &mut Vec<TypeId>) -> bool {
-            match &ty.kind {
-                TypeKind::Nullable(inner) => reaches(types, inner, target, seen),
-                TypeKind::OneOf(u) => u.variants.iter().any(|v| reaches(types, v, target, seen)),
-                TypeKind::Named(id) if *id == target => true,
-                TypeKind::Named(id) if !seen.contains(id) => {
-                    seen.push(*id);
-                    match &types[id.0 as usize].kind {
-                        TypeDefKind::Alias(t) => reaches(types, t, target, seen),
-                        TypeDefKind::Union(Union::Untagged(u)) => {
-                            u.variants.iter().any(|v| reaches(types, v, target, seen))
-                        }
-                        _ => false,
-                    }
-                }
-                _ => false,
-            }
-        }
-        for (i, def) in types.iter().enumerate() {
-            let id = TypeId(i as u32);
-            let cyclic = match &def.kind {
-                TypeDefKind::Alias(t) => reaches(types, t, id, &mut Vec::new()),
-                TypeDefKind::Union(Union::Untagged(u)) => {
-                    u.variants.iter().any(|v| reaches(types, v, id, &mut Vec::new()))
-                }
-                _ => false,
-            };
-            if cyclic {
-                cyclic_ids.push(id);
-                self.error(
-                    Diagnostic::error(
-                        "S0307",
-                        format!("`{}` stands for itself without nesting", def.name),
-                        def.meta.span,
-                        "refers to itself directly",
-                    )
-                    .with_help("a type may refer to itself only inside a struct, a list or a map"),
-                );
-            }
-        }
-        cyclic_ids
-    }
-
-    /// Reports types that require themselves with no way out (no finite JSON value).
-    pub(crate) fn check_inhabited(&mut self, types: &[TypeDef], reported: &[TypeId]) {
-        let mut inhabited = vec![false; types.len()];
-        loop {
-            let mut changed = false;
-            for (i, def) in types.iter().enumerate() {
-                if !inhabited[i] && def_inhabited(def, &inhabited) {
-                    inhabited[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for (i, def) in types.iter().enumerate() {
-            if !inhabited[i] && !reported.contains(&TypeId(i as u32)) {
-                let empty_enum = matches!(&def.kind, TypeDefKind::Enum(e) if e.variants.is_empty());
-                let diag = if empty_enum {
-                    Diagnostic::error(
-                        "S0307",
-                        format!("enum `{}` has no variants", def.name),
-                        def.meta.span,
-                        "no value",
-                    )
-                    .with_help("add a variant, or mark it `@open`")
-                } else {
-                    Diagnostic::error(
-                        "S0307",
-                        format!("type `{}` has no finite value", def.name),
-                        def.meta.span,
-                        "requires itself with no way out",
-                    )
-                    .with_help("make the recursive member optional (`?`), nullable (`| null`), or a list")
-                };
-                self.error(diag);
-            }
-        }
-    }
 }
 
 fn int_of(n: Number) -> i128 {
@@ -216,33 +130,6 @@ fn kind_name(kind: &TypeKind, types: &[TypeDef]) -> String {
         TypeKind::Named(id) => format!("`{}`", types[id.0 as usize].name),
         TypeKind::OneOf(_) => "a union".into(),
         TypeKind::Nullable(_) => "a nullable type".into(),
-    }
-}
-
-fn type_inhabited(ty: &Type, inhabited: &[bool]) -> bool {
-    match &ty.kind {
-        TypeKind::Named(id) => inhabited[id.0 as usize],
-        TypeKind::OneOf(u) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
-        TypeKind::Tuple(elements) => elements.iter().all(|e| type_inhabited(e, inhabited)),
-        // An empty list or map is a value, unless `@len` asks for at least one item.
-        TypeKind::List(item) | TypeKind::Map(item) => {
-            ty.constraints.len.and_then(|l| l.min).is_none_or(|min| min == 0) || type_inhabited(item, inhabited)
-        }
-        _ => true,
-    }
-}
-
-fn def_inhabited(def: &TypeDef, inhabited: &[bool]) -> bool {
-    match &def.kind {
-        TypeDefKind::Struct(s) => {
-            s.fields.iter().all(|f| !f.required || f.nullable || type_inhabited(&f.ty, inhabited))
-        }
-        TypeDefKind::Enum(e) => e.open || !e.variants.is_empty(),
-        TypeDefKind::Union(Union::Tagged { variants, open, base, .. }) => {
-            (*open || variants.iter().any(|v| inhabited[v.0 as usize])) && base.is_none_or(|b| inhabited[b.0 as usize])
-        }
-        TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
-        TypeDefKind::Alias(t) => type_inhabited(t, inhabited),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Types: struct, enum, union and alias declarations, type expressions, constraints,
 //! defaults, and the proof that untagged variants can be told apart.
 
+use std::collections::HashSet;
+
 use heck::ToSnakeCase;
 use sockspec_syntax::{Diagnostic, Span, ast, suggest};
 
@@ -706,7 +708,7 @@ impl<'a> Lower<'a> {
         if let ast::ExprKind::Ident(w) = &expr.kind
             && !matches!(w.as_str(), "true" | "false" | "null")
         {
-            if let Some(variants) = self.enum_variants_of(ty, 0) {
+            if let Some(variants) = self.enum_variants_of(ty) {
                 return match variants.iter().find(|(n, _)| n == w) {
                     Some((_, v)) => Ok(v.clone()),
                     None => {
@@ -724,35 +726,41 @@ impl<'a> Lower<'a> {
         expr_to_json(expr)
     }
 
-    /// The (name, wire value) pairs of an enum type, following aliases, from the syntax so
-    /// it works before the enum is lowered.
-    fn enum_variants_of(&self, ty: &Type, depth: usize) -> Option<Vec<(String, serde_json::Value)>> {
+    /// The (name, wire value) pairs of an enum type, following aliases (a chain of any
+    /// length, in a loop), from the syntax so it works before the enum is lowered.
+    fn enum_variants_of(&self, ty: &Type) -> Option<Vec<(String, serde_json::Value)>> {
         let TypeKind::Named(id) = &ty.kind else { return None };
-        if depth > 32 {
-            return None;
-        }
-        match &self.type_items[id.0 as usize].kind {
-            ast::ItemKind::Enum { repr, variants, .. } => Some(
-                variants
-                    .iter()
-                    .filter_map(|v| {
-                        let value = match (&v.value, repr) {
-                            (None, None) => serde_json::Value::String(v.name.text.clone()),
-                            (Some(e), _) => expr_to_json(e).ok()?,
-                            (None, Some(_)) => return None,
-                        };
-                        Some((v.name.text.clone(), value))
-                    })
-                    .collect(),
-            ),
-            ast::ItemKind::Alias { ty: te, .. } => {
-                let ast::TypeExprKind::Named { name, .. } = &te.kind else { return None };
-                match self.names.get(name.text.as_str()) {
-                    Some(Decl::Type(target, _)) => self.enum_variants_of(&plain(TypeKind::Named(*target)), depth + 1),
-                    _ => None,
-                }
+        let mut at = *id;
+        let mut seen = HashSet::new();
+        loop {
+            if !seen.insert(at) {
+                return None;
             }
-            _ => None,
+            match &self.type_items[at.0 as usize].kind {
+                ast::ItemKind::Enum { repr, variants, .. } => {
+                    return Some(
+                        variants
+                            .iter()
+                            .filter_map(|v| {
+                                let value = match (&v.value, repr) {
+                                    (None, None) => serde_json::Value::String(v.name.text.clone()),
+                                    (Some(e), _) => expr_to_json(e).ok()?,
+                                    (None, Some(_)) => return None,
+                                };
+                                Some((v.name.text.clone(), value))
+                            })
+                            .collect(),
+                    );
+                }
+                ast::ItemKind::Alias { ty: te, .. } => {
+                    let ast::TypeExprKind::Named { name, .. } = &te.kind else { return None };
+                    match self.names.get(name.text.as_str()) {
+                        Some(Decl::Type(target, _)) => at = *target,
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            }
         }
     }
 
@@ -1061,7 +1069,13 @@ impl<'a> Lower<'a> {
     /// Proves the variants can be told apart by JSON kind (and objects by key presence),
     /// reporting the first pair that cannot; returns the union with object signatures.
     pub(crate) fn untagged(&mut self, owner: &str, variants: &[(Type, Span)]) -> Untagged {
-        let shapes: Vec<Shape> = variants.iter().map(|(t, _)| self.shape(t, 0)).collect();
+        // A variant that leads back to the union itself adds nothing: that cycle is S0307's.
+        let owner_id = match self.names.get(owner) {
+            Some(Decl::Type(id, _)) => Some(*id),
+            _ => None,
+        };
+        let shapes: Vec<Shape> =
+            variants.iter().map(|(t, _)| self.shape(t, &mut owner_id.into_iter().collect())).collect();
         let mut ok = true;
         'pairs: for i in 0..shapes.len() {
             for j in i + 1..shapes.len() {
@@ -1152,11 +1166,10 @@ impl<'a> Lower<'a> {
     }
 
     /// The JSON kinds a type accepts, from the syntax (types may not be lowered yet).
-    fn shape(&self, ty: &Type, depth: usize) -> Shape {
+    /// `path` holds the named types being looked through: one met again is a cycle
+    /// (reported as S0307) and adds no kind.
+    fn shape(&self, ty: &Type, path: &mut HashSet<TypeId>) -> Shape {
         let kinds = |k| Shape { kinds: k, object: None };
-        if depth > 32 {
-            return kinds(kind::ANY);
-        }
         match &ty.kind {
             TypeKind::Bool => kinds(kind::BOOL),
             TypeKind::Int(i) if i.encoding == IntEncoding::String => kinds(kind::STRING),
@@ -1173,11 +1186,11 @@ impl<'a> Lower<'a> {
             TypeKind::List(_) | TypeKind::Tuple(_) => kinds(kind::ARRAY),
             TypeKind::Map(_) => kinds(kind::OBJECT),
             TypeKind::Nullable(inner) => {
-                let mut s = self.shape(inner, depth + 1);
+                let mut s = self.shape(inner, path);
                 s.kinds |= kind::NULL;
                 s
             }
-            TypeKind::OneOf(u) => kinds(u.variants.iter().fold(0, |acc, v| acc | self.shape(v, depth + 1).kinds)),
+            TypeKind::OneOf(u) => kinds(u.variants.iter().fold(0, |acc, v| acc | self.shape(v, path).kinds)),
             TypeKind::Named(id) => match &self.type_items[id.0 as usize].kind {
                 ast::ItemKind::Struct { fields, .. } => {
                     let (req, opt): (Vec<&ast::Field>, Vec<&ast::Field>) =
@@ -1195,29 +1208,61 @@ impl<'a> Lower<'a> {
                 ast::ItemKind::Union { variants, .. } => {
                     let item = self.type_items[id.0 as usize];
                     if item.attrs.iter().any(|a| a.name.text == "untagged") {
-                        let mut k = 0;
-                        for v in variants {
-                            k |= self.shape_of_expr(v, depth + 1).kinds;
+                        if !path.insert(*id) {
+                            return kinds(0);
                         }
+                        let k = variants.iter().fold(0, |acc, v| acc | self.shape_of_expr(v, path).kinds);
+                        path.remove(id);
                         kinds(k)
                     } else {
                         kinds(kind::OBJECT)
                     }
                 }
-                ast::ItemKind::Alias { ty: te, .. } => self.shape_of_expr(te, depth + 1),
+                ast::ItemKind::Alias { .. } => self.shape_of_expr_named(*id, path),
                 _ => kinds(kind::ANY),
             },
         }
     }
 
+    /// The shape of a named type that may be an alias, following a chain of aliases in a
+    /// loop (a chain of any length, no recursion per link).
+    fn shape_of_expr_named(&self, id: TypeId, path: &mut HashSet<TypeId>) -> Shape {
+        let mut entered = Vec::new();
+        let mut at = id;
+        let shape = loop {
+            let item = self.type_items[at.0 as usize];
+            let ast::ItemKind::Alias { ty: te, .. } = &item.kind else {
+                break self.shape(&plain(TypeKind::Named(at)), path);
+            };
+            if !path.insert(at) {
+                break Shape { kinds: 0, object: None };
+            }
+            entered.push(at);
+            // An alias of an alias: the next link, without recursing.
+            if let ast::TypeExprKind::Named { name, args } = &te.kind
+                && args.is_empty()
+                && builtin(&name.text).is_none()
+                && let Some(Decl::Type(next, _)) = self.names.get(name.text.as_str())
+            {
+                at = *next;
+                continue;
+            }
+            break self.shape_of_expr(te, path);
+        };
+        for id in entered {
+            path.remove(&id);
+        }
+        shape
+    }
+
     /// The shape of a type expression without lowering it (no diagnostics).
-    fn shape_of_expr(&self, te: &ast::TypeExpr, depth: usize) -> Shape {
+    fn shape_of_expr(&self, te: &ast::TypeExpr, path: &mut HashSet<TypeId>) -> Shape {
         let kinds = |k| Shape { kinds: k, object: None };
         match &te.kind {
             ast::TypeExprKind::Null => kinds(kind::NULL),
             ast::TypeExprKind::List(_) | ast::TypeExprKind::Tuple(_) => kinds(kind::ARRAY),
             ast::TypeExprKind::Union(members) => {
-                let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of_expr(m, depth + 1)).collect();
+                let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of_expr(m, path)).collect();
                 if shapes.len() == 1 {
                     return shapes.into_iter().next().unwrap_or_default();
                 }
@@ -1236,10 +1281,10 @@ impl<'a> Lower<'a> {
                             k = encoded;
                         }
                     }
-                    return self.shape(&plain(k), depth + 1);
+                    return self.shape(&plain(k), path);
                 }
                 match self.names.get(name.text.as_str()) {
-                    Some(Decl::Type(id, _)) => self.shape(&plain(TypeKind::Named(*id)), depth + 1),
+                    Some(Decl::Type(id, _)) => self.shape_of_expr_named(*id, path),
                     _ => kinds(kind::ANY),
                 }
             }
