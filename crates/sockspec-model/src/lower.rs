@@ -3,6 +3,7 @@
 
 mod analysis;
 mod attrs;
+mod finish;
 mod messages;
 mod recursion;
 mod settings;
@@ -134,7 +135,9 @@ impl<'a> Lower<'a> {
             envelope,
             connection,
         };
-        self.schema = Some(Schema { protocol, types, messages, dispatch });
+        let mut schema = Schema { protocol, types, messages, dispatch };
+        finish::finish(&mut schema);
+        self.schema = Some(schema);
     }
 
     /// Registers every declared name, reporting duplicates; returns the protocol item.

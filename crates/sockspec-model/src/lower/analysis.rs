@@ -78,8 +78,27 @@ impl<'a> Lower<'a> {
                     {
                         self.not_applicable(span, "@len", &what, "strings, bytes, lists and maps");
                     }
-                    if c.pattern.is_some() && !matches!(kind, TypeKind::String) {
+                    if !c.patterns.is_empty() && !matches!(kind, TypeKind::String) {
                         self.not_applicable(span, "@pattern", &what, "strings");
+                    }
+                }
+                Deferred::AbsentNull { ty, required, name, span } => {
+                    let nullable = accepts_null(types, &ty);
+                    if !nullable || required {
+                        let why = if nullable {
+                            "the member is required, so it is never absent"
+                        } else {
+                            "the type has no `| null`"
+                        };
+                        self.error(
+                            Diagnostic::error(
+                                "S0313",
+                                "`@absent(null)` applies to optional, nullable fields",
+                                span,
+                                why,
+                            )
+                            .with_help(format!("declare the field `{name}?: T | null`")),
+                        );
                     }
                 }
                 Deferred::Default { ty, nullable, value, span } => {
@@ -148,7 +167,7 @@ pub(crate) fn fits(
         return Ok(());
     }
     if v.is_null() {
-        return if nullable || accepts_null(types, ty, 0) {
+        return if nullable || accepts_null(types, ty) {
             Ok(())
         } else {
             Err("`null` is not allowed here; the type has no `| null`".into())
@@ -198,9 +217,7 @@ pub(crate) fn fits(
         }
         (TypeKind::String, Value::String(s)) => {
             len_ok(s.chars().count())?;
-            if let Some(p) = &c.pattern
-                && regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))
-            {
+            if let Some(p) = c.patterns.iter().find(|p| regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))) {
                 return Err(format!("does not match the pattern `{p}`"));
             }
             Ok(())
@@ -290,18 +307,6 @@ pub(crate) fn fits(
             }
         }
         _ => Err(format!("not a valid {}", kind_name(&ty.kind, types).trim_matches('`'))),
-    }
-}
-
-/// Whether `null` is a value of the type itself (not through a field's `| null`).
-fn accepts_null(types: &[TypeDef], ty: &Type, depth: usize) -> bool {
-    match &ty.kind {
-        TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_) => true,
-        TypeKind::Named(id) if depth < 64 => match &types[id.0 as usize].kind {
-            TypeDefKind::Alias(target) => accepts_null(types, target, depth + 1),
-            _ => false,
-        },
-        _ => false,
     }
 }
 

@@ -16,6 +16,8 @@ pub(crate) enum Deferred {
     Constraints { ty: Type, span: Span },
     /// A default value fits its field's type and constraints.
     Default { ty: Type, nullable: bool, value: serde_json::Value, span: Span },
+    /// `@absent(null)` on a field: it must be optional and its type must take `null`.
+    AbsentNull { ty: Type, required: bool, name: String, span: Span },
 }
 
 fn plain(kind: TypeKind) -> Type {
@@ -678,20 +680,21 @@ impl<'a> Lower<'a> {
             None => None,
         };
         // Writing `null` for a missing value is only readable where the member may be
-        // absent and may be null.
-        if let Some(span) = absent_attr
-            && (!nullable || (f.optional.is_none() && f.default.is_none()))
-        {
-            let why =
-                if nullable { "the member is required, so it is never absent" } else { "the type has no `| null`" };
-            self.error(
-                Diagnostic::error("S0313", "`@absent(null)` applies to optional, nullable fields", span, why)
-                    .with_help(format!("declare the field `{}?: T | null`", f.name.text)),
-            );
+        // absent and may be null. Whether it may be null is known once every type is (an
+        // alias of `T | null` makes it so), so the check waits.
+        let required = f.optional.is_none() && f.default.is_none();
+        if let Some(span) = absent_attr {
+            self.deferred.push(Deferred::AbsentNull {
+                ty: if nullable { plain(TypeKind::Nullable(Box::new(ty.clone()))) } else { ty.clone() },
+                required,
+                name: f.name.text.clone(),
+                span,
+            });
         }
-        if !nullable {
-            absent = Absent::Omit;
-        }
+        // `T | null` is one representation wherever it is written: the field's type. Whether
+        // the field may be null (and the writer's policy that follows) is decided from it
+        // once every type is lowered (`finish.rs`).
+        let ty = if nullable { plain(TypeKind::Nullable(Box::new(ty))) } else { ty };
         Some(Field {
             name: f.name.text.clone(),
             meta,
@@ -892,7 +895,7 @@ impl<'a> Lower<'a> {
                 "pattern" => {
                     if let Some(p) = self.string_arg(attr, "a regular expression, `@pattern(\"^[a-z]+$\")`") {
                         match regex::Regex::new(&p) {
-                            Ok(_) => ty.constraints.pattern = Some(p),
+                            Ok(_) => ty.constraints.patterns.push(p),
                             Err(e) => {
                                 let msg = e.to_string();
                                 let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
@@ -1118,7 +1121,8 @@ impl<'a> Lower<'a> {
         } else {
             (Vec::new(), Vec::new())
         };
-        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), signatures, keys }
+        // The kinds are stated once every type is lowered (`finish.rs`).
+        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), kinds: Vec::new(), signatures, keys }
     }
 
     /// Structural signatures: each candidate's required keys. Proves they are distinct and
