@@ -3,7 +3,9 @@
 
 mod analysis;
 mod attrs;
+mod finish;
 mod messages;
+mod recursion;
 mod settings;
 mod types;
 
@@ -134,7 +136,9 @@ impl<'a> Lower<'a> {
             envelope,
             connection,
         };
-        self.schema = Some(Schema { protocol, types, messages, dispatch });
+        let mut schema = Schema { protocol, types, messages, dispatch };
+        finish::finish(&mut schema);
+        self.schema = Some(schema);
     }
 
     /// Registers every declared name, reporting duplicates; returns the protocol item.

@@ -2,6 +2,8 @@
 //! runtime read. Everything is decided here (wire names, tag values, defaults, policies,
 //! dispatch), so no reader re-derives anything or looks at the syntax tree.
 
+use std::cmp::Ordering;
+
 use serde::Serialize;
 use sockspec_syntax::Span;
 
@@ -211,7 +213,11 @@ pub struct Enum {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EnumRepr {
     String,
+    /// Integers of this width; a value outside it is `out_of_range`.
     Int(IntType),
+    /// Any JSON integer, of any size (`enum Op: int`): a value that is no variant's is
+    /// `unknown_value`, however large. The variants' values fit an `i64`.
+    Integer,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -231,6 +237,11 @@ pub enum Union {
         variants: Vec<TypeId>,
         /// An unknown tag value is kept (as raw JSON) rather than rejected.
         open: bool,
+        /// `@base(Name)`: a struct whose members every variant's object has, beside the tag
+        /// and the variant's own members. They are checked on every value, an unknown
+        /// variant of an open union included; no variant declares one of them again.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        base: Option<TypeId>,
     },
     /// Variants told apart by the JSON value's kind, and objects by which keys they
     /// require; the compiler proved them distinguishable.
@@ -241,6 +252,11 @@ pub enum Union {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Untagged {
     pub variants: Vec<Type>,
+    /// For each variant, by index into `variants`, the JSON kinds it accepts (through
+    /// aliases and nested unions), as the compiler proved them apart: a reader picks the
+    /// variant from this table, never from the types. `null` is in a variant's kinds only
+    /// when the variant itself takes it.
+    pub kinds: Vec<JsonKinds>,
     /// When two or more variants take objects (all of them structs): for each, by index
     /// into `variants`, the keys whose presence selects it. A JSON object is that variant
     /// iff the set of its keys among `keys` equals the signature exactly; an object that
@@ -249,6 +265,55 @@ pub struct Untagged {
     pub signatures: Vec<(usize, Vec<String>)>,
     /// Every key that takes part in some signature.
     pub keys: Vec<String>,
+}
+
+/// A set of JSON kinds, as readers tell untagged variants apart: `null`, a boolean, an
+/// integer (a number written without fraction or exponent), a number written with one, a
+/// string, an array, an object. Serialized as the list of their names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct JsonKinds(pub u8);
+
+impl JsonKinds {
+    pub const NULL: JsonKinds = JsonKinds(1);
+    pub const BOOLEAN: JsonKinds = JsonKinds(1 << 1);
+    pub const INTEGER: JsonKinds = JsonKinds(1 << 2);
+    pub const FRACTION: JsonKinds = JsonKinds(1 << 3);
+    pub const STRING: JsonKinds = JsonKinds(1 << 4);
+    pub const ARRAY: JsonKinds = JsonKinds(1 << 5);
+    pub const OBJECT: JsonKinds = JsonKinds(1 << 6);
+    /// Any JSON value (`json`).
+    pub const ANY: JsonKinds = JsonKinds(0x7f);
+    /// Any number: integers and numbers with a fraction or exponent.
+    pub const NUMBER: JsonKinds = JsonKinds((1 << 2) | (1 << 3));
+    /// The names, in bit order.
+    pub const NAMES: [&'static str; 7] = ["null", "boolean", "integer", "fraction", "string", "array", "object"];
+
+    pub fn contains(self, other: JsonKinds) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    pub fn intersects(self, other: JsonKinds) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn union(self, other: JsonKinds) -> JsonKinds {
+        JsonKinds(self.0 | other.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names of the kinds in the set, in bit order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES.into_iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| n)
+    }
+}
+
+impl Serialize for JsonKinds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.names())
+    }
 }
 
 /// A value tag: a message tag, a union variant tag, an enum value.
@@ -277,14 +342,15 @@ pub struct Field {
     pub ty: Type,
     /// The member must be present. False for `name?: T` and for fields with a default.
     pub required: bool,
-    /// The field's declaration allows `null` (`T | null`). A field also takes `null` when
-    /// its type itself does (an alias of `T | null`, `json`, `null`): that nullability
-    /// stays with the type, as generated code declares it there; see
-    /// [`Schema::accepts_null`].
+    /// Whether the member may be `null`, decided once from `ty` by [`accepts_null`]:
+    /// `name: T | null` (its `ty` is `Nullable(T)`), an alias of `T | null`, `json`,
+    /// `null`. Nullability has one representation, in the type; this is its answer for
+    /// the field, for readers that only ask.
     pub nullable: bool,
     /// Applied on read when the member is absent, as the JSON value it stands for.
     pub default: Option<serde_json::Value>,
-    /// How a writer writes this member when it has no value (only for optional fields).
+    /// How a writer writes this member when it has no value: `Null` only for fields that
+    /// may be absent and null (`nullable`), whatever makes them nullable.
     pub absent: Absent,
 }
 
@@ -297,7 +363,10 @@ pub enum Absent {
     Null,
 }
 
-/// A type at a point of use, with the constraints declared there.
+/// A type at a point of use, with every constraint that holds there: those written at the
+/// use site and, flattened in, those of the aliases it goes through (`Named` of an alias)
+/// and of the type under `| null` (`Nullable`). A reader needs no alias to know the final
+/// bounds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Type {
     pub kind: TypeKind,
@@ -323,13 +392,17 @@ pub enum TypeKind {
     /// with no value (`message HeartbeatAck = null`, `-> null`).
     Null,
     List(Box<Type>),
+    /// A fixed positional array (`[string, u64]`): exactly one item per element, each of
+    /// its own type.
+    Tuple(Vec<Type>),
     /// An object with string keys and values of one type.
     Map(Box<Type>),
     Named(TypeId),
     /// An inline untagged union (`string | i64`), proved distinguishable.
     OneOf(Box<Untagged>),
-    /// `T | null` where the null is not a field's (list items, map values, union variants,
-    /// results): fields keep their nullability in [`Field::nullable`] instead.
+    /// `T | null`, wherever it is written: a field, a list item, a map value, a union
+    /// variant, a payload, a result. [`accepts_null`] is the one question "may this be
+    /// `null`?", through aliases.
     Nullable(Box<Type>),
 }
 
@@ -396,6 +469,8 @@ pub enum TimeEncoding {
     UnixUs,
     /// Seconds since the Unix epoch as any JSON number (fractions allowed).
     UnixSFloat,
+    /// Milliseconds since the Unix epoch as any JSON number (fractions allowed).
+    UnixMsFloat,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -407,14 +482,56 @@ pub struct Constraints {
     /// items, map entries. Bounds inclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub len: Option<LenRange>,
-    /// `@pattern("regex")`: the string must contain a match (anchor with `^...$`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    /// `@pattern("regex")`: the string must contain a match of each (anchor with `^...$`);
+    /// several when an alias and its use site both declare one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
 }
 
 impl Constraints {
     pub fn is_empty(&self) -> bool {
-        self.range.is_none() && self.len.is_none() && self.pattern.is_none()
+        self.range.is_none() && self.len.is_none() && self.patterns.is_empty()
+    }
+
+    /// What holds where both hold: the tighter bound of each side, every pattern once.
+    pub fn intersect(&self, other: &Constraints) -> Constraints {
+        let range = match (self.range, other.range) {
+            (Some(a), Some(b)) => Some(NumRange {
+                min: tighter(a.min, b.min, Ordering::Greater),
+                max: tighter(a.max, b.max, Ordering::Less),
+            }),
+            (a, b) => a.or(b),
+        };
+        let len = match (self.len, other.len) {
+            (Some(a), Some(b)) => Some(LenRange {
+                min: a.min.max(b.min),
+                max: match (a.max, b.max) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                },
+            }),
+            (a, b) => a.or(b),
+        };
+        let mut patterns = self.patterns.clone();
+        for p in &other.patterns {
+            if !patterns.contains(p) {
+                patterns.push(p.clone());
+            }
+        }
+        Constraints { range, len, patterns }
+    }
+}
+
+/// Of two limits on one side of a range, the one that excludes more: `keep` is the order a
+/// tighter limit has against the other (`Greater` for minimums).
+fn tighter(a: Option<Limit>, b: Option<Limit>, keep: Ordering) -> Option<Limit> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(match x.value.cmp_exact(y.value) {
+            Ordering::Equal => Limit { value: x.value, exclusive: x.exclusive || y.exclusive },
+            o if o == keep => x,
+            _ => y,
+        }),
+        (x, y) => x.or(y),
     }
 }
 
@@ -445,6 +562,36 @@ impl Number {
             Number::Int(i) => i as f64,
             Number::Float(f) => f,
         }
+    }
+
+    /// Compares exactly, an integer with a float included (no rounding of either).
+    pub fn cmp_exact(self, other: Number) -> Ordering {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a.cmp(&b),
+            (Number::Float(a), Number::Float(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+            (Number::Float(f), Number::Int(i)) => cmp_f64_i128(f, i),
+            (Number::Int(i), Number::Float(f)) => cmp_f64_i128(f, i).reverse(),
+        }
+    }
+}
+
+/// A float against an integer, exactly.
+fn cmp_f64_i128(f: f64, i: i128) -> Ordering {
+    const TWO_127: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+    if f.is_nan() {
+        return Ordering::Equal;
+    }
+    if f >= TWO_127 {
+        return Ordering::Greater;
+    }
+    if f < -TWO_127 {
+        return Ordering::Less;
+    }
+    let whole = f.trunc();
+    // Exact: `whole` is an integer within i128's range.
+    match (whole as i128).cmp(&i) {
+        Ordering::Equal => f.partial_cmp(&whole).unwrap_or(Ordering::Equal),
+        other => other,
     }
 }
 
@@ -644,21 +791,16 @@ impl Schema {
         &self.messages[id.0 as usize]
     }
 
-    /// Whether `null` is a value of the type itself: `json`, `null`, `T | null` in a list
-    /// or map, or an alias of one of those.
+    /// Whether `null` is a value of the type: see [`accepts_null`].
     pub fn accepts_null(&self, ty: &Type) -> bool {
-        let mut ty = ty;
-        for _ in 0..64 {
-            match &ty.kind {
-                TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_) => return true,
-                TypeKind::Named(id) => match &self.ty(*id).kind {
-                    TypeDefKind::Alias(target) => ty = target,
-                    _ => return false,
-                },
-                _ => return false,
-            }
-        }
-        false
+        accepts_null(&self.types, ty)
+    }
+
+    /// The type a use site stands for: aliases followed to the type they end in (whose
+    /// constraints, once flattened, the use site already carries). `None` only for a
+    /// model whose aliases go round a cycle, which lowering never produces.
+    pub fn resolve<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
+        resolve_aliases(&self.types, ty)
     }
 
     pub fn type_named(&self, name: &str) -> Option<TypeId> {
@@ -677,4 +819,26 @@ impl Schema {
             .filter(move |(_, m)| m.sender.includes(dir))
             .map(|(i, m)| (MessageId(i as u32), m))
     }
+}
+
+/// Whether `null` is a value of a type: `T | null`, `null`, `json`, or an alias of one of
+/// those, through a chain of any length. The one place that answers it.
+pub fn accepts_null(types: &[TypeDef], ty: &Type) -> bool {
+    matches!(resolve_aliases(types, ty).map(|t| &t.kind), Some(TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_)))
+}
+
+/// Follows aliases from a type to the first type that is not an alias. A chain longer than
+/// there are types goes round a cycle: the bound is that proof, not a cut-off.
+pub(crate) fn resolve_aliases<'t>(types: &'t [TypeDef], ty: &'t Type) -> Option<&'t Type> {
+    let mut ty = ty;
+    for _ in 0..=types.len() {
+        match &ty.kind {
+            TypeKind::Named(id) => match types.get(id.0 as usize).map(|d| &d.kind) {
+                Some(TypeDefKind::Alias(target)) => ty = target,
+                _ => return Some(ty),
+            },
+            _ => return Some(ty),
+        }
+    }
+    None
 }

@@ -1,22 +1,80 @@
 //! The model's helpers for its readers.
 
-use sockspec_model::{Payload, check};
+use sockspec_model::{Absent, Field, Payload, Schema, TypeKind, check};
+
+fn fields(schema: &Schema) -> &[Field] {
+    let Payload::Fields(fields) = &schema.messages[0].payload else { panic!("fields") };
+    fields
+}
 
 #[test]
 fn accepts_null_follows_aliases() {
     let (schema, diagnostics) = check(
         "protocol p {}\ntype MaybeName = string | null\ntype Name = string\ntype Any = json\n\
-         client message M { a: MaybeName, b: Name, c: Any, d: null, e: string | null, f: [u8 | null] }",
+         type Far = Near\ntype Near = MaybeName\n\
+         client message M { a: MaybeName, b: Name, c: Any, d: null, e: string | null, f: [u8 | null], g: Far }",
     );
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let schema = schema.expect("clean");
-    let Payload::Fields(fields) = &schema.messages[0].payload else { panic!("fields") };
-    let verdicts: Vec<(bool, bool)> = fields.iter().map(|f| (f.nullable, schema.accepts_null(&f.ty))).collect();
-    // (declared `| null` on the field, the type itself takes null)
-    assert_eq!(verdicts[0], (false, true), "alias of string | null");
-    assert_eq!(verdicts[1], (false, false), "alias of string");
-    assert_eq!(verdicts[2], (false, true), "alias of json");
-    assert_eq!(verdicts[3], (false, true), "null");
-    assert_eq!(verdicts[4], (true, false), "string | null on the field");
-    assert_eq!(verdicts[5], (false, false), "a list is not null");
+    let verdicts: Vec<bool> = fields(&schema).iter().map(|f| schema.accepts_null(&f.ty)).collect();
+    assert_eq!(verdicts, [true, false, true, true, true, false, true]);
+    // One representation: a field's `nullable` is the helper's answer for its type, and
+    // `T | null` on the field is in the type itself.
+    for f in fields(&schema) {
+        assert_eq!(f.nullable, schema.accepts_null(&f.ty), "{}", f.name);
+    }
+    assert!(matches!(fields(&schema)[4].ty.kind, TypeKind::Nullable(_)), "string | null on the field");
+}
+
+/// `x?: MaybeT` with `type MaybeT = T | null` may be null, so the writer's `absent = null`
+/// policy applies to it as to `x?: T | null` (it used to read only the field's own `| null`).
+#[test]
+fn absent_null_reaches_nullable_aliases() {
+    let (schema, diagnostics) = check(
+        "protocol p { absent = null }\ntype MaybeT = u32 | null\n\
+         client message M { x?: MaybeT, y?: u32 | null, z?: u32, w: MaybeT, @absent(omit) v?: MaybeT }",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let schema = schema.expect("clean");
+    let absent: Vec<(&str, bool, Absent)> =
+        fields(&schema).iter().map(|f| (f.name.as_str(), f.nullable, f.absent)).collect();
+    assert_eq!(
+        absent,
+        [
+            ("x", true, Absent::Null),
+            ("y", true, Absent::Null),
+            ("z", false, Absent::Omit),
+            ("w", true, Absent::Null),
+            ("v", true, Absent::Omit),
+        ]
+    );
+    // And `@absent(null)` on such a field is not S0313 any more.
+    let (schema, diagnostics) =
+        check("protocol p {}\ntype MaybeT = u32 | null\nclient message M { @absent(null) x?: MaybeT }");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(fields(&schema.expect("clean"))[0].absent, Absent::Null);
+}
+
+/// The final bounds of a use site are in its type: the alias chain's constraints and the
+/// use site's own, intersected.
+#[test]
+fn constraints_are_flattened_through_alias_chains() {
+    let (schema, diagnostics) = check(
+        "protocol p {}\ntype Port = u16 @range(1024..)\ntype Listen = Port @range(..=49151)\n\
+         type Short = string @len(..=8) @pattern(\"^[a-z]\")\ntype Shorter = Short @len(2..=5)\n\
+         type MaybeShort = Shorter | null\n\
+         client message M { p: Listen @range(2000..3000), s: MaybeShort @pattern(\"z$\"), f: f64 @range(0.5..) }",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let schema = schema.expect("clean");
+    let c = &fields(&schema)[0].ty.constraints;
+    let range = c.range.expect("a range");
+    assert_eq!(
+        format!("{:?} {:?}", range.min, range.max),
+        "Some(Limit { value: Int(2000), exclusive: false }) Some(Limit { value: Int(3000), exclusive: true })"
+    );
+    let c = &fields(&schema)[1].ty.constraints;
+    let len = c.len.expect("a length");
+    assert_eq!((len.min, len.max), (Some(2), Some(5)));
+    assert_eq!(c.patterns, ["z$", "^[a-z]"]);
 }

@@ -180,6 +180,7 @@ const SNIPPETS: &[&str] = &[
     "@len(1..)", "@pattern(\"[\")", "@as(string)", "@as(unix_ms)", "@absent(null)", "| null", "= null", "= 0", "?:",
     "json", "map<", "map<string>", "[u8]", "u64", "i8", "string", "bytes", "datetime", "A | B", "0x", "1e400",
     "99999999999999999999999", "-0", "\"é\"", "é", "😀", "x: u8", "a?: string | null = null",
+    "[string, u64]", "[u8,]", ", u32 @range(1..)", "@base(B)", "@as(unix_ms_float)", ": int",
 ];
 
 #[derive(Clone, Debug)]

@@ -16,6 +16,9 @@ pub struct Name {
 pub struct Comment {
     pub text: String,
     pub span: Span,
+    /// An empty line follows the comment (a section heading stands apart from what
+    /// follows it); the formatter keeps one.
+    pub blank_after: bool,
 }
 
 /// Comments around a node: whole lines before it, and one at the end of its last line;
@@ -148,6 +151,8 @@ pub enum TypeExprKind {
     Named { name: Name, args: Vec<TypeExpr> },
     /// `[T]`
     List(Box<TypeExpr>),
+    /// `[A, B]`: a fixed positional array, one type per position (`[A,]` for one).
+    Tuple(Vec<TypeExpr>),
     /// `null`
     Null,
     /// `A | B | null`

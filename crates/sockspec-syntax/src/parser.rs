@@ -77,6 +77,13 @@ impl<'s> Parser<'s> {
         let mut blank_before = Vec::new();
         let mut pending_blank = None;
         for tok in lex(src) {
+            // An empty line after a whole-line comment is kept with the comment.
+            if tok.blank_line_before
+                && let Some((comment, false)) =
+                    comments.last_mut().and_then(|slot: &mut Vec<(Comment, bool)>| slot.last_mut())
+            {
+                comment.blank_after = true;
+            }
             if tok.kind == TokenKind::Comment {
                 // Strip exactly one `//`: `////` rules and `/////x` must print back as written.
                 let raw = &src[tok.span.range()];
@@ -85,7 +92,10 @@ impl<'s> Parser<'s> {
                 if !trailing && pending_blank.is_none() {
                     pending_blank = Some(tok.blank_line_before);
                 }
-                comments.last_mut().expect("one slot per token").push((Comment { text, span: tok.span }, trailing));
+                comments
+                    .last_mut()
+                    .expect("one slot per token")
+                    .push((Comment { text, span: tok.span, blank_after: false }, trailing));
             } else {
                 blank_before.push(pending_blank.take().unwrap_or(tok.blank_line_before));
                 tokens.push(tok);
@@ -659,12 +669,18 @@ impl<'s> Parser<'s> {
             TokenKind::LBracket => {
                 self.bump();
                 let inner = self.type_expr();
+                // `[T]` is a list; `[A, B]` (or `[A,]`) a tuple, one type per position.
+                let kind = if self.at(TokenKind::Comma) {
+                    let mut elements = vec![inner];
+                    while self.eat(TokenKind::Comma).is_some() && !self.at(TokenKind::RBracket) {
+                        elements.push(self.type_expr());
+                    }
+                    TypeExprKind::Tuple(elements)
+                } else {
+                    TypeExprKind::List(Box::new(inner))
+                };
                 self.expect(TokenKind::RBracket, "`]`");
-                TypeExpr {
-                    kind: TypeExprKind::List(Box::new(inner)),
-                    attrs: Vec::new(),
-                    span: tok.span.to(self.prev_span()),
-                }
+                TypeExpr { kind, attrs: Vec::new(), span: tok.span.to(self.prev_span()) }
             }
             TokenKind::LParen => {
                 self.bump();

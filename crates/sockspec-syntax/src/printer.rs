@@ -7,7 +7,8 @@
 //! - Top-level items are separated by exactly one blank line; comments after the last item
 //!   follow one blank line after it. Inside blocks, an empty line (or several) before a
 //!   member is kept as one, except before the first member: authors group fields.
-//! - Each node prints its leading `//` comments on their own lines, then its `///` docs
+//! - Each node prints its leading `//` comments on their own lines (an empty line the
+//!   author left after a comment, as after a section heading, is kept as one), then its `///` docs
 //!   (`/// text`, or `///` for an empty line), then the node. A same-line trailing comment
 //!   stays at the end of the node's last line. Comments before a block's `}` stay there.
 //!   Comment text is kept as written except for trailing whitespace.
@@ -17,8 +18,11 @@
 //!   its line, as the parser requires.
 //! - Blocks print one member per line with no separators (`key = value`, `name?: T = d`,
 //!   `name = value`); a block with neither members nor comments prints as `{}`.
-//! - `union Name = A | B`, request replies `} -> A | B` and alias and message types stay on
-//!   one line; nothing is wrapped at any width.
+//! - `union Name = A | B`, request replies `} -> A | B`, and the types of fields, aliases
+//!   and value payloads stay on one line while it is at most 100 characters wide; a longer
+//!   union keeps its first member on the line and puts each further one on a line of its
+//!   own, one indent deeper, as `| Member` (the union's own attributes follow the last).
+//!   Unions nested in a list, map or parentheses are never wrapped; nothing else is.
 //! - Member names (fields, settings) are quoted only when they are not identifiers; object
 //!   keys are always quoted, as in JSON. Strings are printed with JSON escapes; numbers and
 //!   durations exactly as written.
@@ -39,6 +43,10 @@ const INDENT: &str = "    ";
 
 /// What `Error` nodes print as.
 const ERROR: &str = "<error>";
+
+/// The widest line a union is kept on; a longer one puts each further member on a line of
+/// its own.
+const MAX_WIDTH: usize = 100;
 
 /// Prints a syntax tree in the canonical layout.
 pub fn format(file: &File) -> String {
@@ -70,6 +78,15 @@ impl Writer {
             self.line_open = true;
         }
         self.out.push_str(text);
+    }
+
+    /// How many characters the current line holds (its indentation included).
+    fn column(&self) -> usize {
+        if !self.line_open {
+            return self.depth * INDENT.len();
+        }
+        let start = self.out.rfind('\n').map_or(0, |i| i + 1);
+        self.out[start..].chars().count()
     }
 
     /// Ends the current line.
@@ -130,11 +147,22 @@ impl Printer {
 
     // ---- comments and docs ----
 
-    /// Whole-line comments, one per line.
+    /// Whole-line comments, one per line, with the empty lines the author left between them.
     fn comment_lines(&mut self, comments: &[Comment]) {
-        for comment in comments {
+        for (i, comment) in comments.iter().enumerate() {
+            if i > 0 && comments[i - 1].blank_after {
+                self.out.blank_line();
+            }
             self.out.text(&format!("//{}", comment.text.trim_end()));
             self.out.end_line();
+        }
+    }
+
+    /// The comments before a node; an empty line after the last (a section heading) stays.
+    fn leading_comments(&mut self, comments: &[Comment]) {
+        self.comment_lines(comments);
+        if comments.last().is_some_and(|c| c.blank_after) {
+            self.out.blank_line();
         }
     }
 
@@ -161,7 +189,7 @@ impl Printer {
     // ---- items ----
 
     fn item(&mut self, item: &Item) {
-        self.comment_lines(&item.trivia.leading);
+        self.leading_comments(&item.trivia.leading);
         self.docs(&item.docs);
         for attr in &item.attrs {
             self.attribute(attr);
@@ -210,7 +238,7 @@ impl Printer {
                 self.out.text("type ");
                 self.out.text(&name.text);
                 self.out.text(" = ");
-                self.ty(ty);
+                self.top_ty(ty);
             }
             ItemKind::Message { direction, keyword, name, body, replies } => {
                 match direction.as_ref().map(|d| d.value) {
@@ -230,7 +258,7 @@ impl Printer {
                     }
                     MessageBody::Type(ty) => {
                         self.out.text(" = ");
-                        self.ty(ty);
+                        self.top_ty(ty);
                     }
                 }
                 if !replies.is_empty() {
@@ -270,7 +298,7 @@ impl Printer {
     // ---- block members ----
 
     fn setting(&mut self, setting: &Setting) {
-        self.comment_lines(&setting.trivia.leading);
+        self.leading_comments(&setting.trivia.leading);
         self.docs(&setting.docs);
         self.member_name(&setting.key);
         self.out.text(" = ");
@@ -279,7 +307,7 @@ impl Printer {
     }
 
     fn field(&mut self, field: &Field) {
-        self.comment_lines(&field.trivia.leading);
+        self.leading_comments(&field.trivia.leading);
         self.docs(&field.docs);
         self.prefix_attributes(&field.attrs);
         self.member_name(&field.name);
@@ -287,7 +315,7 @@ impl Printer {
             self.out.text("?");
         }
         self.out.text(": ");
-        self.ty(&field.ty);
+        self.top_ty(&field.ty);
         if let Some(default) = &field.default {
             self.out.text(" = ");
             self.expr(default);
@@ -296,7 +324,7 @@ impl Printer {
     }
 
     fn variant(&mut self, variant: &Variant) {
-        self.comment_lines(&variant.trivia.leading);
+        self.leading_comments(&variant.trivia.leading);
         self.docs(&variant.docs);
         self.prefix_attributes(&variant.attrs);
         self.member_name(&variant.name);
@@ -358,6 +386,20 @@ impl Printer {
                 self.ty(inner);
                 self.out.text("]");
             }
+            TypeExprKind::Tuple(elements) => {
+                self.out.text("[");
+                for (i, element) in elements.iter().enumerate() {
+                    if i > 0 {
+                        self.out.text(", ");
+                    }
+                    self.ty(element);
+                }
+                // A lone element needs its comma, or it would read as a list.
+                if elements.len() == 1 {
+                    self.out.text(",");
+                }
+                self.out.text("]");
+            }
             TypeExprKind::Null => self.out.text("null"),
             TypeExprKind::Union(members) => self.union_members(members),
             TypeExprKind::Error => self.out.text(ERROR),
@@ -369,11 +411,49 @@ impl Printer {
     }
 
     /// A union's variants or a request's replies: a lone one as a whole type (its postfix
-    /// attributes then belong to it), several joined by ` | `.
+    /// attributes then belong to it), several joined by ` | ` (wrapped when too long).
     fn alternatives(&mut self, types: &[TypeExpr]) {
         match types {
             [one] => self.ty(one),
-            many => self.union_members(many),
+            many => self.wrapped_members(many, &[]),
+        }
+    }
+
+    /// A type that ends its line's content (a field's, an alias's, a value payload's): a
+    /// union too long for one line is wrapped.
+    fn top_ty(&mut self, ty: &TypeExpr) {
+        match &ty.kind {
+            TypeExprKind::Union(members) => self.wrapped_members(members, &ty.attrs),
+            _ => self.ty(ty),
+        }
+    }
+
+    /// `A | B | C` then the union's own attributes, on one line when it fits in
+    /// [`MAX_WIDTH`]; otherwise the first member stays on the line and every other one
+    /// follows on a line of its own, one indent deeper, as `| B`.
+    fn wrapped_members(&mut self, members: &[TypeExpr], attrs: &[Attribute]) {
+        let mut flat = Printer::default();
+        flat.union_members(members);
+        for attr in attrs {
+            flat.out.text(" ");
+            flat.attribute(attr);
+        }
+        let one_line = flat.out.finish();
+        if self.out.column() + one_line.trim_end().chars().count() <= MAX_WIDTH || members.len() < 2 {
+            self.union_members(members);
+        } else {
+            self.union_member(&members[0]);
+            self.out.indent();
+            for member in &members[1..] {
+                self.out.end_line();
+                self.out.text("| ");
+                self.union_member(member);
+            }
+            self.out.dedent();
+        }
+        for attr in attrs {
+            self.out.text(" ");
+            self.attribute(attr);
         }
     }
 

@@ -195,6 +195,10 @@ fn ty() -> impl Strategy<Value = String> {
         prop_oneof![
             (inner.clone(), postfix_attrs()).prop_map(|(t, a)| format!("[{t}{a}]")),
             inner.clone().prop_map(|t| format!("map<{t}>")),
+            prop::collection::vec((inner.clone(), postfix_attrs()), 1..4).prop_map(|ts| format!(
+                "[{},]",
+                ts.into_iter().map(|(t, a)| format!("{t}{a}")).collect::<Vec<_>>().join(", ")
+            )),
             prop::collection::vec(inner.clone(), 2..4).prop_map(|ts| ts.join(" | ")),
             (inner, postfix_attrs()).prop_map(|(t, a)| format!("({t}{a})")),
         ]
@@ -469,6 +473,7 @@ fn strip_type(ty: &mut TypeExpr) {
             args.iter_mut().for_each(strip_type);
         }
         TypeExprKind::List(inner) => strip_type(inner),
+        TypeExprKind::Tuple(elements) => elements.iter_mut().for_each(strip_type),
         TypeExprKind::Union(members) => members.iter_mut().for_each(strip_type),
         TypeExprKind::Null | TypeExprKind::Error => {}
     }

@@ -5,8 +5,9 @@
 //! - **`json` accepts `null`.** A member whose type is `json` (directly or through an
 //!   alias) may be `null` even when the field is not declared nullable: `null` is a JSON
 //!   value, and every target's "any JSON" type holds it.
-//! - **Untagged unions** pick a variant by the value's JSON kind: null, boolean, integer
-//!   literal, other number, string, array, object. An integer literal goes to an integer
+//! - **Untagged unions** pick a variant by the value's JSON kind (each variant's kinds are
+//!   stated by the model, `Untagged::kinds`): null, boolean, integer literal, other number,
+//!   string, array, object. An integer literal goes to an integer
 //!   variant (ints, integer enums, epoch integers) before a float variant; a `json` variant
 //!   takes what no other variant takes. An object goes to the only variant that takes
 //!   objects; when several do (structs, told apart by required members), to the one whose
@@ -15,7 +16,8 @@
 //!   discriminated value that matches no kind"); a value of a JSON kind no variant takes is
 //!   `wrong_type`.
 //! - **Constraints accumulate**: an alias's constraints and those written where it is used
-//!   all apply; at most one error per code is reported for one value.
+//!   all apply (the model flattens them into each use site); at most one error per code is
+//!   reported for one value.
 //! - **JSON-RPC ids**: a request without `id` is `missing_field /id`; a notification that
 //!   carries an `id` is `unknown_field /id` whatever the unknown-field policy (a frame with
 //!   an id asks for a reply; accepting it silently would leave the peer waiting).
@@ -24,7 +26,7 @@
 //!   top-level members are rejected only when every message of that side rejects unknown
 //!   members (then the side's policy is "reject"); otherwise they are ignored.
 //! - **Floats**: a number whose value is not finite as an `f64` (`1e400`) is `out_of_range`,
-//!   for `f32`, `f64` and `unix_s_float`; for `f32`, so is a value that rounds to an
+//!   for `f32`, `f64`, `unix_s_float` and `unix_ms_float`; for `f32`, so is a value that rounds to an
 //!   infinite `f32` (f32::MAX as printed, `3.4028235e38`, fits).
 
 use std::borrow::Cow;
@@ -57,10 +59,6 @@ pub const MAX_ERRORS: usize = 100;
 
 /// The most characters of a value from a frame quoted in an error message.
 pub const MAX_QUOTED_CHARS: usize = 64;
-
-/// How many type references (aliases, union variants) may be followed without descending
-/// into the JSON value. A correct model never comes close; a cyclic one stops here.
-const MAX_HOPS: u32 = 64;
 
 /// What a valid frame is, or every problem found in it.
 pub type Outcome = Result<FrameKind, Vec<ValidationError>>;
@@ -337,12 +335,13 @@ impl<'s> Validator<'s> {
 }
 
 fn collect_patterns<'s>(ty: &'s Type, out: &mut HashMap<&'s str, Result<Regex, String>>) {
-    if let Some(p) = &ty.constraints.pattern {
+    for p in &ty.constraints.patterns {
         out.entry(p.as_str()).or_insert_with(|| Regex::new(p).map_err(|e| e.to_string()));
     }
     match &ty.kind {
         TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => collect_patterns(item, out),
         TypeKind::OneOf(u) => u.variants.iter().for_each(|v| collect_patterns(v, out)),
+        TypeKind::Tuple(elements) => elements.iter().for_each(|e| collect_patterns(e, out)),
         _ => {}
     }
 }
@@ -395,20 +394,6 @@ impl JsonKind {
 type Kinds = u8;
 const ANY: Kinds = 0x7f;
 const NUMBER: Kinds = (1 << JsonKind::Integer as u8) | (1 << JsonKind::Fraction as u8);
-
-/// The constraints that apply to one value: those of its type, then those of the aliases
-/// and use sites it was reached through.
-#[derive(Clone, Copy)]
-struct Cons<'a> {
-    head: &'a Constraints,
-    tail: Option<&'a Cons<'a>>,
-}
-
-impl<'a> Cons<'a> {
-    fn iter(&self) -> impl Iterator<Item = &'a Constraints> + use<'a> {
-        std::iter::successors(Some(*self), |c| c.tail.copied()).map(|c| c.head)
-    }
-}
 
 /// How a message's id member is treated in one frame.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -661,7 +646,7 @@ impl<'s> Run<'_, 's> {
             (IdRule::Optional, Some(Value::Null)) => {}
             (IdRule::Required | IdRule::Optional, Some(v)) => {
                 let len = self.enter(field);
-                self.check(&self.schema.protocol.id.ty, v, None, 0);
+                self.check(&self.schema.protocol.id.ty, v, None);
                 self.leave(len);
             }
         }
@@ -686,11 +671,7 @@ impl<'s> Run<'_, 's> {
                 }
                 _ => self.wrong_type(&format!("an object (the payload of {})", m.name), v),
             },
-            Payload::Value { ty, nullable } => {
-                if !matches!(v, Value::Null) || !(*nullable || self.is_json(ty, 0)) {
-                    self.check(ty, v, None, 0);
-                }
-            }
+            Payload::Value { ty, .. } => self.check(ty, v, None),
         }
         self.leave(len);
     }
@@ -702,10 +683,9 @@ impl<'s> Run<'_, 's> {
                     self.error_at(&f.name, ErrorCode::MissingField, format!("missing the required member {:?}", f.name))
                 }
                 None => {}
-                Some(Value::Null) if f.nullable || self.is_json(&f.ty, 0) => {}
                 Some(v) => {
                     let len = self.enter(&f.name);
-                    self.check(&f.ty, v, None, 0);
+                    self.check(&f.ty, v, None);
                     self.leave(len);
                 }
             }
@@ -754,13 +734,13 @@ impl<'s> Run<'_, 's> {
             Some(Value::Null) if kind == FrameKind::RpcError => {}
             Some(v) => {
                 let len = self.enter(&id_field);
-                self.check(&self.schema.protocol.id.ty, v, None, 0);
+                self.check(&self.schema.protocol.id.ty, v, None);
                 self.leave(len);
             }
         }
         if let (FrameKind::RpcError, Some(error), Some(v)) = (kind, error, member(members, ERROR_MEMBER)) {
             let len = self.enter(ERROR_MEMBER);
-            self.named(error, v, None, 0);
+            self.named(error, v, None);
             self.leave(len);
         }
         let mut senders = self.schema.messages_from(self.from).peekable();
@@ -799,11 +779,40 @@ impl<'s> Run<'_, 's> {
 
     // ---- values ----
 
-    /// Checks a value against a type at the current path. `outer` are constraints of the
-    /// aliases and use sites it was reached through; `hops` counts references followed
-    /// without descending into the value.
-    fn check(&mut self, ty: &'s Type, v: &Value, outer: Option<&Cons<'_>>, hops: u32) {
-        let cons = Cons { head: &ty.constraints, tail: outer };
+    /// Checks a value against a type at the current path. `carried` are the constraints of
+    /// the use site it was reached from through aliases and `| null` (flattened by the
+    /// model, so they hold all of the target's own); otherwise the type's own apply.
+    fn check(&mut self, ty: &'s Type, v: &Value, carried: Option<&'s Constraints>) {
+        // Aliases and `| null` are followed in a loop: chains of any length, no recursion.
+        // The bound is a proof (a longer chain goes round a cycle), not a cut-off.
+        let mut ty = ty;
+        let mut carried = carried;
+        let mut hops = 0usize;
+        loop {
+            match &ty.kind {
+                TypeKind::Named(id) => match self.schema.types.get(id.0 as usize).map(|d| (d, &d.kind)) {
+                    Some((def, TypeDefKind::Alias(target))) => {
+                        hops += 1;
+                        if hops > self.schema.types.len() {
+                            let message = format!("the schema's type {} refers to itself without nesting", def.name);
+                            self.error(ErrorCode::WrongType, message);
+                            return;
+                        }
+                        carried = Some(carried.unwrap_or(&ty.constraints));
+                        ty = target;
+                    }
+                    _ => break,
+                },
+                TypeKind::Nullable(inner) => {
+                    if matches!(v, Value::Null) {
+                        return;
+                    }
+                    ty = inner;
+                }
+                _ => break,
+            }
+        }
+        let cons = carried.unwrap_or(&ty.constraints);
         match &ty.kind {
             TypeKind::Bool => {
                 if !matches!(v, Value::Bool(_)) {
@@ -812,17 +821,17 @@ impl<'s> Run<'_, 's> {
             }
             TypeKind::Int(it) => {
                 if let Some(n) = self.int(*it, v) {
-                    self.range_int(&cons, n);
+                    self.range_int(cons, n);
                 }
             }
-            TypeKind::Float(ft) => self.float(*ft, v, &cons),
+            TypeKind::Float(ft) => self.float(*ft, v, cons),
             TypeKind::String => match v {
-                Value::String(s) => self.string_constraints(&cons, s),
+                Value::String(s) => self.string_constraints(cons, s),
                 _ => self.wrong_type("a string", v),
             },
             TypeKind::Bytes(encoding) => match v {
                 Value::String(s) => match format::base64_len(s, *encoding) {
-                    Some(n) => self.len(&cons, n, "bytes"),
+                    Some(n) => self.len(cons, n, "bytes"),
                     None => {
                         let what = match encoding {
                             sockspec_model::BytesEncoding::Base64 => "base64 (standard alphabet, padded)",
@@ -833,22 +842,22 @@ impl<'s> Run<'_, 's> {
                 },
                 _ => self.wrong_type("a base64 string", v),
             },
-            TypeKind::Uuid => self.formatted(v, &cons, format::is_uuid, "a uuid (8-4-4-4-12 hexadecimal digits)"),
-            TypeKind::Date => self.formatted(v, &cons, format::is_date, "a date (YYYY-MM-DD)"),
+            TypeKind::Uuid => self.formatted(v, cons, format::is_uuid, "a uuid (8-4-4-4-12 hexadecimal digits)"),
+            TypeKind::Date => self.formatted(v, cons, format::is_date, "a date (YYYY-MM-DD)"),
             TypeKind::DateTime(encoding) => match encoding {
                 TimeEncoding::Rfc3339 => {
-                    self.formatted(v, &cons, format::is_rfc3339, "an RFC 3339 date-time with an offset")
+                    self.formatted(v, cons, format::is_rfc3339, "an RFC 3339 date-time with an offset")
                 }
                 TimeEncoding::Local => {
-                    self.formatted(v, &cons, format::is_local_datetime, "a local date-time with no offset")
+                    self.formatted(v, cons, format::is_local_datetime, "a local date-time with no offset")
                 }
                 TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs => {
                     let i64_number = IntType { signed: true, bits: 64, encoding: IntEncoding::Number };
                     if let Some(n) = self.int(i64_number, v) {
-                        self.range_int(&cons, n);
+                        self.range_int(cons, n);
                     }
                 }
-                TimeEncoding::UnixSFloat => self.float(FloatType::F64, v, &cons),
+                TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat => self.float(FloatType::F64, v, cons),
             },
             TypeKind::Json => {}
             TypeKind::Null => {
@@ -858,47 +867,52 @@ impl<'s> Run<'_, 's> {
             }
             TypeKind::List(item) => match v {
                 Value::Array(items) => {
-                    self.len(&cons, items.len(), "items");
+                    self.len(cons, items.len(), "items");
                     for (i, x) in items.iter().enumerate() {
                         let len = self.enter_index(i);
-                        self.check(item, x, None, 0);
+                        self.check(item, x, None);
                         self.leave(len);
                     }
                 }
                 _ => self.wrong_type("an array", v),
             },
+            TypeKind::Tuple(elements) => match v {
+                Value::Array(items) => {
+                    if items.len() != elements.len() {
+                        let n = elements.len();
+                        self.error(ErrorCode::BadLength, format!("{} items, the tuple has exactly {n}", items.len()));
+                    }
+                    // The items that have a position are still checked, each at its index.
+                    for (i, (element, x)) in elements.iter().zip(items).enumerate() {
+                        let len = self.enter_index(i);
+                        self.check(element, x, None);
+                        self.leave(len);
+                    }
+                }
+                _ => self.wrong_type(&format!("an array of {} items (a tuple)", elements.len()), v),
+            },
             TypeKind::Map(value) => match v {
                 Value::Object(members) => {
-                    self.len(&cons, members.len(), "entries");
+                    self.len(cons, members.len(), "entries");
                     for (k, x) in members {
                         let len = self.enter(k);
-                        self.check(value, x, None, 0);
+                        self.check(value, x, None);
                         self.leave(len);
                     }
                 }
                 _ => self.wrong_type("an object", v),
             },
-            TypeKind::Named(id) => self.named(*id, v, Some(&cons), hops),
-            TypeKind::OneOf(u) => self.untagged(u, v, &cons, hops),
-            TypeKind::Nullable(inner) => {
-                if !matches!(v, Value::Null) {
-                    self.check(inner, v, Some(&cons), hops + 1);
-                }
-            }
+            TypeKind::Named(id) => self.named(*id, v, Some(cons)),
+            TypeKind::OneOf(u) => self.untagged(u, v),
+            // Followed above.
+            TypeKind::Nullable(inner) => self.check(inner, v, carried),
         }
     }
 
-    fn named(&mut self, id: TypeId, v: &Value, cons: Option<&Cons<'_>>, hops: u32) {
+    fn named(&mut self, id: TypeId, v: &Value, cons: Option<&'s Constraints>) {
         let Some(def) = self.schema.types.get(id.0 as usize) else { return };
-        if hops > MAX_HOPS {
-            self.error(
-                ErrorCode::WrongType,
-                format!("the schema's type {} refers to itself without nesting", def.name),
-            );
-            return;
-        }
         match &def.kind {
-            TypeDefKind::Alias(ty) => self.check(ty, v, cons, hops + 1),
+            TypeDefKind::Alias(ty) => self.check(ty, v, cons),
             TypeDefKind::Struct(s) => match v {
                 Value::Object(members) => {
                     self.fields(&s.fields, members);
@@ -921,11 +935,33 @@ impl<'s> Run<'_, 's> {
                     }
                     _ => self.wrong_type(&format!("a string ({})", def.name), v),
                 },
-                EnumRepr::Int(it) => {
-                    let Some(n) = self.int(*it, v) else { return };
-                    if let Some(cons) = cons {
-                        self.range_int(cons, n);
-                    }
+                EnumRepr::Int(_) | EnumRepr::Integer => {
+                    let n = match &e.repr {
+                        EnumRepr::Int(it) => {
+                            let Some(n) = self.int(*it, v) else { return };
+                            if let Some(cons) = cons {
+                                self.range_int(cons, n);
+                            }
+                            n
+                        }
+                        // Any integer: no width, so nothing is out of range; one beyond
+                        // i128 is no variant's value.
+                        _ => match v {
+                            Value::Number(n) if n.is_integer() => match n.to_i128() {
+                                Some(n) => n,
+                                None if e.open => return,
+                                None => {
+                                    let message = format!("{} is not a value of {}", n.raw(), def.name);
+                                    self.error(ErrorCode::UnknownValue, message);
+                                    return;
+                                }
+                            },
+                            _ => {
+                                self.wrong_type(&format!("an integer ({})", def.name), v);
+                                return;
+                            }
+                        },
+                    };
                     let values = e.variants.iter().filter_map(|x| match x.value {
                         TagValue::Int(i) => Some(i128::from(i)),
                         TagValue::Str(_) => None,
@@ -941,17 +977,22 @@ impl<'s> Run<'_, 's> {
                     }
                 }
             },
-            TypeDefKind::Union(sockspec_model::Union::Tagged { field, variants, open }) => {
-                self.tagged_union(&def.name, field, variants, *open, v);
+            TypeDefKind::Union(sockspec_model::Union::Tagged { field, variants, open, base }) => {
+                self.tagged_union(&def.name, field, variants, (*open, *base), v);
             }
-            TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => {
-                let empty = Cons { head: &NO_CONSTRAINTS, tail: None };
-                self.untagged(u, v, cons.unwrap_or(&empty), hops + 1);
-            }
+            TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => self.untagged(u, v),
         }
     }
 
-    fn tagged_union(&mut self, name: &str, field: &str, variants: &'s [TypeId], open: bool, v: &Value) {
+    /// A tagged union's value; `shape` is whether it is open and its base struct.
+    fn tagged_union(
+        &mut self,
+        name: &str,
+        field: &str,
+        variants: &'s [TypeId],
+        (open, base): (bool, Option<TypeId>),
+        v: &Value,
+    ) {
         let Value::Object(members) = v else {
             self.wrong_type(&format!("an object ({name})"), v);
             return;
@@ -959,6 +1000,10 @@ impl<'s> Run<'_, 's> {
         let Some(tag) = member(members, field) else {
             self.error_at(field, ErrorCode::MissingField, format!("missing the tag member {field:?} of {name}"));
             return;
+        };
+        let base_fields: &'s [Field] = match base.and_then(|b| self.schema.types.get(b.0 as usize)).map(|d| &d.kind) {
+            Some(TypeDefKind::Struct(b)) => &b.fields,
+            _ => &[],
         };
         let structs = variants.iter().filter_map(|id| match self.schema.types.get(id.0 as usize).map(|d| &d.kind) {
             Some(TypeDefKind::Struct(s)) => Some((&s.tag, s)),
@@ -970,25 +1015,29 @@ impl<'s> Run<'_, 's> {
                 let message = tag_type_message(tag, strings, integers);
                 self.error_at(field, ErrorCode::WrongType, message);
             }
-            Some(None) if open => {}
+            // An unknown variant is kept; the members every variant has are still checked.
+            Some(None) if open => self.fields(base_fields, members),
             Some(None) => {
                 let message = format!("{} names no variant of {name}", tag_text(tag));
                 self.error_at(field, ErrorCode::UnknownTag, message);
             }
             Some(Some(s)) => {
+                self.fields(base_fields, members);
                 self.fields(&s.fields, members);
                 if *s.unknown_fields.get(self.from) == UnknownFields::Reject {
-                    self.unknown_members(members, |n| n == field || s.fields.iter().any(|f| f.name == n));
+                    self.unknown_members(members, |n| {
+                        n == field || s.fields.iter().chain(base_fields).any(|f| f.name == n)
+                    });
                 }
             }
         }
     }
 
-    fn untagged(&mut self, u: &'s Untagged, v: &Value, cons: &Cons<'_>, hops: u32) {
-        match self.select_variant(u, v, hops) {
-            Some(variant) => self.check(variant, v, Some(cons), hops + 1),
+    fn untagged(&mut self, u: &'s Untagged, v: &Value) {
+        match select_variant(u, v) {
+            Some(variant) => self.check(variant, v, None),
             None => {
-                let kinds = u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1));
+                let kinds = u.kinds.iter().fold(0, |acc, k| acc | k.0);
                 if let Value::Object(_) = v
                     && kinds & JsonKind::Object.bit() != 0
                 {
@@ -1004,94 +1053,6 @@ impl<'s> Run<'_, 's> {
                     self.wrong_type(&describe_kinds(kinds), v);
                 }
             }
-        }
-    }
-
-    /// The variant of an untagged union that a value is, by JSON kind (see the module doc).
-    fn select_variant(&self, u: &'s Untagged, v: &Value, hops: u32) -> Option<&'s Type> {
-        let kind = JsonKind::of(v);
-        let bit = kind.bit();
-        let kinds: Vec<Kinds> = u.variants.iter().map(|t| self.kinds(t, hops + 1)).collect();
-        let specific = |i: usize| kinds[i] != ANY && kinds[i] & bit != 0;
-        let chosen = match kind {
-            JsonKind::Object => {
-                let Value::Object(members) = v else { return None };
-                let mut objects = (0..kinds.len()).filter(|&i| specific(i));
-                match (objects.next(), objects.next()) {
-                    (Some(only), None) => Some(only),
-                    (None, _) => None,
-                    (Some(_), Some(_)) => {
-                        let present = u.keys.iter().filter(|k| member(members, k).is_some()).count();
-                        u.signatures
-                            .iter()
-                            .find(|(i, sig)| {
-                                *i < kinds.len()
-                                    && sig.len() == present
-                                    && sig.iter().all(|k| member(members, k).is_some())
-                            })
-                            .map(|(i, _)| *i)
-                    }
-                }
-            }
-            JsonKind::Integer => (0..kinds.len())
-                .find(|&i| specific(i) && kinds[i] & NUMBER != NUMBER)
-                .or_else(|| (0..kinds.len()).find(|&i| specific(i))),
-            _ => (0..kinds.len()).find(|&i| specific(i)),
-        };
-        chosen.or_else(|| (0..kinds.len()).find(|&i| kinds[i] == ANY)).and_then(|i| u.variants.get(i))
-    }
-
-    /// The JSON kinds a type accepts.
-    fn kinds(&self, ty: &Type, hops: u32) -> Kinds {
-        let string = JsonKind::String.bit();
-        let integer = JsonKind::Integer.bit();
-        let int_kinds = |it: &IntType| match it.encoding {
-            IntEncoding::Number => integer,
-            IntEncoding::String => string,
-        };
-        match &ty.kind {
-            TypeKind::Bool => JsonKind::Bool.bit(),
-            TypeKind::Int(it) => int_kinds(it),
-            TypeKind::Float(_) => NUMBER,
-            TypeKind::String | TypeKind::Bytes(_) | TypeKind::Uuid | TypeKind::Date => string,
-            TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => string,
-            TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => integer,
-            TypeKind::DateTime(TimeEncoding::UnixSFloat) => NUMBER,
-            TypeKind::Json => ANY,
-            TypeKind::Null => JsonKind::Null.bit(),
-            TypeKind::List(_) => JsonKind::Array.bit(),
-            TypeKind::Map(_) => JsonKind::Object.bit(),
-            TypeKind::OneOf(u) => u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1)),
-            TypeKind::Nullable(inner) => JsonKind::Null.bit() | self.kinds(inner, hops + 1),
-            TypeKind::Named(id) => {
-                if hops > MAX_HOPS {
-                    return 0;
-                }
-                match self.schema.types.get(id.0 as usize).map(|d| &d.kind) {
-                    None => 0,
-                    Some(TypeDefKind::Alias(t)) => self.kinds(t, hops + 1),
-                    Some(TypeDefKind::Struct(_)) => JsonKind::Object.bit(),
-                    Some(TypeDefKind::Enum(e)) => match &e.repr {
-                        EnumRepr::String => string,
-                        EnumRepr::Int(it) => int_kinds(it),
-                    },
-                    Some(TypeDefKind::Union(sockspec_model::Union::Tagged { .. })) => JsonKind::Object.bit(),
-                    Some(TypeDefKind::Union(sockspec_model::Union::Untagged(u))) => {
-                        u.variants.iter().fold(0, |acc, t| acc | self.kinds(t, hops + 1))
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether a type is `json` (any value, `null` included), through aliases.
-    fn is_json(&self, ty: &Type, hops: u32) -> bool {
-        match &ty.kind {
-            TypeKind::Json => true,
-            TypeKind::Named(id) if hops <= MAX_HOPS => {
-                matches!(self.schema.types.get(id.0 as usize).map(|d| &d.kind), Some(TypeDefKind::Alias(t)) if self.is_json(t, hops + 1))
-            }
-            _ => false,
         }
     }
 
@@ -1141,7 +1102,7 @@ impl<'s> Run<'_, 's> {
         }
     }
 
-    fn float(&mut self, ft: FloatType, v: &Value, cons: &Cons<'_>) {
+    fn float(&mut self, ft: FloatType, v: &Value, cons: &Constraints) {
         let Value::Number(n) = v else {
             self.wrong_type("a number", v);
             return;
@@ -1158,7 +1119,7 @@ impl<'s> Run<'_, 's> {
             self.error(ErrorCode::OutOfRange, format!("{} is too large for {name}", number(n.raw())));
             return;
         }
-        if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_f64(x, l))) {
+        if let Some(range) = cons.range.as_ref().filter(|r| !in_range(r, |l| cmp_f64(x, l))) {
             self.error(
                 ErrorCode::OutOfRange,
                 format!("{} is out of range: expected {}", number(n.raw()), describe_range(range)),
@@ -1166,20 +1127,20 @@ impl<'s> Run<'_, 's> {
         }
     }
 
-    fn range_int(&mut self, cons: &Cons<'_>, n: i128) {
-        if let Some(range) = cons.iter().filter_map(|c| c.range.as_ref()).find(|r| !in_range(r, |l| cmp_i128(n, l))) {
+    fn range_int(&mut self, cons: &Constraints, n: i128) {
+        if let Some(range) = cons.range.as_ref().filter(|r| !in_range(r, |l| cmp_i128(n, l))) {
             self.error(ErrorCode::OutOfRange, format!("{n} is out of range: expected {}", describe_range(range)));
         }
     }
 
-    fn len(&mut self, cons: &Cons<'_>, n: usize, unit: &str) {
-        if let Some(len) = cons.iter().filter_map(|c| c.len.as_ref()).find(|l| !len_ok(l, n)) {
+    fn len(&mut self, cons: &Constraints, n: usize, unit: &str) {
+        if let Some(len) = cons.len.as_ref().filter(|l| !len_ok(l, n)) {
             self.error(ErrorCode::BadLength, format!("{n} {unit}, expected {}", describe_len(len)));
         }
     }
 
     /// A string in a format (uuid, date, ...), then any string constraints.
-    fn formatted(&mut self, v: &Value, cons: &Cons<'_>, valid: fn(&str) -> bool, what: &str) {
+    fn formatted(&mut self, v: &Value, cons: &Constraints, valid: fn(&str) -> bool, what: &str) {
         let Value::String(s) = v else {
             self.wrong_type(&format!("a string ({what})"), v);
             return;
@@ -1191,22 +1152,16 @@ impl<'s> Run<'_, 's> {
     }
 
     /// `@len` in code points and `@pattern`.
-    fn string_constraints(&mut self, cons: &Cons<'_>, s: &str) {
-        let mut chars = None;
-        for c in cons.iter() {
-            if let Some(len) = &c.len {
-                let n = *chars.get_or_insert_with(|| s.chars().count());
-                if !len_ok(len, n) {
-                    self.error(ErrorCode::BadLength, format!("{n} characters, expected {}", describe_len(len)));
-                    break;
-                }
+    fn string_constraints(&mut self, cons: &Constraints, s: &str) {
+        if let Some(len) = &cons.len {
+            let n = s.chars().count();
+            if !len_ok(len, n) {
+                self.error(ErrorCode::BadLength, format!("{n} characters, expected {}", describe_len(len)));
             }
         }
-        for pattern in cons.iter().filter_map(|c| c.pattern.as_deref()) {
-            let failure = match self.validator.patterns.get(pattern) {
-                Some(Ok(re)) => {
-                    (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s)))
-                }
+        for pattern in &cons.patterns {
+            let failure = match self.validator.patterns.get(pattern.as_str()) {
+                Some(Ok(re)) => (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s))),
                 Some(Err(e)) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
                 None => match Regex::new(pattern) {
                     Ok(re) => (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s))),
@@ -1221,7 +1176,38 @@ impl<'s> Run<'_, 's> {
     }
 }
 
-static NO_CONSTRAINTS: Constraints = Constraints { range: None, len: None, pattern: None };
+/// The variant of an untagged union that a value is, by JSON kind (see the module doc),
+/// from the kinds the model states for each variant.
+fn select_variant<'s>(u: &'s Untagged, v: &Value) -> Option<&'s Type> {
+    let kind = JsonKind::of(v);
+    let bit = kind.bit();
+    let kinds: Vec<Kinds> = (0..u.variants.len()).map(|i| u.kinds.get(i).map_or(0, |k| k.0)).collect();
+    let specific = |i: usize| kinds[i] != ANY && kinds[i] & bit != 0;
+    let chosen = match kind {
+        JsonKind::Object => {
+            let Value::Object(members) = v else { return None };
+            let mut objects = (0..kinds.len()).filter(|&i| specific(i));
+            match (objects.next(), objects.next()) {
+                (Some(only), None) => Some(only),
+                (None, _) => None,
+                (Some(_), Some(_)) => {
+                    let present = u.keys.iter().filter(|k| member(members, k).is_some()).count();
+                    u.signatures
+                        .iter()
+                        .find(|(i, sig)| {
+                            *i < kinds.len() && sig.len() == present && sig.iter().all(|k| member(members, k).is_some())
+                        })
+                        .map(|(i, _)| *i)
+                }
+            }
+        }
+        JsonKind::Integer => (0..kinds.len())
+            .find(|&i| specific(i) && kinds[i] & NUMBER != NUMBER)
+            .or_else(|| (0..kinds.len()).find(|&i| specific(i))),
+        _ => (0..kinds.len()).find(|&i| specific(i)),
+    };
+    chosen.or_else(|| (0..kinds.len()).find(|&i| kinds[i] == ANY)).and_then(|i| u.variants.get(i))
+}
 
 /// Whether tags among `values` are strings and whether they are integers.
 fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> (bool, bool) {

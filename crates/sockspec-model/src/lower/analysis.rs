@@ -1,5 +1,5 @@
-//! Checks over the whole set of lowered types: constraints against resolved kinds,
-//! defaults against their types, and recursive types that have no finite value.
+//! Checks over the whole set of lowered types: constraints against resolved kinds, and
+//! defaults against their types (recursion is `recursion.rs`).
 
 use sockspec_syntax::Diagnostic;
 
@@ -9,9 +9,10 @@ use crate::format;
 use crate::model::*;
 
 /// The kind a type has once aliases and `| null` are followed (constraints of aliases are
-/// not merged): a constraint on `T | null` constrains `T`.
+/// not merged): a constraint on `T | null` constrains `T`. A chain longer than there are
+/// types goes round a cycle (reported as S0307): no fixed cut-off below that.
 fn resolve<'t>(types: &'t [TypeDef], mut ty: &'t Type) -> &'t TypeKind {
-    for _ in 0..64 {
+    for _ in 0..=types.len() * 2 + 1 {
         match &ty.kind {
             TypeKind::Named(id) => match &types[id.0 as usize].kind {
                 TypeDefKind::Alias(target) => ty = target,
@@ -39,7 +40,9 @@ impl<'a> Lower<'a> {
                             TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
                                 &TypeKind::Int(i64_type)
                             }
-                            TypeKind::DateTime(TimeEncoding::UnixSFloat) => &TypeKind::Float(FloatType::F64),
+                            TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
+                                &TypeKind::Float(FloatType::F64)
+                            }
                             other => other,
                         };
                         match kind {
@@ -75,8 +78,27 @@ impl<'a> Lower<'a> {
                     {
                         self.not_applicable(span, "@len", &what, "strings, bytes, lists and maps");
                     }
-                    if c.pattern.is_some() && !matches!(kind, TypeKind::String) {
+                    if !c.patterns.is_empty() && !matches!(kind, TypeKind::String) {
                         self.not_applicable(span, "@pattern", &what, "strings");
+                    }
+                }
+                Deferred::AbsentNull { ty, required, name, span } => {
+                    let nullable = accepts_null(types, &ty);
+                    if !nullable || required {
+                        let why = if nullable {
+                            "the member is required, so it is never absent"
+                        } else {
+                            "the type has no `| null`"
+                        };
+                        self.error(
+                            Diagnostic::error(
+                                "S0313",
+                                "`@absent(null)` applies to optional, nullable fields",
+                                span,
+                                why,
+                            )
+                            .with_help(format!("declare the field `{name}?: T | null`")),
+                        );
                     }
                 }
                 Deferred::Default { ty, nullable, value, span } => {
@@ -98,82 +120,6 @@ impl<'a> Lower<'a> {
             Diagnostic::error("S0303", format!("`{attr}` does not apply to {what}"), span, format!("{attr} on {what}"))
                 .with_note(format!("`{attr}` applies to {applies}")),
         );
-    }
-
-    /// Reports aliases and untagged unions that stand for themselves without nesting
-    /// (`type A = A | null`): no reader could ever decide what such a value is.
-    pub(crate) fn check_cycles(&mut self, types: &[TypeDef]) -> Vec<TypeId> {
-        let mut cyclic_ids = Vec::new();
-        fn reaches(types: &[TypeDef], ty: &Type, target: TypeId, seen: &mut Vec<TypeId>) -> bool {
-            match &ty.kind {
-                TypeKind::Nullable(inner) => reaches(types, inner, target, seen),
-                TypeKind::OneOf(u) => u.variants.iter().any(|v| reaches(types, v, target, seen)),
-                TypeKind::Named(id) if *id == target => true,
-                TypeKind::Named(id) if !seen.contains(id) => {
-                    seen.push(*id);
-                    match &types[id.0 as usize].kind {
-                        TypeDefKind::Alias(t) => reaches(types, t, target, seen),
-                        TypeDefKind::Union(Union::Untagged(u)) => {
-                            u.variants.iter().any(|v| reaches(types, v, target, seen))
-                        }
-                        _ => false,
-                    }
-                }
-                _ => false,
-            }
-        }
-        for (i, def) in types.iter().enumerate() {
-            let id = TypeId(i as u32);
-            let cyclic = match &def.kind {
-                TypeDefKind::Alias(t) => reaches(types, t, id, &mut Vec::new()),
-                TypeDefKind::Union(Union::Untagged(u)) => {
-                    u.variants.iter().any(|v| reaches(types, v, id, &mut Vec::new()))
-                }
-                _ => false,
-            };
-            if cyclic {
-                cyclic_ids.push(id);
-                self.error(
-                    Diagnostic::error(
-                        "S0307",
-                        format!("`{}` stands for itself without nesting", def.name),
-                        def.meta.span,
-                        "refers to itself directly",
-                    )
-                    .with_help("a type may refer to itself only inside a struct, a list or a map"),
-                );
-            }
-        }
-        cyclic_ids
-    }
-
-    /// Reports types that require themselves with no way out (no finite JSON value).
-    pub(crate) fn check_inhabited(&mut self, types: &[TypeDef], reported: &[TypeId]) {
-        let inhabited = inhabited_types(types);
-        let reported: std::collections::HashSet<&TypeId> = reported.iter().collect();
-        for (i, def) in types.iter().enumerate() {
-            if !inhabited[i] && !reported.contains(&TypeId(i as u32)) {
-                let empty_enum = matches!(&def.kind, TypeDefKind::Enum(e) if e.variants.is_empty());
-                let diag = if empty_enum {
-                    Diagnostic::error(
-                        "S0307",
-                        format!("enum `{}` has no variants", def.name),
-                        def.meta.span,
-                        "no value",
-                    )
-                    .with_help("add a variant, or mark it `@open`")
-                } else {
-                    Diagnostic::error(
-                        "S0307",
-                        format!("type `{}` has no finite value", def.name),
-                        def.meta.span,
-                        "requires itself with no way out",
-                    )
-                    .with_help("make the recursive member optional (`?`), nullable (`| null`), or a list")
-                };
-                self.error(diag);
-            }
-        }
     }
 }
 
@@ -198,91 +144,11 @@ fn kind_name(kind: &TypeKind, types: &[TypeDef]) -> String {
         TypeKind::Json => "`json`".into(),
         TypeKind::Null => "`null`".into(),
         TypeKind::List(_) => "a list".into(),
+        TypeKind::Tuple(_) => "a tuple".into(),
         TypeKind::Map(_) => "a map".into(),
         TypeKind::Named(id) => format!("`{}`", types[id.0 as usize].name),
         TypeKind::OneOf(_) => "a union".into(),
         TypeKind::Nullable(_) => "a nullable type".into(),
-    }
-}
-
-/// Which types have a finite value: the least fixpoint of [`def_inhabited`], found with a
-/// worklist. A type is looked at again only when a type it uses turns out inhabited, so a
-/// chain of 100,000 structs costs linear time (a pass over every type until nothing
-/// changes was quadratic: one pass per link).
-fn inhabited_types(types: &[TypeDef]) -> Vec<bool> {
-    let mut users: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
-    for (i, def) in types.iter().enumerate() {
-        let mut refs = Vec::new();
-        def_refs(def, &mut refs);
-        for r in refs {
-            if let Some(list) = users.get_mut(r.0 as usize) {
-                list.push(i);
-            }
-        }
-    }
-    let mut inhabited = vec![false; types.len()];
-    let mut queued = vec![true; types.len()];
-    let mut queue: Vec<usize> = (0..types.len()).rev().collect();
-    while let Some(i) = queue.pop() {
-        queued[i] = false;
-        if inhabited[i] || !def_inhabited(&types[i], &inhabited) {
-            continue;
-        }
-        inhabited[i] = true;
-        for &user in &users[i] {
-            if !inhabited[user] && !queued[user] {
-                queued[user] = true;
-                queue.push(user);
-            }
-        }
-    }
-    inhabited
-}
-
-/// The named types a definition uses directly.
-fn def_refs(def: &TypeDef, out: &mut Vec<TypeId>) {
-    match &def.kind {
-        TypeDefKind::Struct(s) => s.fields.iter().for_each(|f| type_refs(&f.ty, out)),
-        TypeDefKind::Enum(_) => {}
-        TypeDefKind::Union(Union::Tagged { variants, .. }) => out.extend(variants.iter().copied()),
-        TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().for_each(|v| type_refs(v, out)),
-        TypeDefKind::Alias(t) => type_refs(t, out),
-    }
-}
-
-/// The named types a type expression uses (its depth is bounded by the parser's limit).
-fn type_refs(ty: &Type, out: &mut Vec<TypeId>) {
-    match &ty.kind {
-        TypeKind::Named(id) => out.push(*id),
-        TypeKind::OneOf(u) => u.variants.iter().for_each(|v| type_refs(v, out)),
-        TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => type_refs(item, out),
-        _ => {}
-    }
-}
-
-fn type_inhabited(ty: &Type, inhabited: &[bool]) -> bool {
-    match &ty.kind {
-        TypeKind::Named(id) => inhabited[id.0 as usize],
-        TypeKind::OneOf(u) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
-        // An empty list or map is a value, unless `@len` asks for at least one item.
-        TypeKind::List(item) | TypeKind::Map(item) => {
-            ty.constraints.len.and_then(|l| l.min).is_none_or(|min| min == 0) || type_inhabited(item, inhabited)
-        }
-        _ => true,
-    }
-}
-
-fn def_inhabited(def: &TypeDef, inhabited: &[bool]) -> bool {
-    match &def.kind {
-        TypeDefKind::Struct(s) => {
-            s.fields.iter().all(|f| !f.required || f.nullable || type_inhabited(&f.ty, inhabited))
-        }
-        TypeDefKind::Enum(e) => e.open || !e.variants.is_empty(),
-        TypeDefKind::Union(Union::Tagged { variants, open, .. }) => {
-            *open || variants.iter().any(|v| inhabited[v.0 as usize])
-        }
-        TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().any(|v| type_inhabited(v, inhabited)),
-        TypeDefKind::Alias(t) => type_inhabited(t, inhabited),
     }
 }
 
@@ -301,7 +167,7 @@ pub(crate) fn fits(
         return Ok(());
     }
     if v.is_null() {
-        return if nullable || accepts_null(types, ty, 0) {
+        return if nullable || accepts_null(types, ty) {
             Ok(())
         } else {
             Err("`null` is not allowed here; the type has no `| null`".into())
@@ -351,9 +217,7 @@ pub(crate) fn fits(
         }
         (TypeKind::String, Value::String(s)) => {
             len_ok(s.chars().count())?;
-            if let Some(p) = &c.pattern
-                && regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))
-            {
+            if let Some(p) = c.patterns.iter().find(|p| regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))) {
                 return Err(format!("does not match the pattern `{p}`"));
             }
             Ok(())
@@ -370,7 +234,7 @@ pub(crate) fn fits(
         (TypeKind::DateTime(TimeEncoding::Local), Value::String(s)) => {
             formatted(format::is_local_datetime(s), "local date-time with no offset")
         }
-        (TypeKind::DateTime(TimeEncoding::UnixSFloat), Value::Number(n)) => {
+        (TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat), Value::Number(n)) => {
             float_in_range(c, n.as_f64().unwrap_or(f64::NAN))
         }
         (TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs), Value::Number(n)) => {
@@ -382,6 +246,12 @@ pub(crate) fn fits(
         (TypeKind::List(item), Value::Array(items)) => {
             len_ok(items.len())?;
             items.iter().try_for_each(|i| fits(types, item, false, i, depth + 1))
+        }
+        (TypeKind::Tuple(elements), Value::Array(items)) => {
+            if items.len() != elements.len() {
+                return Err(format!("{} items, the tuple has {}", items.len(), elements.len()));
+            }
+            elements.iter().zip(items).try_for_each(|(t, i)| fits(types, t, false, i, depth + 1))
         }
         (TypeKind::Map(value), Value::Object(m)) => {
             len_ok(m.len())?;
@@ -403,8 +273,18 @@ pub(crate) fn fits(
                 TypeDefKind::Enum(e) => enum_fits(&def.name, e, v),
                 TypeDefKind::Struct(s) => struct_fits(types, &def.name, s, v, depth),
                 TypeDefKind::Union(Union::Untagged(u)) => untagged_fits(types, u, v, depth),
-                TypeDefKind::Union(Union::Tagged { field, variants, open }) => {
+                TypeDefKind::Union(Union::Tagged { field, variants, open, base }) => {
                     let Value::Object(m) = v else { return Err(format!("expected an object (`{}`)", def.name)) };
+                    if let Some(TypeDefKind::Struct(b)) = base.map(|b| &types[b.0 as usize].kind) {
+                        for f in &b.fields {
+                            match m.get(&f.name) {
+                                Some(x) => fits(types, &f.ty, f.nullable, x, depth + 1)
+                                    .map_err(|e| format!("member `{}`: {e}", f.name))?,
+                                None if f.required => return Err(format!("member `{}` is missing", f.name)),
+                                None => {}
+                            }
+                        }
+                    }
                     let tag = match m.get(field) {
                         Some(Value::String(s)) => TagValue::Str(s.clone()),
                         Some(Value::Number(n)) if n.is_i64() => TagValue::Int(n.as_i64().unwrap_or_default()),
@@ -427,18 +307,6 @@ pub(crate) fn fits(
             }
         }
         _ => Err(format!("not a valid {}", kind_name(&ty.kind, types).trim_matches('`'))),
-    }
-}
-
-/// Whether `null` is a value of the type itself (not through a field's `| null`).
-fn accepts_null(types: &[TypeDef], ty: &Type, depth: usize) -> bool {
-    match &ty.kind {
-        TypeKind::Json | TypeKind::Null | TypeKind::Nullable(_) => true,
-        TypeKind::Named(id) if depth < 64 => match &types[id.0 as usize].kind {
-            TypeDefKind::Alias(target) => accepts_null(types, target, depth + 1),
-            _ => false,
-        },
-        _ => false,
     }
 }
 
@@ -494,7 +362,20 @@ fn enum_fits(name: &str, e: &Enum, v: &serde_json::Value) -> Result<(), String> 
             if e.open || known || in_mask { Ok(()) } else { Err(format!("{i} is not a value of enum `{name}`")) }
         }
         (EnumRepr::String, _) => Err(format!("expected a string value of enum `{name}`")),
-        (EnumRepr::Int(_), _) => Err(format!("expected an integer value of enum `{name}`")),
+        (EnumRepr::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {
+            let i = n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)).unwrap_or_default();
+            let known = e.variants.iter().any(|x| x.value == TagValue::Int(i as i64) && i64::try_from(i).is_ok());
+            let mask = e
+                .variants
+                .iter()
+                .fold(0i128, |m, x| m | if let TagValue::Int(b) = x.value { i128::from(b) } else { 0 });
+            if e.open || known || (e.flags && i & !mask == 0) {
+                Ok(())
+            } else {
+                Err(format!("{i} is not a value of enum `{name}`"))
+            }
+        }
+        (EnumRepr::Int(_) | EnumRepr::Integer, _) => Err(format!("expected an integer value of enum `{name}`")),
     }
 }
 

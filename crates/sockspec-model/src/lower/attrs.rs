@@ -204,7 +204,9 @@ impl<'a> Lower<'a> {
         match &ty.kind {
             ast::TypeExprKind::Named { args, .. } => args.iter().for_each(|t| self.repeated_in_type(t)),
             ast::TypeExprKind::List(item) => self.repeated_in_type(item),
-            ast::TypeExprKind::Union(members) => members.iter().for_each(|t| self.repeated_in_type(t)),
+            ast::TypeExprKind::Union(members) | ast::TypeExprKind::Tuple(members) => {
+                members.iter().for_each(|t| self.repeated_in_type(t))
+            }
             ast::TypeExprKind::Null | ast::TypeExprKind::Error => {}
         }
     }

@@ -207,6 +207,12 @@ impl<'a> Lower<'a> {
                     );
                 }
                 let (ty, nullable) = self.lower_type_expr(te);
+                // `T | null` lives in the type; `nullable` is decided from it in `finish.rs`.
+                let ty = if nullable {
+                    Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Default::default() }
+                } else {
+                    ty
+                };
                 Payload::Value { ty, nullable }
             }
         };

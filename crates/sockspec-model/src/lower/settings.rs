@@ -302,6 +302,7 @@ impl<'a> Lower<'a> {
                                 constraints: Constraints::default(),
                             },
                         ],
+                        kinds: Vec::new(),
                         signatures: Vec::new(),
                         keys: Vec::new(),
                     })),

@@ -1,6 +1,8 @@
 //! Types: struct, enum, union and alias declarations, type expressions, constraints,
 //! defaults, and the proof that untagged variants can be told apart.
 
+use std::collections::HashSet;
+
 use heck::ToSnakeCase;
 use sockspec_syntax::{Diagnostic, Span, ast, suggest};
 
@@ -14,6 +16,8 @@ pub(crate) enum Deferred {
     Constraints { ty: Type, span: Span },
     /// A default value fits its field's type and constraints.
     Default { ty: Type, nullable: bool, value: serde_json::Value, span: Span },
+    /// `@absent(null)` on a field: it must be optional and its type must take `null`.
+    AbsentNull { ty: Type, required: bool, name: String, span: Span },
 }
 
 fn plain(kind: TypeKind) -> Type {
@@ -248,6 +252,7 @@ impl<'a> Lower<'a> {
                 ast::TypeExprKind::Named { name, args } if args.is_empty() && te.attrs.is_empty() => {
                     match builtin(&name.text) {
                         Some(TypeKind::Int(i)) => EnumRepr::Int(i),
+                        None if name.text == "int" => EnumRepr::Integer,
                         _ => {
                             self.error(
                                 Diagnostic::error(
@@ -256,7 +261,9 @@ impl<'a> Lower<'a> {
                                     te.span,
                                     "not an integer type",
                                 )
-                                .with_help("write `enum Name: u8 { ... }`, or leave it out for string values"),
+                                .with_help(
+                                    "write `enum Name: u8 { ... }` (or `: int` for any integer), or leave it out for string values",
+                                ),
                             );
                             EnumRepr::String
                         }
@@ -273,7 +280,7 @@ impl<'a> Lower<'a> {
                 }
             },
         };
-        if flags && !matches!(repr, EnumRepr::Int(_)) {
+        if flags && !matches!(repr, EnumRepr::Int(_) | EnumRepr::Integer) {
             let span = item.attrs.iter().find(|a| a.name.text == "flags").map_or(item.span, |a| a.span);
             self.error(
                 Diagnostic::error(
@@ -287,6 +294,11 @@ impl<'a> Lower<'a> {
         }
         let mut out: Vec<EnumVariant> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
+        // The width variant values must fit: `int` enums keep theirs in an i64 like all tags.
+        let it = match &repr {
+            EnumRepr::Int(it) => *it,
+            _ => IntType { signed: true, bits: 64, encoding: IntEncoding::Number },
+        };
         for v in variants {
             let (meta, rest) = self.member_meta(&v.docs, &v.attrs, v.name.span);
             for attr in rest {
@@ -309,7 +321,7 @@ impl<'a> Lower<'a> {
                         continue;
                     }
                 },
-                (EnumRepr::Int(it), Some(e)) => match &e.kind {
+                (EnumRepr::Int(_) | EnumRepr::Integer, Some(e)) => match &e.kind {
                     ast::ExprKind::Int(t) => match parse_int(t) {
                         Some(i) if i >= it.min() && i <= it.max() && i64::try_from(i).is_ok() => {
                             TagValue::Int(i as i64)
@@ -346,7 +358,7 @@ impl<'a> Lower<'a> {
                         continue;
                     }
                 },
-                (EnumRepr::Int(_), None) => {
+                (EnumRepr::Int(_) | EnumRepr::Integer, None) => {
                     self.error(
                         Diagnostic::error("S0310", "an integer enum's variants need values", v.name.span, "no value")
                             .with_help(format!("write `{} = 1`", v.name.text)),
@@ -386,10 +398,16 @@ impl<'a> Lower<'a> {
         let mut untagged = false;
         let mut open = false;
         let mut field = "type".to_string();
+        let mut base_attr = None;
         for attr in &item.attrs {
             match attr.name.text.as_str() {
                 "untagged" if self.no_args(attr) => untagged = true,
                 "open" if self.no_args(attr) => open = true,
+                "base" => {
+                    if let Some(arg) = self.one_arg(attr, "a struct name, `@base(EventBase)`") {
+                        base_attr = Some((attr, arg));
+                    }
+                }
                 "tag_field" => {
                     if let Some(f) = self.string_arg(attr, "a member name, `@tag_field(\"kind\")`") {
                         field = f;
@@ -398,7 +416,7 @@ impl<'a> Lower<'a> {
                 "deprecated" | "since" | "example" | "untagged" | "open" => {}
                 _ => self.unknown_attr(
                     attr,
-                    &["untagged", "open", "tag_field", "deprecated", "since", "example"],
+                    &["untagged", "open", "tag_field", "base", "deprecated", "since", "example"],
                     "a union",
                 ),
             }
@@ -420,6 +438,12 @@ impl<'a> Lower<'a> {
                     "contradicts `@untagged`",
                 ));
             }
+            if let Some((attr, _)) = base_attr {
+                self.error(
+                    Diagnostic::error("S0320", "an untagged union has no base", attr.span, "contradicts `@untagged`")
+                        .with_note("`@base` names the members every variant of a tagged union has"),
+                );
+            }
             let lowered: Vec<(Type, Span)> = variants
                 .iter()
                 .map(|v| {
@@ -430,6 +454,7 @@ impl<'a> Lower<'a> {
             let u = self.untagged(&name.text, &lowered);
             return Some(Union::Untagged(u));
         }
+        let base = base_attr.and_then(|(attr, arg)| self.union_base(attr, arg, &field));
         let mut ids = Vec::new();
         let mut tags: Vec<(TagValue, Span)> = Vec::new();
         for v in variants {
@@ -490,10 +515,93 @@ impl<'a> Lower<'a> {
                     .with_help("rename the field, or set another tag member with `@tag_field(\"kind\")`"),
                 );
             }
+            if let Some((_, base_fields)) = &base {
+                for f in fields {
+                    if let Some(b) = base_fields.iter().find(|b| b.name.text == f.name.text) {
+                        self.error(
+                            Diagnostic::error(
+                                "S0321",
+                                format!("`{}` declares `{}`, a member of the union's base", vname.text, f.name.text),
+                                f.name.span,
+                                "declared again in a variant",
+                            )
+                            .with_secondary(b.name.span, "declared in the base")
+                            .with_help("declare a member every variant has once, in the base struct"),
+                        );
+                    }
+                }
+            }
             tags.push((tag, v.span));
             ids.push(id);
         }
-        Some(Union::Tagged { field, variants: ids, open })
+        Some(Union::Tagged { field, variants: ids, open, base: base.map(|(id, _)| id) })
+    }
+
+    /// The struct named by a tagged union's `@base(Name)`, with its fields as written.
+    fn union_base(
+        &mut self,
+        attr: &ast::Attribute,
+        arg: &ast::Expr,
+        tag_field: &str,
+    ) -> Option<(TypeId, &'a [ast::Field])> {
+        let named = match &arg.kind {
+            ast::ExprKind::Ident(n) => Some(n.as_str()),
+            _ => None,
+        };
+        let Some(name) = named else {
+            self.bad_args(attr, "a struct name, `@base(EventBase)`");
+            return None;
+        };
+        match self.names.get(name).copied() {
+            Some(Decl::Type(id, item)) => match &item.kind {
+                ast::ItemKind::Struct { fields, .. } => {
+                    if let Some(f) = fields.iter().find(|f| f.name.text == tag_field) {
+                        self.error(
+                            Diagnostic::error(
+                                "S0321",
+                                format!("the base `{name}` has a field `{tag_field}`, the union's tag member"),
+                                f.name.span,
+                                "collides with the tag member",
+                            )
+                            .with_secondary(arg.span, "the base of the union")
+                            .with_help("the tag member is the union's own; leave it out of the base"),
+                        );
+                    }
+                    Some((id, fields.as_slice()))
+                }
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            "S0320",
+                            format!("the base `{name}` is not a struct"),
+                            arg.span,
+                            "not a struct",
+                        )
+                        .with_note("`@base` names a struct whose members every variant has"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                let candidates: Vec<&str> = self
+                    .names
+                    .iter()
+                    .filter(|(_, d)| matches!(d, Decl::Type(_, i) if matches!(i.kind, ast::ItemKind::Struct { .. })))
+                    .map(|(n, _)| *n)
+                    .collect();
+                let mut diag = Diagnostic::error(
+                    "S0320",
+                    format!("unknown base struct `{name}`"),
+                    arg.span,
+                    "no struct has this name",
+                );
+                if let Some(s) = suggest(name, candidates) {
+                    diag = diag.with_help(format!("did you mean `{s}`?"));
+                }
+                self.error(diag);
+                None
+            }
+        }
     }
 
     fn not_struct_variant(&mut self, span: Span, union: &ast::Name) {
@@ -575,20 +683,21 @@ impl<'a> Lower<'a> {
             None => None,
         };
         // Writing `null` for a missing value is only readable where the member may be
-        // absent and may be null.
-        if let Some(span) = absent_attr
-            && (!nullable || (f.optional.is_none() && f.default.is_none()))
-        {
-            let why =
-                if nullable { "the member is required, so it is never absent" } else { "the type has no `| null`" };
-            self.error(
-                Diagnostic::error("S0313", "`@absent(null)` applies to optional, nullable fields", span, why)
-                    .with_help(format!("declare the field `{}?: T | null`", f.name.text)),
-            );
+        // absent and may be null. Whether it may be null is known once every type is (an
+        // alias of `T | null` makes it so), so the check waits.
+        let required = f.optional.is_none() && f.default.is_none();
+        if let Some(span) = absent_attr {
+            self.deferred.push(Deferred::AbsentNull {
+                ty: if nullable { plain(TypeKind::Nullable(Box::new(ty.clone()))) } else { ty.clone() },
+                required,
+                name: f.name.text.clone(),
+                span,
+            });
         }
-        if !nullable {
-            absent = Absent::Omit;
-        }
+        // `T | null` is one representation wherever it is written: the field's type. Whether
+        // the field may be null (and the writer's policy that follows) is decided from it
+        // once every type is lowered (`finish.rs`).
+        let ty = if nullable { plain(TypeKind::Nullable(Box::new(ty))) } else { ty };
         Some(Field {
             name: f.name.text.clone(),
             meta,
@@ -605,7 +714,7 @@ impl<'a> Lower<'a> {
         if let ast::ExprKind::Ident(w) = &expr.kind
             && !matches!(w.as_str(), "true" | "false" | "null")
         {
-            if let Some(variants) = self.enum_variants_of(ty, 0) {
+            if let Some(variants) = self.enum_variants_of(ty) {
                 return match variants.iter().find(|(n, _)| n == w) {
                     Some((_, v)) => Ok(v.clone()),
                     None => {
@@ -623,35 +732,41 @@ impl<'a> Lower<'a> {
         expr_to_json(expr)
     }
 
-    /// The (name, wire value) pairs of an enum type, following aliases, from the syntax so
-    /// it works before the enum is lowered.
-    fn enum_variants_of(&self, ty: &Type, depth: usize) -> Option<Vec<(String, serde_json::Value)>> {
+    /// The (name, wire value) pairs of an enum type, following aliases (a chain of any
+    /// length, in a loop), from the syntax so it works before the enum is lowered.
+    fn enum_variants_of(&self, ty: &Type) -> Option<Vec<(String, serde_json::Value)>> {
         let TypeKind::Named(id) = &ty.kind else { return None };
-        if depth > 32 {
-            return None;
-        }
-        match &self.type_items[id.0 as usize].kind {
-            ast::ItemKind::Enum { repr, variants, .. } => Some(
-                variants
-                    .iter()
-                    .filter_map(|v| {
-                        let value = match (&v.value, repr) {
-                            (None, None) => serde_json::Value::String(v.name.text.clone()),
-                            (Some(e), _) => expr_to_json(e).ok()?,
-                            (None, Some(_)) => return None,
-                        };
-                        Some((v.name.text.clone(), value))
-                    })
-                    .collect(),
-            ),
-            ast::ItemKind::Alias { ty: te, .. } => {
-                let ast::TypeExprKind::Named { name, .. } = &te.kind else { return None };
-                match self.names.get(name.text.as_str()) {
-                    Some(Decl::Type(target, _)) => self.enum_variants_of(&plain(TypeKind::Named(*target)), depth + 1),
-                    _ => None,
-                }
+        let mut at = *id;
+        let mut seen = HashSet::new();
+        loop {
+            if !seen.insert(at) {
+                return None;
             }
-            _ => None,
+            match &self.type_items[at.0 as usize].kind {
+                ast::ItemKind::Enum { repr, variants, .. } => {
+                    return Some(
+                        variants
+                            .iter()
+                            .filter_map(|v| {
+                                let value = match (&v.value, repr) {
+                                    (None, None) => serde_json::Value::String(v.name.text.clone()),
+                                    (Some(e), _) => expr_to_json(e).ok()?,
+                                    (None, Some(_)) => return None,
+                                };
+                                Some((v.name.text.clone(), value))
+                            })
+                            .collect(),
+                    );
+                }
+                ast::ItemKind::Alias { ty: te, .. } => {
+                    let ast::TypeExprKind::Named { name, .. } = &te.kind else { return None };
+                    match self.names.get(name.text.as_str()) {
+                        Some(Decl::Type(target, _)) => at = *target,
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            }
         }
     }
 
@@ -689,6 +804,16 @@ impl<'a> Lower<'a> {
                 let (t, n) = self.lower_type_expr(inner);
                 let item = if n { plain(TypeKind::Nullable(Box::new(t))) } else { t };
                 (plain(TypeKind::List(Box::new(item))), false)
+            }
+            ast::TypeExprKind::Tuple(elements) => {
+                let elements = elements
+                    .iter()
+                    .map(|e| {
+                        let (t, n) = self.lower_type_expr(e);
+                        if n { plain(TypeKind::Nullable(Box::new(t))) } else { t }
+                    })
+                    .collect();
+                (plain(TypeKind::Tuple(elements)), false)
             }
             ast::TypeExprKind::Named { name, args } => (self.lower_named(name, args, te.span), false),
             ast::TypeExprKind::Error => (plain(TypeKind::Json), false),
@@ -773,7 +898,7 @@ impl<'a> Lower<'a> {
                 "pattern" => {
                     if let Some(p) = self.string_arg(attr, "a regular expression, `@pattern(\"^[a-z]+$\")`") {
                         match regex::Regex::new(&p) {
-                            Ok(_) => ty.constraints.pattern = Some(p),
+                            Ok(_) => ty.constraints.patterns.push(p),
                             Err(e) => {
                                 let msg = e.to_string();
                                 let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
@@ -825,7 +950,9 @@ impl<'a> Lower<'a> {
                         attr.span,
                         "unknown encoding",
                     )
-                    .with_note("datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float"),
+                    .with_note(
+                        "datetime encodings: rfc3339, local, unix_s, unix_ms, unix_us, unix_s_float, unix_ms_float",
+                    ),
                 );
             }
             TypeKind::Int(_) => self.bad_encoding(attr, w, "integers take `@as(string)` or `@as(number)`"),
@@ -954,7 +1081,13 @@ impl<'a> Lower<'a> {
     /// Proves the variants can be told apart by JSON kind (and objects by key presence),
     /// reporting the first pair that cannot; returns the union with object signatures.
     pub(crate) fn untagged(&mut self, owner: &str, variants: &[(Type, Span)]) -> Untagged {
-        let shapes: Vec<Shape> = variants.iter().map(|(t, _)| self.shape(t, 0)).collect();
+        // A variant that leads back to the union itself adds nothing: that cycle is S0307's.
+        let owner_id = match self.names.get(owner) {
+            Some(Decl::Type(id, _)) => Some(*id),
+            _ => None,
+        };
+        let shapes: Vec<Shape> =
+            variants.iter().map(|(t, _)| self.shape(t, &mut owner_id.into_iter().collect())).collect();
         let mut ok = true;
         'pairs: for i in 0..shapes.len() {
             for j in i + 1..shapes.len() {
@@ -997,7 +1130,8 @@ impl<'a> Lower<'a> {
         } else {
             (Vec::new(), Vec::new())
         };
-        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), signatures, keys }
+        // The kinds are stated once every type is lowered (`finish.rs`).
+        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), kinds: Vec::new(), signatures, keys }
     }
 
     /// Structural signatures: each candidate's required keys. Proves they are distinct and
@@ -1045,11 +1179,10 @@ impl<'a> Lower<'a> {
     }
 
     /// The JSON kinds a type accepts, from the syntax (types may not be lowered yet).
-    fn shape(&self, ty: &Type, depth: usize) -> Shape {
+    /// `path` holds the named types being looked through: one met again is a cycle
+    /// (reported as S0307) and adds no kind.
+    fn shape(&self, ty: &Type, path: &mut HashSet<TypeId>) -> Shape {
         let kinds = |k| Shape { kinds: k, object: None };
-        if depth > 32 {
-            return kinds(kind::ANY);
-        }
         match &ty.kind {
             TypeKind::Bool => kinds(kind::BOOL),
             TypeKind::Int(i) if i.encoding == IntEncoding::String => kinds(kind::STRING),
@@ -1057,18 +1190,20 @@ impl<'a> Lower<'a> {
             TypeKind::Float(_) => kinds(kind::INT | kind::FRACTION),
             TypeKind::String | TypeKind::Bytes(_) | TypeKind::Uuid | TypeKind::Date => kinds(kind::STRING),
             TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => kinds(kind::STRING),
-            TypeKind::DateTime(TimeEncoding::UnixSFloat) => kinds(kind::INT | kind::FRACTION),
+            TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
+                kinds(kind::INT | kind::FRACTION)
+            }
             TypeKind::DateTime(_) => kinds(kind::INT),
             TypeKind::Json => kinds(kind::ANY),
             TypeKind::Null => kinds(kind::NULL),
-            TypeKind::List(_) => kinds(kind::ARRAY),
+            TypeKind::List(_) | TypeKind::Tuple(_) => kinds(kind::ARRAY),
             TypeKind::Map(_) => kinds(kind::OBJECT),
             TypeKind::Nullable(inner) => {
-                let mut s = self.shape(inner, depth + 1);
+                let mut s = self.shape(inner, path);
                 s.kinds |= kind::NULL;
                 s
             }
-            TypeKind::OneOf(u) => kinds(u.variants.iter().fold(0, |acc, v| acc | self.shape(v, depth + 1).kinds)),
+            TypeKind::OneOf(u) => kinds(u.variants.iter().fold(0, |acc, v| acc | self.shape(v, path).kinds)),
             TypeKind::Named(id) => match &self.type_items[id.0 as usize].kind {
                 ast::ItemKind::Struct { fields, .. } => {
                     let (req, opt): (Vec<&ast::Field>, Vec<&ast::Field>) =
@@ -1086,29 +1221,61 @@ impl<'a> Lower<'a> {
                 ast::ItemKind::Union { variants, .. } => {
                     let item = self.type_items[id.0 as usize];
                     if item.attrs.iter().any(|a| a.name.text == "untagged") {
-                        let mut k = 0;
-                        for v in variants {
-                            k |= self.shape_of_expr(v, depth + 1).kinds;
+                        if !path.insert(*id) {
+                            return kinds(0);
                         }
+                        let k = variants.iter().fold(0, |acc, v| acc | self.shape_of_expr(v, path).kinds);
+                        path.remove(id);
                         kinds(k)
                     } else {
                         kinds(kind::OBJECT)
                     }
                 }
-                ast::ItemKind::Alias { ty: te, .. } => self.shape_of_expr(te, depth + 1),
+                ast::ItemKind::Alias { .. } => self.shape_of_expr_named(*id, path),
                 _ => kinds(kind::ANY),
             },
         }
     }
 
+    /// The shape of a named type that may be an alias, following a chain of aliases in a
+    /// loop (a chain of any length, no recursion per link).
+    fn shape_of_expr_named(&self, id: TypeId, path: &mut HashSet<TypeId>) -> Shape {
+        let mut entered = Vec::new();
+        let mut at = id;
+        let shape = loop {
+            let item = self.type_items[at.0 as usize];
+            let ast::ItemKind::Alias { ty: te, .. } = &item.kind else {
+                break self.shape(&plain(TypeKind::Named(at)), path);
+            };
+            if !path.insert(at) {
+                break Shape { kinds: 0, object: None };
+            }
+            entered.push(at);
+            // An alias of an alias: the next link, without recursing.
+            if let ast::TypeExprKind::Named { name, args } = &te.kind
+                && args.is_empty()
+                && builtin(&name.text).is_none()
+                && let Some(Decl::Type(next, _)) = self.names.get(name.text.as_str())
+            {
+                at = *next;
+                continue;
+            }
+            break self.shape_of_expr(te, path);
+        };
+        for id in entered {
+            path.remove(&id);
+        }
+        shape
+    }
+
     /// The shape of a type expression without lowering it (no diagnostics).
-    fn shape_of_expr(&self, te: &ast::TypeExpr, depth: usize) -> Shape {
+    fn shape_of_expr(&self, te: &ast::TypeExpr, path: &mut HashSet<TypeId>) -> Shape {
         let kinds = |k| Shape { kinds: k, object: None };
         match &te.kind {
             ast::TypeExprKind::Null => kinds(kind::NULL),
-            ast::TypeExprKind::List(_) => kinds(kind::ARRAY),
+            ast::TypeExprKind::List(_) | ast::TypeExprKind::Tuple(_) => kinds(kind::ARRAY),
             ast::TypeExprKind::Union(members) => {
-                let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of_expr(m, depth + 1)).collect();
+                let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of_expr(m, path)).collect();
                 if shapes.len() == 1 {
                     return shapes.into_iter().next().unwrap_or_default();
                 }
@@ -1127,10 +1294,10 @@ impl<'a> Lower<'a> {
                             k = encoded;
                         }
                     }
-                    return self.shape(&plain(k), depth + 1);
+                    return self.shape(&plain(k), path);
                 }
                 match self.names.get(name.text.as_str()) {
-                    Some(Decl::Type(id, _)) => self.shape(&plain(TypeKind::Named(*id)), depth + 1),
+                    Some(Decl::Type(id, _)) => self.shape_of_expr_named(*id, path),
                     _ => kinds(kind::ANY),
                 }
             }
@@ -1170,6 +1337,7 @@ fn with_encoding(kind: &TypeKind, word: &str) -> Option<TypeKind> {
             "unix_ms" => TimeEncoding::UnixMs,
             "unix_us" => TimeEncoding::UnixUs,
             "unix_s_float" => TimeEncoding::UnixSFloat,
+            "unix_ms_float" => TimeEncoding::UnixMsFloat,
             _ => return None,
         }),
         _ => return None,
