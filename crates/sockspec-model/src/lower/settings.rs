@@ -21,10 +21,27 @@ const PROTOCOL_KEYS: &[&str] = &[
     "absent",
     "jsonrpc",
     "error",
+    "second_tag",
+    "unknown_tags",
+    "client_unknown_tags",
+    "server_unknown_tags",
+    "result",
+    "error_id",
+    "frame_unknown_fields",
 ];
 
-const CONNECTION_KEYS: &[&str] =
-    &["path", "subprotocols", "auth", "before_auth", "first", "heartbeat", "close_codes", "resume", "max_frame_bytes"];
+const CONNECTION_KEYS: &[&str] = &[
+    "path",
+    "subprotocols",
+    "auth",
+    "auth_required",
+    "before_auth",
+    "first",
+    "heartbeat",
+    "close_codes",
+    "resume",
+    "max_frame_bytes",
+];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum TagCase {
@@ -64,6 +81,24 @@ pub(crate) struct ProtocolSettings {
     pub id_increasing: bool,
     pub unknown_fields: PerDirection<UnknownFields>,
     pub absent: Absent,
+    pub second_tag: SecondTag,
+    /// `unknown_tags`: which tag values of each side are an open set.
+    pub unknown_tags: PerDirection<OpenTags>,
+    pub result_object: bool,
+    pub error_id_optional: bool,
+    /// `frame_unknown_fields`: the JSON-RPC frame's own top-level policy.
+    pub frame_unknown_fields: Option<UnknownFields>,
+}
+
+/// `unknown_tags = reject | keep | keep(0, 5)` for one side.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) enum OpenTags {
+    #[default]
+    Closed,
+    /// Every level of the side's tags is open.
+    All,
+    /// Only the second level under these first values (families).
+    Families(Vec<(TagValue, Span)>),
 }
 
 impl Default for ProtocolSettings {
@@ -82,6 +117,11 @@ impl Default for ProtocolSettings {
             id_increasing: false,
             unknown_fields: PerDirection::both(UnknownFields::Ignore),
             absent: Absent::Omit,
+            second_tag: SecondTag::Ignored,
+            unknown_tags: PerDirection::default(),
+            result_object: false,
+            error_id_optional: false,
+            frame_unknown_fields: None,
         }
     }
 }
@@ -160,6 +200,10 @@ impl<'a> Lower<'a> {
         let mut explicit_id_type = false;
         let mut client_unknown = None;
         let mut server_unknown = None;
+        let mut client_tags = None;
+        let mut server_tags = None;
+        let mut rpc_only: Vec<(&str, Span)> = Vec::new();
+        let mut second_tag_span = None;
         for s in settings {
             if self.duplicate_setting(&mut seen, &s.key) {
                 continue;
@@ -267,6 +311,46 @@ impl<'a> Lower<'a> {
                     ast::ExprKind::Ident(n) => out.error_name = Some((n.clone(), v.span)),
                     _ => self.bad_value(key, v, "the name of the error struct"),
                 },
+                "second_tag" => {
+                    second_tag_span = Some(s.span);
+                    match word(v) {
+                        Some("any") => out.second_tag = SecondTag::Ignored,
+                        Some("null") => out.second_tag = SecondTag::NullOrAbsent,
+                        _ => self.bad_value(key, v, "`any` or `null`"),
+                    }
+                }
+                "unknown_tags" | "client_unknown_tags" | "server_unknown_tags" => {
+                    let Some(open) = self.open_tags(key, v) else { continue };
+                    match key.text.as_str() {
+                        "client_unknown_tags" => client_tags = Some(open),
+                        "server_unknown_tags" => server_tags = Some(open),
+                        _ => out.unknown_tags = PerDirection::both(open),
+                    }
+                }
+                "result" => {
+                    rpc_only.push(("result", s.span));
+                    match word(v) {
+                        Some("any") => out.result_object = false,
+                        Some("object") => out.result_object = true,
+                        _ => self.bad_value(key, v, "`any` or `object`"),
+                    }
+                }
+                "error_id" => {
+                    rpc_only.push(("error_id", s.span));
+                    match word(v) {
+                        Some("required") => out.error_id_optional = false,
+                        Some("optional") => out.error_id_optional = true,
+                        _ => self.bad_value(key, v, "`required` or `optional`"),
+                    }
+                }
+                "frame_unknown_fields" => {
+                    rpc_only.push(("frame_unknown_fields", s.span));
+                    match word(v) {
+                        Some("ignore") => out.frame_unknown_fields = Some(UnknownFields::Ignore),
+                        Some("reject") => out.frame_unknown_fields = Some(UnknownFields::Reject),
+                        _ => self.bad_value(key, v, "`ignore` or `reject`"),
+                    }
+                }
                 _ => self.unknown_setting(key, PROTOCOL_KEYS, "protocol"),
             }
         }
@@ -275,6 +359,36 @@ impl<'a> Lower<'a> {
         }
         if let Some(p) = server_unknown {
             out.unknown_fields.server = p;
+        }
+        if let Some(p) = client_tags {
+            out.unknown_tags.client = p;
+        }
+        if let Some(p) = server_tags {
+            out.unknown_tags.server = p;
+        }
+        if !out.jsonrpc {
+            for (what, span) in &rpc_only {
+                self.error(
+                    Diagnostic::error(
+                        "S0403",
+                        format!("`{what}` is a setting of `style = jsonrpc`"),
+                        *span,
+                        "only for JSON-RPC",
+                    )
+                    .with_help("add `style = jsonrpc`, or remove this setting"),
+                );
+            }
+        }
+        if let Some(span) = second_tag_span
+            && out.tag_fields.len() != 2
+            && !out.jsonrpc
+        {
+            self.error(Diagnostic::error(
+                "S0403",
+                "`second_tag` needs two tag fields",
+                span,
+                "the protocol has no second tag member",
+            ));
         }
         if out.jsonrpc {
             for (what, span) in [("tag", explicit_tag), ("content", explicit_content)] {
@@ -352,6 +466,29 @@ impl<'a> Lower<'a> {
         out
     }
 
+    /// `reject`, `keep`, or `keep(0, 5)` (open only under these first tag values).
+    fn open_tags(&mut self, key: &ast::Name, v: &ast::Expr) -> Option<OpenTags> {
+        let expected = "`reject`, `keep`, or `keep(0)` (the families whose second tag is open)";
+        match &v.kind {
+            ast::ExprKind::Ident(w) if w == "reject" => Some(OpenTags::Closed),
+            ast::ExprKind::Ident(w) if w == "keep" => Some(OpenTags::All),
+            ast::ExprKind::Call { name, args } if name.text == "keep" && !args.is_empty() => {
+                let mut families = Vec::new();
+                for a in args {
+                    match self.message_tag_value(a) {
+                        Some(t) => families.push((t, a.span)),
+                        None => return None,
+                    }
+                }
+                Some(OpenTags::Families(families))
+            }
+            _ => {
+                self.bad_value(key, v, expected);
+                None
+            }
+        }
+    }
+
     /// A type written as a setting value: `u64`, `string | i64`, `string | i64 | null`.
     fn type_from_expr(&mut self, expr: &ast::Expr) -> Option<Type> {
         fn to_type_expr(expr: &ast::Expr) -> Option<ast::TypeExpr> {
@@ -385,7 +522,7 @@ impl<'a> Lower<'a> {
         })
     }
 
-    pub(crate) fn style(&mut self, types: &[TypeDef]) -> Style {
+    pub(crate) fn style(&mut self, types: &[TypeDef], messages: &[Message]) -> Style {
         if !self.settings.jsonrpc {
             return Style::Tagged;
         }
@@ -404,7 +541,26 @@ impl<'a> Lower<'a> {
             },
             None => self.error_struct,
         };
-        Style::JsonRpc { version_member: self.settings.jsonrpc_member, error }
+        // Result and error frames are no message: unless the protocol sets their policy,
+        // they reject unknown members only where every message of that side does.
+        let mut reply_unknown_fields = PerDirection::both(UnknownFields::Ignore);
+        for dir in Direction::BOTH {
+            let mut senders = messages.iter().filter(|m| m.sender.includes(dir)).peekable();
+            let all_reject =
+                senders.peek().is_some() && senders.all(|m| *m.frame_unknown_fields.get(dir) == UnknownFields::Reject);
+            *reply_unknown_fields.get_mut(dir) = match self.settings.frame_unknown_fields {
+                Some(policy) => policy,
+                None if all_reject => UnknownFields::Reject,
+                None => UnknownFields::Ignore,
+            };
+        }
+        Style::JsonRpc {
+            version_member: self.settings.jsonrpc_member,
+            error,
+            result: if self.settings.result_object { ResultShape::Object } else { ResultShape::Any },
+            error_id: if self.settings.error_id_optional { IdPresence::Optional } else { IdPresence::Required },
+            reply_unknown_fields,
+        }
     }
 
     pub(crate) fn connection(&mut self, messages: &[Message], types: &[TypeDef]) -> Connection {
@@ -422,8 +578,23 @@ impl<'a> Lower<'a> {
             let (key, v) = (&s.key, &s.value);
             match key.text.as_str() {
                 "path" => match &v.kind {
-                    ast::ExprKind::Str(p) if p.starts_with('/') => out.path = Some(p.clone()),
-                    _ => self.bad_value(key, v, "a path such as \"/ws\""),
+                    ast::ExprKind::Str(p) if p.starts_with('/') => match path_params(p) {
+                        Some(params) => {
+                            out.path = Some(p.clone());
+                            out.path_params = params;
+                        }
+                        None => self.bad_value(
+                            key,
+                            v,
+                            "a path whose `{name}` parameters are closed, named and distinct (\"/ws/{client_id}\")",
+                        ),
+                    },
+                    _ => self.bad_value(key, v, "a path such as \"/ws\" or \"/ws/{client_id}\""),
+                },
+                "auth_required" => match word(v) {
+                    Some("true") => out.auth_required = true,
+                    Some("false") => out.auth_required = false,
+                    _ => self.bad_value(key, v, "`true` or `false`"),
                 },
                 "subprotocols" => match &v.kind {
                     ast::ExprKind::List(items) if items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) => {
@@ -491,7 +662,8 @@ impl<'a> Lower<'a> {
                         }
                         match (message, sequence) {
                             (Some(message), Some(sequence)) if self.envelope_names.contains(&sequence) => {
-                                out.resume = Some(Resume { sequence, message });
+                                let pointer = member_pointer(None, &sequence);
+                                out.resume = Some(Resume { sequence, pointer, message });
                             }
                             (Some(_), Some(sequence)) => {
                                 self.error(
@@ -556,10 +728,15 @@ impl<'a> Lower<'a> {
             ));
             None
         };
+        // `heartbeat = ping`: WebSocket ping/pong with the runtime's own interval.
+        if matches!(&v.kind, ast::ExprKind::Ident(w) if w == "ping") {
+            return Some(Heartbeat::Ping { by: Sender::Server, interval_ms: None, timeout_ms: None });
+        }
         let ast::ExprKind::Call { name, args } = &v.kind else { return invalid(self) };
         let mut interval = None;
         let mut timeout = None;
         let mut interval_from = None;
+        let mut by = Sender::Server;
         let mut positional = Vec::new();
         for a in args {
             let ast::ExprKind::Named { name: n, value } = &a.kind else {
@@ -582,6 +759,12 @@ impl<'a> Lower<'a> {
                 ("every", ast::ExprKind::Call { name: f, args: fa }) if f.text == "from" => {
                     interval_from = self.interval_from(value, fa, messages);
                 }
+                ("by", _) if name.text == "ping" => match word(value) {
+                    Some("client") => by = Sender::Client,
+                    Some("server") => by = Sender::Server,
+                    Some("both") => by = Sender::Both,
+                    _ => self.bad_value(n, value, "`client`, `server` or `both`"),
+                },
                 _ => self.error(Diagnostic::error(
                     "S0402",
                     format!("invalid heartbeat argument `{}`", n.text),
@@ -591,11 +774,16 @@ impl<'a> Lower<'a> {
             }
         }
         match name.text.as_str() {
-            "ping" if positional.is_empty() => Some(Heartbeat::Ping { interval_ms: interval, timeout_ms: timeout }),
+            "ping" if positional.is_empty() => Some(Heartbeat::Ping { by, interval_ms: interval, timeout_ms: timeout }),
             "message" if positional.len() == 1 => match self.exchange(positional[0], messages) {
-                Exchange::Messages(message, ack) => {
-                    Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
-                }
+                Exchange::Messages(message, ack) => Some(Heartbeat::Message {
+                    message,
+                    ack,
+                    by: messages[message.0 as usize].sender,
+                    interval_ms: interval,
+                    timeout_ms: timeout,
+                    interval_from,
+                }),
                 Exchange::Reported => None,
                 Exchange::Malformed => invalid(self),
             },
@@ -650,12 +838,7 @@ impl Lower<'_> {
     }
 
     /// `from(Hello, heartbeat_interval)`: a message and one of its integer members.
-    fn interval_from(
-        &mut self,
-        call: &ast::Expr,
-        args: &[ast::Expr],
-        messages: &[Message],
-    ) -> Option<(MessageId, String)> {
+    fn interval_from(&mut self, call: &ast::Expr, args: &[ast::Expr], messages: &[Message]) -> Option<IntervalFrom> {
         let [message, field] = args else {
             self.error(Diagnostic::error(
                 "S0402",
@@ -680,7 +863,9 @@ impl Lower<'_> {
         };
         match member {
             Some(f) if matches!(f.ty.kind, TypeKind::Int(_)) && f.required && !f.nullable => {
-                Some((id, field_name.to_string()))
+                let m = &messages[id.0 as usize];
+                let pointer = member_pointer(m.content.as_deref(), field_name);
+                Some(IntervalFrom { message: id, member: field_name.to_string(), pointer })
             }
             Some(_) => {
                 self.error(Diagnostic::error(
@@ -702,6 +887,38 @@ impl Lower<'_> {
             }
         }
     }
+}
+
+/// A JSON Pointer to a member of a frame: at the top level, or under the content member.
+pub(crate) fn member_pointer(content: Option<&str>, member: &str) -> String {
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+    match content {
+        Some(c) => format!("/{}/{}", escape(c), escape(member)),
+        None => format!("/{}", escape(member)),
+    }
+}
+
+/// The parameters of a path template (`/ws/{client_id}` -> `["client_id"]`); `None` when a
+/// brace is unbalanced, a parameter is empty or not an identifier, or one is repeated.
+pub(crate) fn path_params(path: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return None;
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let name = &after[..close];
+        let ident = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ident || out.iter().any(|n| n == name) {
+            return None;
+        }
+        out.push(name.to_string());
+        rest = &after[close + 1..];
+    }
+    Some(out)
 }
 
 /// `30s` -> 30000.
