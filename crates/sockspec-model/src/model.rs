@@ -126,7 +126,9 @@ pub struct Protocol {
     pub version: Option<String>,
     pub style: Style,
     /// The tag fields, outermost first: `["type"]`, or `["op", "t"]` for two-level
-    /// discrimination; empty when every message is told apart structurally.
+    /// discrimination; empty when every message is told apart structurally. This is the
+    /// protocol's `tag` setting; what each side uses (it may differ by direction) is
+    /// [`Dispatch::tag_fields`].
     pub tag_fields: Vec<String>,
     /// In two-level dispatch, what a reader does with the second tag member of a frame whose
     /// first value alone names its message (`second_tag`).
@@ -613,6 +615,9 @@ pub enum Correlation {
 /// How a frame from one side is told apart.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Dispatch {
+    /// This side's tag fields, outermost first: the protocol's `tag`, or the side's own
+    /// (`client_tag`, `server_tag`) when the framing differs by direction.
+    pub tag_fields: Vec<String>,
     /// Tag lookup: the frame's first tag field, then (where a value is shared) the second.
     /// In the JSON-RPC style this side's requests and notifications are in `rpc` instead.
     pub tags: Option<TagNode>,

@@ -472,7 +472,7 @@ impl<'s> Run<'_, 's> {
                 // No tagged message comes from this side. A frame that carries the tag
                 // member is still read by its tag, and no message has it.
                 let side = self.from.as_str();
-                match self.schema.protocol.tag_fields.first() {
+                match dispatch.tag_fields.first() {
                     Some(field) if member(members, field).is_some() => {
                         let message = if untagged_messages(dispatch) {
                             format!("the {side} sends no message tagged by {field:?}")
@@ -590,6 +590,7 @@ impl<'s> Run<'_, 's> {
         let protocol = &self.schema.protocol;
         let policy = *m.unknown_fields.get(self.from);
         let frame_policy = *m.frame_unknown_fields.get(self.from);
+        let tag_fields = &self.schema.dispatch.get(self.from).tag_fields;
         let flat = match (&m.content, &m.payload) {
             (None, Payload::Fields(fields)) => fields.as_slice(),
             _ => &[],
@@ -615,7 +616,7 @@ impl<'s> Run<'_, 's> {
         }
         if frame_policy == UnknownFields::Reject {
             let known = |name: &str| {
-                protocol.tag_fields.iter().any(|t| t == name)
+                tag_fields.iter().any(|t| t == name)
                     || (id_rule != IdRule::Absent && name == id_field)
                     || envelope.iter().chain(flat).any(|f| f.name == name)
                     || m.content.as_deref() == Some(name)
@@ -637,7 +638,7 @@ impl<'s> Run<'_, 's> {
         {
             return;
         }
-        if let Some(field) = protocol.tag_fields.get(1)
+        if let Some(field) = self.schema.dispatch.get(self.from).tag_fields.get(1)
             && let Some(v) = member(members, field)
             && !matches!(v, Value::Null)
         {

@@ -37,10 +37,12 @@ impl<'a> Lower<'a> {
         }
         let fields = self.lower_fields(fields);
         let mut top: Vec<(&str, String)> =
-            self.settings.tag_fields.iter().map(|t| ("a tag field", t.clone())).collect();
+            self.settings.all_tag_fields().into_iter().map(|t| ("a tag field", t)).collect();
         top.push(("the id member", self.settings.id_field.clone()));
-        if let Some(c) = &self.settings.content {
-            top.push(("the content member", c.clone()));
+        for dir in Direction::BOTH {
+            if let Some(c) = self.settings.content_of(dir) {
+                top.push(("the content member", c.clone()));
+            }
         }
         if self.settings.jsonrpc && self.settings.jsonrpc_member {
             top.push(("the `jsonrpc` member", "jsonrpc".into()));
@@ -107,7 +109,23 @@ impl<'a> Lower<'a> {
         let jsonrpc = self.settings.jsonrpc;
 
         let mut tag: Option<Option<Vec<TagValue>>> = None; // Some(None) = @tag(none)
-        let mut content = self.settings.content.clone();
+        // The sending side's framing; a message of both sides needs the two to agree.
+        let side = match sender {
+            Sender::Server => Direction::Server,
+            Sender::Client | Sender::Both => Direction::Client,
+        };
+        if sender == Sender::Both && self.settings.framing_differs() {
+            self.error(
+                Diagnostic::error(
+                    "S0426",
+                    format!("`{}` is sent by both sides, whose framing differs", name.text),
+                    name.span,
+                    "sent by both sides",
+                )
+                .with_help("declare a `client message` and a `server message`, each in its side's framing"),
+            );
+        }
+        let mut content = self.settings.content_of(side).cloned();
         let mut envelope = true;
         let mut unknown = self.settings.unknown_fields;
         let mut error = false;
@@ -261,7 +279,7 @@ impl<'a> Lower<'a> {
         };
 
         // Which tag values name it.
-        let tag_fields = self.settings.tag_fields.len();
+        let tag_fields = self.settings.tag_fields_of(side).len();
         let tag_span = item.attrs.iter().find(|a| a.name.text == "tag").map_or(name.span, |a| a.span);
         match &tag {
             Some(None) if jsonrpc => self.error(
@@ -814,7 +832,8 @@ impl<'a> Lower<'a> {
 
     /// What else of a message's frame top level is called `name`, if anything.
     fn top_level_clash(&self, m: &Message, envelope: &[Field], name: &str) -> Option<&'static str> {
-        if self.settings.tag_fields.iter().any(|t| t == name) {
+        let sides = Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d));
+        if sides.flat_map(|d| self.settings.tag_fields_of(d)).any(|t| t == name) {
             Some("a tag field")
         } else if matches!(m.id, IdPresence::Required | IdPresence::Optional) && name == self.settings.id_field {
             Some("the id member")
@@ -844,6 +863,7 @@ impl<'a> Lower<'a> {
             // Tags. In the JSON-RPC style requests and notifications are looked up apart,
             // after the id member has said which of the two a frame is.
             let open = self.settings.unknown_tags.get(dir).clone();
+            out.get_mut(dir).tag_fields = self.settings.tag_fields_of(dir).to_vec();
             if self.settings.jsonrpc {
                 let requests = self.tag_tree(messages, dir, &side, |m| m.request.is_some());
                 let notifications = self.tag_tree(messages, dir, &side, |m| m.request.is_none());
@@ -952,12 +972,13 @@ impl<'a> Lower<'a> {
                 groups.entry(first.clone()).or_default().push((MessageId(i as u32), values.clone()));
             }
         }
-        if self.settings.tag_fields.is_empty() || groups.is_empty() {
+        let first = self.settings.tag_fields_of(dir).first().cloned()?;
+        if groups.is_empty() {
             return None;
         }
-        let mut node = TagNode { field: self.settings.tag_fields[0].clone(), entries: Vec::new(), open: false };
+        let mut node = TagNode { field: first, entries: Vec::new(), open: false };
         for (value, members) in groups {
-            if let Some(target) = self.tag_target(messages, &value, &members, side) {
+            if let Some(target) = self.tag_target(messages, &value, &members, side, dir) {
                 node.entries.push((value, target));
             }
         }
@@ -1081,6 +1102,7 @@ impl<'a> Lower<'a> {
         value: &TagValue,
         members: &[(MessageId, Vec<TagValue>)],
         side: &str,
+        dir: Direction,
     ) -> Option<TagTarget> {
         let span = |id: MessageId| messages[id.0 as usize].meta.span;
         let name = |id: MessageId| messages[id.0 as usize].name.clone();
@@ -1115,7 +1137,7 @@ impl<'a> Lower<'a> {
             self.error(diag);
             return None;
         }
-        let field = self.settings.tag_fields.get(1)?.clone();
+        let field = self.settings.tag_fields_of(dir).get(1)?.clone();
         let mut node = TagNode { field, entries: Vec::new(), open: false };
         let mut seen: Vec<(TagValue, MessageId)> = Vec::new();
         for (id, values) in members {

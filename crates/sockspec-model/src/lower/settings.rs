@@ -28,6 +28,10 @@ const PROTOCOL_KEYS: &[&str] = &[
     "result",
     "error_id",
     "frame_unknown_fields",
+    "client_tag",
+    "server_tag",
+    "client_content",
+    "server_content",
 ];
 
 const CONNECTION_KEYS: &[&str] = &[
@@ -88,6 +92,42 @@ pub(crate) struct ProtocolSettings {
     pub error_id_optional: bool,
     /// `frame_unknown_fields`: the JSON-RPC frame's own top-level policy.
     pub frame_unknown_fields: Option<UnknownFields>,
+    /// `client_tag` / `server_tag`: a side's own tag fields, instead of `tag_fields`.
+    pub side_tag_fields: PerDirection<Option<Vec<String>>>,
+    /// `client_content` / `server_content`: a side's own content member.
+    pub side_content: PerDirection<Option<Option<String>>>,
+}
+
+impl ProtocolSettings {
+    /// The tag fields of what one side sends.
+    pub fn tag_fields_of(&self, dir: Direction) -> &[String] {
+        self.side_tag_fields.get(dir).as_deref().unwrap_or(&self.tag_fields)
+    }
+
+    /// The default content member of what one side sends.
+    pub fn content_of(&self, dir: Direction) -> Option<&String> {
+        match self.side_content.get(dir) {
+            Some(c) => c.as_ref(),
+            None => self.content.as_ref(),
+        }
+    }
+
+    /// Whether the two sides frame their messages differently.
+    pub fn framing_differs(&self) -> bool {
+        self.tag_fields_of(Direction::Client) != self.tag_fields_of(Direction::Server)
+            || self.content_of(Direction::Client) != self.content_of(Direction::Server)
+    }
+
+    /// Every tag field of either side.
+    pub fn all_tag_fields(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.tag_fields_of(Direction::Client).to_vec();
+        for f in self.tag_fields_of(Direction::Server) {
+            if !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+        out
+    }
 }
 
 /// `unknown_tags = reject | keep | keep(0, 5)` for one side.
@@ -122,6 +162,8 @@ impl Default for ProtocolSettings {
             result_object: false,
             error_id_optional: false,
             frame_unknown_fields: None,
+            side_tag_fields: PerDirection::default(),
+            side_content: PerDirection::default(),
         }
     }
 }
@@ -203,6 +245,7 @@ impl<'a> Lower<'a> {
         let mut client_tags = None;
         let mut server_tags = None;
         let mut rpc_only: Vec<(&str, Span)> = Vec::new();
+        let mut rpc_forbidden: Vec<(String, Span)> = Vec::new();
         let mut second_tag_span = None;
         for s in settings {
             if self.duplicate_setting(&mut seen, &s.key) {
@@ -222,24 +265,24 @@ impl<'a> Lower<'a> {
                 },
                 "tag" => {
                     explicit_tag = Some(s.span);
+                    if let Some(fields) = self.tag_setting(key, v) {
+                        out.tag_fields = fields;
+                    }
+                }
+                "client_tag" | "server_tag" => {
+                    rpc_forbidden.push((key.text.clone(), s.span));
+                    if let Some(fields) = self.tag_setting(key, v) {
+                        let dir = if key.text == "client_tag" { Direction::Client } else { Direction::Server };
+                        *out.side_tag_fields.get_mut(dir) = Some(fields);
+                    }
+                }
+                "client_content" | "server_content" => {
+                    rpc_forbidden.push((key.text.clone(), s.span));
+                    let dir = if key.text == "client_content" { Direction::Client } else { Direction::Server };
                     match &v.kind {
-                        ast::ExprKind::Str(f) => out.tag_fields = vec![f.clone()],
-                        ast::ExprKind::Ident(w) if w == "none" => out.tag_fields = Vec::new(),
-                        ast::ExprKind::List(items)
-                            if (1..=2).contains(&items.len())
-                                && items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) =>
-                        {
-                            out.tag_fields = items.iter().filter_map(|i| word(i).map(str::to_string)).collect();
-                            if out.tag_fields.len() == 2 && out.tag_fields[0] == out.tag_fields[1] {
-                                self.error(Diagnostic::error(
-                                    "S0403",
-                                    "the two tag fields must differ",
-                                    v.span,
-                                    "same field twice",
-                                ));
-                            }
-                        }
-                        _ => self.bad_value(key, v, "a field name (\"type\"), two ([\"op\", \"t\"]), or `none`"),
+                        ast::ExprKind::Str(f) => *out.side_content.get_mut(dir) = Some(Some(f.clone())),
+                        ast::ExprKind::Ident(w) if w == "none" => *out.side_content.get_mut(dir) = Some(None),
+                        _ => self.bad_value(key, v, "a member name such as \"data\", or `none`"),
                     }
                 }
                 "tag_case" => {
@@ -380,7 +423,7 @@ impl<'a> Lower<'a> {
             }
         }
         if let Some(span) = second_tag_span
-            && out.tag_fields.len() != 2
+            && Direction::BOTH.iter().all(|d| out.tag_fields_of(*d).len() != 2)
             && !out.jsonrpc
         {
             self.error(Diagnostic::error(
@@ -391,6 +434,19 @@ impl<'a> Lower<'a> {
             ));
         }
         if out.jsonrpc {
+            for (what, span) in &rpc_forbidden {
+                self.error(
+                    Diagnostic::error(
+                        "S0403",
+                        format!("`{what}` cannot be set with `style = jsonrpc`"),
+                        *span,
+                        "contradicts the JSON-RPC framing",
+                    )
+                    .with_help("describe per-direction framing in the tagged style"),
+                );
+            }
+            out.side_tag_fields = PerDirection::default();
+            out.side_content = PerDirection::default();
             for (what, span) in [("tag", explicit_tag), ("content", explicit_content)] {
                 if let Some(span) = span {
                     self.error(
@@ -444,26 +500,57 @@ impl<'a> Lower<'a> {
                 );
             }
         }
-        // Members of the frame's top level that must not coincide.
-        let mut top: Vec<(&str, String)> = out.tag_fields.iter().map(|t| ("tag field", t.clone())).collect();
-        top.push(("id", out.id_field.clone()));
-        if let Some(c) = &out.content {
-            top.push(("content", c.clone()));
-        }
-        for i in 0..top.len() {
-            for j in i + 1..top.len() {
-                if top[i].1 == top[j].1 {
-                    let span = explicit_tag.or(explicit_content).unwrap_or(name.span);
-                    self.error(Diagnostic::error(
-                        "S0403",
-                        format!("the {} and the {} are both `{}`", top[i].0, top[j].0, top[i].1),
-                        span,
-                        "settings contradict each other",
-                    ));
+        // Members of the frame's top level that must not coincide, on each side.
+        let mut reported = Vec::new();
+        for dir in Direction::BOTH {
+            let mut top: Vec<(&str, String)> =
+                out.tag_fields_of(dir).iter().map(|t| ("tag field", t.clone())).collect();
+            top.push(("id", out.id_field.clone()));
+            if let Some(c) = out.content_of(dir) {
+                top.push(("content", c.clone()));
+            }
+            for i in 0..top.len() {
+                for j in i + 1..top.len() {
+                    if top[i].1 == top[j].1 && !reported.contains(&top[i].1) {
+                        reported.push(top[i].1.clone());
+                        let span = explicit_tag.or(explicit_content).unwrap_or(name.span);
+                        self.error(Diagnostic::error(
+                            "S0403",
+                            format!("the {} and the {} are both `{}`", top[i].0, top[j].0, top[i].1),
+                            span,
+                            "settings contradict each other",
+                        ));
+                    }
                 }
             }
         }
         out
+    }
+
+    /// `"type"`, `["op", "t"]` or `none`: the value of `tag`, `client_tag`, `server_tag`.
+    fn tag_setting(&mut self, key: &ast::Name, v: &ast::Expr) -> Option<Vec<String>> {
+        match &v.kind {
+            ast::ExprKind::Str(f) => Some(vec![f.clone()]),
+            ast::ExprKind::Ident(w) if w == "none" => Some(Vec::new()),
+            ast::ExprKind::List(items)
+                if (1..=2).contains(&items.len()) && items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) =>
+            {
+                let fields: Vec<String> = items.iter().filter_map(|i| word(i).map(str::to_string)).collect();
+                if fields.len() == 2 && fields[0] == fields[1] {
+                    self.error(Diagnostic::error(
+                        "S0403",
+                        "the two tag fields must differ",
+                        v.span,
+                        "same field twice",
+                    ));
+                }
+                Some(fields)
+            }
+            _ => {
+                self.bad_value(key, v, "a field name (\"type\"), two ([\"op\", \"t\"]), or `none`");
+                None
+            }
+        }
     }
 
     /// `reject`, `keep`, or `keep(0, 5)` (open only under these first tag values).
