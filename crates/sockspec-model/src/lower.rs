@@ -117,17 +117,18 @@ impl<'a> Lower<'a> {
         self.run_deferred(&mut types);
         let cyclic = self.check_cycles(&types);
         self.check_inhabited(&types, &cyclic);
-        self.finish_requests(&messages);
+        self.finish_requests(&mut messages, &envelope);
         self.check_members(&messages, &envelope);
         let dispatch = self.dispatch(&mut messages, &envelope);
         let connection = self.connection(&messages, &types);
-        let style = self.style(&types);
+        let style = self.style(&types, &messages);
         let protocol = Protocol {
             name: self.settings.name.clone(),
             meta: self.meta(protocol_item, protocol_item.name().map_or(Span::default(), |n| n.span)),
             version: self.settings.version.clone(),
             style,
             tag_fields: self.settings.tag_fields.clone(),
+            second_tag: self.settings.second_tag,
             id: IdSpec {
                 field: self.settings.id_field.clone(),
                 ty: self.settings.id_type.clone(),

@@ -128,13 +128,29 @@ pub struct Protocol {
     pub version: Option<String>,
     pub style: Style,
     /// The tag fields, outermost first: `["type"]`, or `["op", "t"]` for two-level
-    /// discrimination; empty when every message is told apart structurally.
+    /// discrimination; empty when every message is told apart structurally. This is the
+    /// protocol's `tag` setting; what each side uses (it may differ by direction) is
+    /// [`Dispatch::tag_fields`].
     pub tag_fields: Vec<String>,
+    /// In two-level dispatch, what a reader does with the second tag member of a frame whose
+    /// first value alone names its message (`second_tag`).
+    pub second_tag: SecondTag,
     /// The correlation field of requests and their replies.
     pub id: IdSpec,
     /// Members every message carries at its top level (unless it opts out).
     pub envelope: Vec<Field>,
     pub connection: Connection,
+}
+
+/// The second tag member on a single-level message of a two-level protocol.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondTag {
+    /// Not read (`second_tag = any`, the default): a gateway may write `"t": null` there.
+    #[default]
+    Ignored,
+    /// Must be `null` or absent (`second_tag = null`); any other value is `wrong_type`.
+    NullOrAbsent,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -149,7 +165,27 @@ pub enum Style {
         version_member: bool,
         /// The error object carried under `error`.
         error: Option<TypeId>,
+        /// What a result frame's `result` may be before the request it answers is known:
+        /// any JSON value (JSON-RPC 2.0), or an object (`result = object`, as browser
+        /// protocols say).
+        result: ResultShape,
+        /// Whether an error frame must carry the id member (`Required`: JSON-RPC 2.0, where
+        /// it may be `null`), or may leave it out (`Optional`: `error_id = optional`, for
+        /// frames answering something that could not be parsed).
+        error_id: IdPresence,
+        /// The unknown-member policy of the top level of result and error frames, per
+        /// sending side (`frame_unknown_fields`, or: reject only where every message of
+        /// that side rejects).
+        reply_unknown_fields: PerDirection<UnknownFields>,
     },
+}
+
+/// What a JSON-RPC `result` member may hold, checked frame by frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultShape {
+    Any,
+    Object,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -322,6 +358,10 @@ impl Serialize for JsonKinds {
 pub enum TagValue {
     Str(String),
     Int(i64),
+    /// `@tag(true)`: `"success": true` names one message, `false` another.
+    Bool(bool),
+    /// `@tag(null)`: the tag member is `null` (absent is still a missing tag).
+    Null,
 }
 
 impl std::fmt::Display for TagValue {
@@ -329,6 +369,8 @@ impl std::fmt::Display for TagValue {
         match self {
             TagValue::Str(s) => write!(f, "{s:?}"),
             TagValue::Int(i) => write!(f, "{i}"),
+            TagValue::Bool(b) => write!(f, "{b}"),
+            TagValue::Null => f.write_str("null"),
         }
     }
 }
@@ -617,8 +659,9 @@ pub struct Message {
     /// Where the payload sits: `None` flat at the top level beside the tag, or under this
     /// member (`"data"`, `"params"`, `"d"`).
     pub content: Option<String>,
-    /// Whether the content member may be absent (read as `{}`): JSON-RPC `params` whose
-    /// members are all optional.
+    /// Whether the content member may be absent (read as `{}`, or as no value for a
+    /// one-value payload): JSON-RPC `params` whose members are all optional, and
+    /// `@content("payload", optional)`.
     pub content_optional: bool,
     pub payload: Payload,
     /// Whether the frame carries the protocol's id member, and how.
@@ -626,9 +669,13 @@ pub struct Message {
     pub request: Option<Request>,
     /// `@error`: the message the protocol uses for error replies.
     pub error: bool,
-    /// What to do with undeclared members at the frame's top level (and in a nested
-    /// content object), per sending side.
+    /// What to do with undeclared members in a nested content object (and, for a flat
+    /// message, at the top level), per sending side.
     pub unknown_fields: PerDirection<UnknownFields>,
+    /// What to do with undeclared members at the frame's top level, per sending side. The
+    /// same as `unknown_fields` except in the JSON-RPC style with `frame_unknown_fields`
+    /// set, where the frame and its `params` have policies of their own.
+    pub frame_unknown_fields: PerDirection<UnknownFields>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -639,6 +686,12 @@ pub enum Discriminator {
     Tag(Vec<TagValue>),
     /// No tag: told apart by which keys are present (see [`Dispatch::structural`]).
     Structural(Vec<String>),
+    /// No tag: the frame is this message when it lacks the tag member and has this member,
+    /// the first such rule in declared order (`@key("result")`, see [`Dispatch::keyed`]).
+    Key(String),
+    /// No tag: the message of frames that lack the tag member and match nothing else
+    /// (`@fallback`, see [`Dispatch::fallback`]).
+    Fallback,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -659,18 +712,25 @@ pub enum IdPresence {
     Required,
     /// The id may be absent or null: error replies to frames whose id could not be read.
     Optional,
+    /// The id member must be absent: a JSON-RPC notification (a frame with the id is read
+    /// as a request).
+    Forbidden,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Request {
     /// What may answer it: messages of the other direction (tagged style), or result types
-    /// (JSON-RPC style, under `result`).
+    /// (JSON-RPC style, under `result`). The side's `@error` message is always among them
+    /// (added when not written), as the runtime answers bad requests with it.
     pub replies: Vec<Reply>,
     /// Messages tied to this request that may arrive before or after the reply
     /// (`@stream(A, B)`).
     pub stream: Vec<MessageId>,
-    /// The message that ends the exchange (`@end(Done)`).
-    pub end: Option<MessageId>,
+    /// The messages that end the exchange, any one of them (`@end(Complete, Error)`).
+    pub end: Vec<MessageId>,
+    /// A message the requester sends to end the exchange early (`@cancel(Complete)`),
+    /// correlated like the request.
+    pub cancel: Option<MessageId>,
     pub correlation: Correlation,
 }
 
@@ -687,23 +747,57 @@ pub enum Correlation {
     /// The protocol's id member, chosen by the requester and echoed in replies.
     Id,
     /// A member of the request's payload whose value every reply and stream message
-    /// repeats (`@correlate(session_id)`).
-    Field { name: String },
+    /// repeats (`@correlate(session_id)`). `pointer` is where it sits in each frame, a JSON
+    /// Pointer from the frame's root (`/session_id`, `/data/session_id`, or an envelope
+    /// member); the same in every message of the exchange, or `None` when they differ.
+    Field { name: String, pointer: Option<String> },
     /// The reply names a subscription in this member, and every stream message carries it
-    /// (`@subscription(subscription)`).
-    Subscription { name: String },
+    /// (`@subscription(subscription)`); `pointer` as for `Field`.
+    Subscription { name: String, pointer: Option<String> },
+    /// No id on the wire: replies answer requests in the order they were sent
+    /// (`@correlate(order)`).
+    Order,
 }
 
 /// How a frame from one side is told apart.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Dispatch {
+    /// This side's tag fields, outermost first: the protocol's `tag`, or the side's own
+    /// (`client_tag`, `server_tag`) when the framing differs by direction.
+    pub tag_fields: Vec<String>,
     /// Tag lookup: the frame's first tag field, then (where a value is shared) the second.
+    /// In the JSON-RPC style this side's requests and notifications are in `rpc` instead.
     pub tags: Option<TagNode>,
+    /// For frames that lack the first tag member: key rules, in declared order. The first
+    /// whose member is present names the message; tried before `structural`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keyed: Vec<(String, MessageId)>,
     /// Messages without a tag, for frames that lack the first tag field: a frame is the
     /// message whose signature equals the set of present keys among `keys`.
     pub structural: Vec<(Vec<String>, MessageId)>,
     /// Every key of some structural signature.
     pub keys: Vec<String>,
+    /// The message of a frame that lacks the first tag member and matches no key rule and
+    /// no signature (`@fallback`); without one, such a frame is an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<MessageId>,
+    /// JSON-RPC: how this side's frames are read, id first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpc: Option<RpcDispatch>,
+}
+
+/// JSON-RPC 2.0 dispatch of one side, as its specification reads: a frame with `method`
+/// and the id member is a request, one with `method` and no id a notification, and only
+/// then is the method looked up among that kind.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RpcDispatch {
+    /// This side's requests by method (`None`: it sends none, every method is unknown).
+    pub requests: Option<TagNode>,
+    /// This side's notifications by method.
+    pub notifications: Option<TagNode>,
+    /// Whether this side sends result and error frames: only when its peer declares
+    /// requests. Otherwise a frame without `method` is `missing_field` at `/method`.
+    pub replies: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -711,6 +805,11 @@ pub struct TagNode {
     /// The tag field read at this level.
     pub field: String,
     pub entries: Vec<(TagValue, TagTarget)>,
+    /// An open set (`unknown_tags = keep`): a value of the right JSON type that names no
+    /// entry is kept as an unknown message (its tag and raw JSON) rather than rejected;
+    /// the envelope is still checked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -723,13 +822,19 @@ pub enum TagTarget {
 // ---------------------------------------------------------------------------------------
 // Connection (recorded now; the runtime gives it meaning)
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Connection {
-    /// The HTTP path of the WebSocket endpoint.
+    /// The HTTP path of the WebSocket endpoint, possibly a template (`/ws/{client_id}`).
     pub path: Option<String>,
+    /// The names of the path template's parameters, in order (`["client_id"]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path_params: Vec<String>,
     /// WebSocket subprotocols offered, newest first (version negotiation).
     pub subprotocols: Vec<String>,
     pub auth: Vec<Auth>,
+    /// Whether a client must authenticate (`auth_required = false`: it may, with one of
+    /// `auth`, or stay anonymous).
+    pub auth_required: bool,
     /// Messages allowed before authentication completes.
     pub before_auth: Vec<MessageId>,
     /// The side that sends the first message, if the protocol fixes it.
@@ -757,25 +862,60 @@ pub enum Auth {
     Message { message: MessageId, reply: Option<MessageId> },
 }
 
+impl Default for Connection {
+    fn default() -> Self {
+        Connection {
+            path: None,
+            path_params: Vec::new(),
+            subprotocols: Vec::new(),
+            auth: Vec::new(),
+            auth_required: true,
+            before_auth: Vec::new(),
+            first: None,
+            heartbeat: None,
+            close_codes: None,
+            resume: None,
+            max_frame_bytes: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Heartbeat {
-    /// WebSocket ping/pong frames.
-    Ping { interval_ms: Option<u64>, timeout_ms: Option<u64> },
+    /// WebSocket ping/pong frames, sent by `by` (`ping(by = client)`; the server by
+    /// default). No interval: the runtime's own (`heartbeat = ping`).
+    Ping { by: Sender, interval_ms: Option<u64>, timeout_ms: Option<u64> },
     /// An application message, answered by `ack` where the protocol has one; the interval
     /// is fixed, or dictated by the peer in a member of a message (`interval_from`).
     Message {
         message: MessageId,
         ack: Option<MessageId>,
+        /// The side that starts the heartbeat: the sender of `message`.
+        by: Sender,
         interval_ms: Option<u64>,
         timeout_ms: Option<u64>,
-        interval_from: Option<(MessageId, String)>,
+        interval_from: Option<IntervalFrom>,
     },
+}
+
+/// `every = from(Hello, heartbeat_interval)`: the member of a peer's message that gives the
+/// heartbeat interval in milliseconds.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntervalFrom {
+    pub message: MessageId,
+    /// The member's wire name.
+    pub member: String,
+    /// Where it sits in that message's frame (`/d/heartbeat_interval`).
+    pub pointer: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Resume {
+    /// The envelope member that numbers frames.
     pub sequence: String,
+    /// Where it sits in a frame: `/s`.
+    pub pointer: String,
     pub message: MessageId,
 }
 

@@ -573,6 +573,23 @@ impl<'s> Parser<'s> {
         }
         self.expect(TokenKind::Eq, "`=`")?;
         let value = self.expr();
+        if self.at(TokenKind::At) && !self.peek().newline_before {
+            // `id_type = string @len(1..)`: a setting value is no type use site, so it takes
+            // no constraints; an alias carries them.
+            let at = self.peek().span;
+            let attrs = self.attributes(true);
+            let span = attrs.iter().fold(at, |s, a| s.to(a.span));
+            let written = self.src.get(value.span.start as usize..span.end as usize).unwrap_or("T @...");
+            self.diagnostics.push(
+                Diagnostic::error("S0101", "a setting value takes no attributes", span, "not allowed here").with_help(
+                    format!(
+                        "declare a type alias, `type {alias} = {written}`, and write `{} = {alias}`",
+                        key.text,
+                        alias = if key.text == "id_type" { "RequestId" } else { "Name" },
+                    ),
+                ),
+            );
+        }
         let span = key.span.to(self.prev_span());
         let trivia = self.finish_trivia(start, leading);
         Some(Setting { docs, key, value, span, trivia })

@@ -18,13 +18,17 @@
 //! - **Constraints accumulate**: an alias's constraints and those written where it is used
 //!   all apply (the model flattens them into each use site); at most one error per code is
 //!   reported for one value.
-//! - **JSON-RPC ids**: a request without `id` is `missing_field /id`; a notification that
-//!   carries an `id` is `unknown_field /id` whatever the unknown-field policy (a frame with
-//!   an id asks for a reply; accepting it silently would leave the peer waiting).
-//!   `"jsonrpc"` is a known member only when the protocol writes it.
-//! - **JSON-RPC result and error frames** are accepted from either side. Their unknown
-//!   top-level members are rejected only when every message of that side rejects unknown
-//!   members (then the side's policy is "reject"); otherwise they are ignored.
+//! - **JSON-RPC ids** decide first (DESIGN §4): a frame with `method` and `id` is looked up
+//!   among the side's requests, one without `id` among its notifications, so a request
+//!   without `id` or a notification with one is `unknown_tag /method`. `"jsonrpc"` is a
+//!   known member only when the protocol writes it.
+//! - **JSON-RPC result and error frames** are accepted only from a side whose peer
+//!   declares requests (else `missing_field /method`). They carry the envelope. Their
+//!   unknown top-level members follow the model's `reply_unknown_fields`.
+//! - **Dispatch without the tag member** tries, in order: the key rules (`@key`, declared
+//!   order), the structural signatures, the fallback message (`@fallback`).
+//! - **Open tag sets** (`unknown_tags = keep`): an unknown value of the right JSON type is
+//!   `FrameKind::Unknown`; only the envelope is checked.
 //! - **Floats**: a number whose value is not finite as an `f64` (`1e400`) is `out_of_range`,
 //!   for `f32`, `f64`, `unix_s_float` and `unix_ms_float`; for `f32`, so is a value that rounds to an
 //!   infinite `f32` (f32::MAX as printed, `3.4028235e38`, fits).
@@ -37,9 +41,9 @@ use std::fmt::{self, Write as _};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sockspec_model::{
-    Constraints, Direction, EnumRepr, Field, FloatType, IdPresence, IntEncoding, IntType, LenRange, Message, MessageId,
-    NumRange, Number, Payload, Schema, Style, TagNode, TagTarget, TagValue, TimeEncoding, Type, TypeDefKind, TypeId,
-    TypeKind, UnknownFields, Untagged,
+    Constraints, Direction, Discriminator, Dispatch, EnumRepr, Field, FloatType, IdPresence, IntEncoding, IntType,
+    LenRange, Message, MessageId, NumRange, Number, Payload, ResultShape, Schema, SecondTag, Style, TagNode, TagTarget,
+    TagValue, TimeEncoding, Type, TypeDefKind, TypeId, TypeKind, UnknownFields, Untagged,
 };
 
 use crate::json::{self, Value, member};
@@ -74,6 +78,9 @@ pub enum FrameKind {
     RpcResult,
     /// A JSON-RPC error frame (`{"id": ..., "error": {...}}`).
     RpcError,
+    /// A frame whose tag names no message, accepted because that set of tags is open
+    /// (`unknown_tags = keep`): a reader keeps its tag and raw JSON.
+    Unknown,
 }
 
 /// A message's `@example` that is not a valid frame of that message.
@@ -184,13 +191,12 @@ pub struct Validator<'s> {
 struct TagIndex<'s> {
     /// The first entry with each value (what a linear search would find).
     entries: HashMap<&'s TagValue, &'s TagTarget>,
-    strings: bool,
-    integers: bool,
+    kinds: Kinds,
 }
 
 /// Indexes `node` and every node below it.
 fn index_tags<'s>(node: &'s TagNode, out: &mut HashMap<usize, TagIndex<'s>>) {
-    let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
+    let kinds = tag_kinds(node.entries.iter().map(|(v, _)| v));
     let mut entries = HashMap::with_capacity(node.entries.len());
     for (value, target) in &node.entries {
         entries.entry(value).or_insert(target);
@@ -198,7 +204,7 @@ fn index_tags<'s>(node: &'s TagNode, out: &mut HashMap<usize, TagIndex<'s>>) {
             index_tags(next, out);
         }
     }
-    out.insert(node_key(node), TagIndex { entries, strings, integers });
+    out.insert(node_key(node), TagIndex { entries, kinds });
 }
 
 fn node_key(node: &TagNode) -> usize {
@@ -238,13 +244,15 @@ impl<'s> Validator<'s> {
         self.schema
     }
 
-    /// The name a valid frame is known by: the message's name, or `@result` / `@error` for
-    /// JSON-RPC result and error frames (names no message can have).
+    /// The name a valid frame is known by: the message's name, `@result` / `@error` for
+    /// JSON-RPC result and error frames, or `@unknown` for a kept frame of an open tag set
+    /// (names no message can have).
     pub fn frame_name(&self, kind: FrameKind) -> &'s str {
         match kind {
             FrameKind::Message(id) => self.schema.messages.get(id.0 as usize).map_or("?", |m| m.name.as_str()),
             FrameKind::RpcResult => "@result",
             FrameKind::RpcError => "@error",
+            FrameKind::Unknown => "@unknown",
         }
     }
 
@@ -322,11 +330,17 @@ impl<'s> Validator<'s> {
         let mut run =
             Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
         let kind = match &self.schema.protocol.style {
-            Style::Tagged => run.dispatch(members, false).map_err(|e| vec![e]).map(|id| {
-                run.message(id, members, None);
-                FrameKind::Message(id)
+            Style::Tagged => run.dispatch(members).map_err(|e| vec![e]).map(|target| match target {
+                Target::Message(id) => {
+                    run.message(id, members, None);
+                    FrameKind::Message(id)
+                }
+                Target::Unknown => {
+                    run.unknown_frame(members);
+                    FrameKind::Unknown
+                }
             }),
-            Style::JsonRpc { version_member, error } => run.rpc_frame(members, *version_member, *error),
+            Style::JsonRpc { .. } => run.rpc_frame(members),
         };
         *omitted = run.omitted;
         let kind = kind?;
@@ -394,6 +408,19 @@ impl JsonKind {
 type Kinds = u8;
 const ANY: Kinds = 0x7f;
 const NUMBER: Kinds = (1 << JsonKind::Integer as u8) | (1 << JsonKind::Fraction as u8);
+
+/// What dispatch found a frame to be.
+#[derive(Clone, Copy)]
+enum Target {
+    Message(MessageId),
+    /// A tag value of the right type that names no message, in an open set.
+    Unknown,
+}
+
+/// Whether a side has messages for frames without the tag member.
+fn untagged_messages(dispatch: &Dispatch) -> bool {
+    !dispatch.structural.is_empty() || !dispatch.keyed.is_empty() || dispatch.fallback.is_some()
+}
 
 /// How a message's id member is treated in one frame.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -484,78 +511,92 @@ impl<'s> Run<'_, 's> {
     // ---- dispatch ----
 
     /// Which message a frame is, or the one error that says why it is none.
-    fn dispatch(&mut self, members: &Members, rpc: bool) -> Result<MessageId, ValidationError> {
+    fn dispatch(&mut self, members: &Members) -> Result<Target, ValidationError> {
         let dispatch = self.schema.dispatch.get(self.from);
         match &dispatch.tags {
             Some(node) => match member(members, &node.field) {
-                None if !dispatch.structural.is_empty() => self.structural(members),
-                None => Err(self.only_error_at(
-                    Some(&node.field),
-                    ErrorCode::MissingField,
-                    format!("missing the tag member {:?}", node.field),
-                )),
+                None => self.untagged_frame(members, Some(&node.field)),
                 Some(tag) => self.follow(node, tag, members),
             },
-            None if !dispatch.structural.is_empty() => {
-                // Only untagged messages come from this side. A frame that carries the tag
-                // member is still read by its tag, and no message has it.
-                match self.schema.protocol.tag_fields.first() {
-                    Some(field) if !rpc && member(members, field).is_some() => Err(self.only_error_at(
-                        Some(field),
-                        ErrorCode::UnknownTag,
-                        format!("the {} sends no message tagged by {field:?}", self.from.as_str()),
-                    )),
-                    _ => self.structural(members),
-                }
-            }
             None => {
-                // No message comes from this side at all.
-                let field =
-                    if rpc { Some(METHOD_MEMBER) } else { self.schema.protocol.tag_fields.first().map(String::as_str) };
+                // No tagged message comes from this side. A frame that carries the tag
+                // member is still read by its tag, and no message has it.
                 let side = self.from.as_str();
-                match field {
-                    Some(field) if member(members, field).is_none() && !rpc => Err(self.only_error_at(
+                match dispatch.tag_fields.first() {
+                    Some(field) if member(members, field).is_some() => {
+                        let message = if untagged_messages(dispatch) {
+                            format!("the {side} sends no message tagged by {field:?}")
+                        } else {
+                            format!("the {side} sends no message")
+                        };
+                        Err(self.only_error_at(Some(field), ErrorCode::UnknownTag, message))
+                    }
+                    Some(field) if !untagged_messages(dispatch) => Err(self.only_error_at(
                         Some(field),
                         ErrorCode::MissingField,
                         format!("missing the tag member {field:?}"),
                     )),
-                    Some(field) => Err(self.only_error_at(
-                        Some(field),
-                        ErrorCode::UnknownTag,
-                        format!("the {side} sends no message"),
-                    )),
-                    None => {
+                    Some(field) => self.untagged_frame(members, Some(field)),
+                    None if !untagged_messages(dispatch) => {
                         Err(self.only_error_at(None, ErrorCode::UnknownTag, format!("the {side} sends no message")))
                     }
+                    None => self.untagged_frame(members, None),
                 }
             }
         }
     }
 
-    fn follow(&mut self, node: &TagNode, tag: &Value, members: &Members) -> Result<MessageId, ValidationError> {
+    /// A frame without the (first) tag member: the first key rule whose member it has, else
+    /// the untagged message whose signature it matches, else the fallback message.
+    fn untagged_frame(&mut self, members: &Members, tag_field: Option<&str>) -> Result<Target, ValidationError> {
+        let dispatch = self.schema.dispatch.get(self.from);
+        if let Some((_, id)) = dispatch.keyed.iter().find(|(key, _)| member(members, key).is_some()) {
+            return Ok(Target::Message(*id));
+        }
+        if !dispatch.structural.is_empty() {
+            match self.structural(members) {
+                Ok(id) => return Ok(Target::Message(id)),
+                Err(e) if dispatch.fallback.is_none() => return Err(e),
+                Err(_) => {}
+            }
+        }
+        if let Some(id) = dispatch.fallback {
+            return Ok(Target::Message(id));
+        }
+        match tag_field {
+            Some(field) if dispatch.structural.is_empty() => {
+                let mut message = format!("missing the tag member {field:?}");
+                if !dispatch.keyed.is_empty() {
+                    let keys = dispatch.keyed.iter().map(|(k, _)| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+                    let _ = write!(message, ", and none of the members {keys} that name an untagged message");
+                }
+                Err(self.only_error_at(Some(field), ErrorCode::MissingField, message))
+            }
+            _ => self.structural(members).map(Target::Message),
+        }
+    }
+
+    fn follow(&mut self, node: &TagNode, tag: &Value, members: &Members) -> Result<Target, ValidationError> {
         let found = match self.validator.tag_index.get(&node_key(node)) {
             Some(index) => lookup_tag(index, tag),
             // Every node of the schema is indexed; a node from elsewhere is searched.
             None => {
-                let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
-                find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, strings, integers)
+                let kinds = tag_kinds(node.entries.iter().map(|(v, _)| v));
+                find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, kinds)
             }
         };
         let Some(target) = found else {
-            let (strings, integers) = tag_kinds(node.entries.iter().map(|(v, _)| v));
-            return Err(self.only_error_at(
-                Some(&node.field),
-                ErrorCode::WrongType,
-                tag_type_message(tag, strings, integers),
-            ));
+            let kinds = tag_kinds(node.entries.iter().map(|(v, _)| v));
+            return Err(self.only_error_at(Some(&node.field), ErrorCode::WrongType, tag_type_message(tag, kinds)));
         };
         match target {
+            None if node.open => Ok(Target::Unknown),
             None => Err(self.only_error_at(
                 Some(&node.field),
                 ErrorCode::UnknownTag,
                 format!("no {} message has the tag {}", self.from.as_str(), tag_text(tag)),
             )),
-            Some(TagTarget::Message(id)) => Ok(*id),
+            Some(TagTarget::Message(id)) => Ok(Target::Message(*id)),
             Some(TagTarget::Next(next)) => match member(members, &next.field) {
                 None => Err(self.only_error_at(
                     Some(&next.field),
@@ -577,12 +618,25 @@ impl<'s> Run<'_, 's> {
             .map(|(_, id)| *id)
             .ok_or_else(|| {
                 let keys = dispatch.keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+                let has: Vec<String> = members.iter().map(|(k, _)| format!("{k:?}")).collect();
+                let has =
+                    if has.is_empty() { "no members".to_string() } else { format!("the members {}", has.join(", ")) };
                 self.only_error_at(
                     None,
                     ErrorCode::UnknownTag,
-                    format!("the frame has no tag and its members ({keys}) match no {} message", self.from.as_str()),
+                    format!(
+                        "the frame has no tag and {has}; its members among {keys} match no {} message",
+                        self.from.as_str()
+                    ),
                 )
             })
+    }
+
+    /// A kept frame of an open tag set: its message is unknown, but the envelope is the
+    /// protocol's and is checked.
+    fn unknown_frame(&mut self, members: &Members) {
+        let envelope = self.schema.protocol.envelope.as_slice();
+        self.fields(envelope, members);
     }
 
     // ---- messages ----
@@ -593,6 +647,8 @@ impl<'s> Run<'_, 's> {
         let Some(m) = self.schema.messages.get(id.0 as usize) else { return };
         let protocol = &self.schema.protocol;
         let policy = *m.unknown_fields.get(self.from);
+        let frame_policy = *m.frame_unknown_fields.get(self.from);
+        let tag_fields = &self.schema.dispatch.get(self.from).tag_fields;
         let flat = match (&m.content, &m.payload) {
             (None, Payload::Fields(fields)) => fields.as_slice(),
             _ => &[],
@@ -604,20 +660,21 @@ impl<'s> Run<'_, 's> {
         let id_rule = match (rpc, m.id) {
             _ if id_declared => IdRule::Absent,
             (Some(_), _) if m.request.is_some() => IdRule::Required,
-            (Some(_), IdPresence::None) => IdRule::Forbidden,
+            (Some(_), IdPresence::None) | (_, IdPresence::Forbidden) => IdRule::Forbidden,
             (_, IdPresence::None) => IdRule::Absent,
             (_, IdPresence::Required) => IdRule::Required,
             (_, IdPresence::Optional) => IdRule::Optional,
         };
-        self.id_member(members, id_rule);
+        self.id_member(members, id_rule, m.request.is_some());
+        self.second_tag(m, members);
         self.fields(envelope, members);
         self.fields(flat, members);
         if let Some(key) = &m.content {
             self.content(m, key, members, policy);
         }
-        if policy == UnknownFields::Reject {
+        if frame_policy == UnknownFields::Reject {
             let known = |name: &str| {
-                protocol.tag_fields.iter().any(|t| t == name)
+                tag_fields.iter().any(|t| t == name)
                     || (id_rule != IdRule::Absent && name == id_field)
                     || envelope.iter().chain(flat).any(|f| f.name == name)
                     || m.content.as_deref() == Some(name)
@@ -630,13 +687,33 @@ impl<'s> Run<'_, 's> {
         }
     }
 
-    fn id_member(&mut self, members: &Members, rule: IdRule) {
+    /// In a two-level protocol with `second_tag = null`, a message named by its first tag
+    /// value alone has the second tag member `null` or absent.
+    fn second_tag(&mut self, m: &Message, members: &Members) {
+        let protocol = &self.schema.protocol;
+        if protocol.second_tag != SecondTag::NullOrAbsent
+            || !matches!(&m.discriminator, Discriminator::Tag(v) if v.len() == 1)
+        {
+            return;
+        }
+        if let Some(field) = self.schema.dispatch.get(self.from).tag_fields.get(1)
+            && let Some(v) = member(members, field)
+            && !matches!(v, Value::Null)
+        {
+            let len = self.enter(field);
+            self.wrong_type(&format!("null or no {field:?}: {} has one tag value", m.name), v);
+            self.leave(len);
+        }
+    }
+
+    fn id_member(&mut self, members: &Members, rule: IdRule, request: bool) {
         let field = self.schema.protocol.id.field.as_str();
         let value = member(members, field);
         match (rule, value) {
             (IdRule::Absent, _) | (IdRule::Optional, None) | (IdRule::Forbidden, None) => {}
             (IdRule::Required, None) => {
-                self.error_at(field, ErrorCode::MissingField, format!("a request must carry the id member {field:?}"))
+                let what = if request { "a request" } else { "a reply" };
+                self.error_at(field, ErrorCode::MissingField, format!("{what} must carry the id member {field:?}"))
             }
             (IdRule::Forbidden, Some(_)) => self.error_at(
                 field,
@@ -702,19 +779,67 @@ impl<'s> Run<'_, 's> {
 
     // ---- JSON-RPC ----
 
-    fn rpc_frame(
-        &mut self,
-        members: &Members,
-        version_member: bool,
-        error: Option<TypeId>,
-    ) -> Result<FrameKind, Vec<ValidationError>> {
-        if member(members, METHOD_MEMBER).is_some() {
-            let id = self.dispatch(members, true).map_err(|e| vec![e])?;
+    fn rpc_frame(&mut self, members: &Members) -> Result<FrameKind, Vec<ValidationError>> {
+        let schema = self.schema;
+        let Style::JsonRpc { version_member, error, result, error_id, reply_unknown_fields } = &schema.protocol.style
+        else {
+            return Err(vec![self.only_error_at(None, ErrorCode::UnknownTag, "not a JSON-RPC protocol".into())]);
+        };
+        let version_member = *version_member;
+        let rpc = schema.dispatch.get(self.from).rpc.as_ref();
+        let id_field = schema.protocol.id.field.as_str();
+        let side = self.from.as_str();
+        if let Some(method) = member(members, METHOD_MEMBER) {
+            // JSON-RPC 2.0: the id member says whether this is a request or a
+            // notification, and only then is the method looked up among that kind.
+            let is_request = member(members, id_field).is_some();
+            let node = rpc.and_then(|r| if is_request { r.requests.as_ref() } else { r.notifications.as_ref() });
+            let target = match node {
+                Some(node) => self.follow(node, method, members),
+                None if !matches!(method, Value::String(_)) => {
+                    Err(self.only_error_at(Some(METHOD_MEMBER), ErrorCode::WrongType, tag_type_message(method, 0)))
+                }
+                None => {
+                    let what = if is_request {
+                        "requests (the frame has an id)"
+                    } else {
+                        "notifications (the frame has no id)"
+                    };
+                    Err(self.only_error_at(
+                        Some(METHOD_MEMBER),
+                        ErrorCode::UnknownTag,
+                        format!("the {side} sends no {what}"),
+                    ))
+                }
+            };
+            let target = target.map_err(|mut e| {
+                if node.is_none() || e.code != ErrorCode::UnknownTag {
+                } else if is_request {
+                    e.message.push_str(&format!(" among its requests (the frame has {id_field:?})"));
+                } else {
+                    e.message.push_str(&format!(" among its notifications (the frame has no {id_field:?})"));
+                }
+                vec![e]
+            })?;
             self.rpc_version(members, version_member);
-            self.message(id, members, Some(version_member));
-            return Ok(FrameKind::Message(id));
+            return Ok(match target {
+                Target::Message(id) => {
+                    self.message(id, members, Some(version_member));
+                    FrameKind::Message(id)
+                }
+                Target::Unknown => {
+                    self.unknown_frame(members);
+                    FrameKind::Unknown
+                }
+            });
         }
-        let id_field = self.schema.protocol.id.field.clone();
+        if !rpc.is_some_and(|r| r.replies) {
+            let message = format!(
+                "missing {METHOD_MEMBER:?}: the {side} sends no result or error frames, as the {} declares no requests",
+                self.from.other().as_str()
+            );
+            return Err(vec![self.only_error_at(Some(METHOD_MEMBER), ErrorCode::MissingField, message)]);
+        }
         let (kind, payload) = match (member(members, RESULT_MEMBER), member(members, ERROR_MEMBER)) {
             (Some(_), None) => (FrameKind::RpcResult, RESULT_MEMBER),
             (None, Some(_)) => (FrameKind::RpcError, ERROR_MEMBER),
@@ -728,27 +853,45 @@ impl<'s> Run<'_, 's> {
             }
         };
         self.rpc_version(members, version_member);
-        match member(members, &id_field) {
-            None => self.error_at(&id_field, ErrorCode::MissingField, format!("a reply must carry {id_field:?}")),
+        let id_optional = kind == FrameKind::RpcError && *error_id == IdPresence::Optional;
+        match member(members, id_field) {
+            None if id_optional => {}
+            None => self.error_at(
+                id_field,
+                ErrorCode::MissingField,
+                format!("a reply must carry the id member {id_field:?}"),
+            ),
             // An error may answer a request whose id could not be read.
             Some(Value::Null) if kind == FrameKind::RpcError => {}
             Some(v) => {
-                let len = self.enter(&id_field);
-                self.check(&self.schema.protocol.id.ty, v, None);
+                let len = self.enter(id_field);
+                self.check(&schema.protocol.id.ty, v, None);
                 self.leave(len);
             }
         }
-        if let (FrameKind::RpcError, Some(error), Some(v)) = (kind, error, member(members, ERROR_MEMBER)) {
-            let len = self.enter(ERROR_MEMBER);
-            self.named(error, v, None);
+        if kind == FrameKind::RpcResult
+            && *result == ResultShape::Object
+            && let Some(v) = member(members, RESULT_MEMBER)
+            && !matches!(v, Value::Object(_))
+        {
+            let len = self.enter(RESULT_MEMBER);
+            self.wrong_type("an object (every result of this protocol is one)", v);
             self.leave(len);
         }
-        let mut senders = self.schema.messages_from(self.from).peekable();
-        let reject =
-            senders.peek().is_some() && senders.all(|(_, m)| *m.unknown_fields.get(self.from) == UnknownFields::Reject);
-        if reject {
+        if let (FrameKind::RpcError, Some(error), Some(v)) = (kind, error, member(members, ERROR_MEMBER)) {
+            let len = self.enter(ERROR_MEMBER);
+            self.named(*error, v, None);
+            self.leave(len);
+        }
+        // Result and error frames carry the envelope, as every frame does.
+        let envelope = schema.protocol.envelope.as_slice();
+        self.fields(envelope, members);
+        if *reply_unknown_fields.get(self.from) == UnknownFields::Reject {
             self.unknown_members(members, |name| {
-                name == id_field || name == payload || (version_member && name == JSONRPC_MEMBER)
+                name == id_field
+                    || name == payload
+                    || (version_member && name == JSONRPC_MEMBER)
+                    || envelope.iter().any(|f| f.name == name)
             });
         }
         if self.errors.is_empty() { Ok(kind) } else { Err(std::mem::take(&mut self.errors)) }
@@ -964,7 +1107,7 @@ impl<'s> Run<'_, 's> {
                     };
                     let values = e.variants.iter().filter_map(|x| match x.value {
                         TagValue::Int(i) => Some(i128::from(i)),
-                        TagValue::Str(_) => None,
+                        TagValue::Str(_) | TagValue::Bool(_) | TagValue::Null => None,
                     });
                     if e.flags {
                         let all = values.fold(0i128, |acc, x| acc | x);
@@ -1009,10 +1152,10 @@ impl<'s> Run<'_, 's> {
             Some(TypeDefKind::Struct(s)) => Some((&s.tag, s)),
             _ => None,
         });
-        let (strings, integers) = tag_kinds(structs.clone().map(|(t, _)| t));
-        match find_tag(structs, tag, strings, integers) {
+        let kinds = tag_kinds(structs.clone().map(|(t, _)| t));
+        match find_tag(structs, tag, kinds) {
             None => {
-                let message = tag_type_message(tag, strings, integers);
+                let message = tag_type_message(tag, kinds);
                 self.error_at(field, ErrorCode::WrongType, message);
             }
             // An unknown variant is kept; the members every variant has are still checked.
@@ -1209,61 +1352,72 @@ fn select_variant<'s>(u: &'s Untagged, v: &Value) -> Option<&'s Type> {
     chosen.or_else(|| (0..kinds.len()).find(|&i| kinds[i] == ANY)).and_then(|i| u.variants.get(i))
 }
 
-/// Whether tags among `values` are strings and whether they are integers.
-fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> (bool, bool) {
-    values.fold((false, false), |(s, i), v| match v {
-        TagValue::Str(_) => (true, i),
-        TagValue::Int(_) => (s, true),
+/// The JSON kinds of the tags among `values`.
+fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> Kinds {
+    values.fold(0, |acc, v| {
+        acc | match v {
+            TagValue::Str(_) => JsonKind::String.bit(),
+            TagValue::Int(_) => JsonKind::Integer.bit(),
+            TagValue::Bool(_) => JsonKind::Bool.bit(),
+            TagValue::Null => JsonKind::Null.bit(),
+        }
     })
 }
 
 /// [`find_tag`] in a node's index: the same answer in constant time.
 fn lookup_tag<'s>(index: &TagIndex<'s>, tag: &Value) -> Option<Option<&'s TagTarget>> {
-    match tag {
-        Value::String(s) if index.strings || !index.integers => {
-            Some(index.entries.get(&TagValue::Str(s.to_string())).copied())
-        }
-        Value::Number(n) if index.integers && n.is_integer() => {
-            let value = n.to_i128().and_then(|n| i64::try_from(n).ok()).map(TagValue::Int);
-            Some(value.and_then(|v| index.entries.get(&v).copied()))
-        }
-        _ => None,
+    let kinds = if index.kinds == 0 { JsonKind::String.bit() } else { index.kinds };
+    if kinds & JsonKind::of(tag).bit() == 0 {
+        return None;
     }
+    let key = match tag {
+        Value::String(s) => TagValue::Str(s.to_string()),
+        Value::Number(n) => match n.to_i128().and_then(|n| i64::try_from(n).ok()) {
+            Some(i) => TagValue::Int(i),
+            None => return Some(None),
+        },
+        Value::Bool(b) => TagValue::Bool(*b),
+        Value::Null => TagValue::Null,
+        Value::Array(_) | Value::Object(_) => return Some(None),
+    };
+    Some(index.entries.get(&key).copied())
 }
 
-/// Looks a tag value up among `entries`: `None` if it has the wrong JSON type,
-/// `Some(None)` if it names no entry.
+/// Looks a tag value up among `entries`: `None` if it has a JSON type no tag has (strings
+/// when there are no tags at all), `Some(None)` if it names no entry.
 fn find_tag<'a, T>(
     mut entries: impl Iterator<Item = (&'a TagValue, T)>,
     tag: &Value,
-    strings: bool,
-    integers: bool,
+    kinds: Kinds,
 ) -> Option<Option<T>> {
-    match tag {
-        Value::String(s) if strings || !integers => {
-            Some(entries.find(|(v, _)| matches!(v, TagValue::Str(w) if w == s)).map(|(_, t)| t))
-        }
-        Value::Number(n) if integers && n.is_integer() => {
-            let n = n.to_i128();
-            Some(entries.find(|(v, _)| matches!(v, TagValue::Int(i) if Some(i128::from(*i)) == n)).map(|(_, t)| t))
-        }
-        _ => None,
+    let kinds = if kinds == 0 { JsonKind::String.bit() } else { kinds };
+    if kinds & JsonKind::of(tag).bit() == 0 {
+        return None;
     }
+    let found = match tag {
+        Value::String(s) => entries.find(|(v, _)| matches!(v, TagValue::Str(w) if w == s)),
+        Value::Number(n) => {
+            let n = n.to_i128();
+            entries.find(|(v, _)| matches!(v, TagValue::Int(i) if Some(i128::from(*i)) == n))
+        }
+        Value::Bool(b) => entries.find(|(v, _)| matches!(v, TagValue::Bool(w) if w == b)),
+        Value::Null => entries.find(|(v, _)| matches!(v, TagValue::Null)),
+        Value::Array(_) | Value::Object(_) => None,
+    };
+    Some(found.map(|(_, t)| t))
 }
 
-fn tag_type_message(tag: &Value, strings: bool, integers: bool) -> String {
-    let expected = match (strings, integers) {
-        (true, true) => "a string or an integer",
-        (false, true) => "an integer",
-        _ => "a string",
-    };
-    format!("a tag must be {expected}, found {}", JsonKind::of(tag).described())
+fn tag_type_message(tag: &Value, kinds: Kinds) -> String {
+    let kinds = if kinds == 0 { JsonKind::String.bit() } else { kinds };
+    format!("a tag must be {}, found {}", describe_kinds(kinds), JsonKind::of(tag).described())
 }
 
 fn tag_text(tag: &Value) -> String {
     match tag {
         Value::String(s) => quote(s),
         Value::Number(n) => number(n.raw()).into_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
         other => JsonKind::of(other).described().to_string(),
     }
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use sockspec_syntax::{Diagnostic, Span, ast};
 
+use super::settings::OpenTags;
 use super::{Decl, Lower};
 use crate::model::*;
 
@@ -19,6 +20,10 @@ const MESSAGE_ATTRS: &[&str] = &[
     "end",
     "correlate",
     "subscription",
+    "cancel",
+    "key",
+    "fallback",
+    "no_id",
     "deprecated",
     "since",
     "example",
@@ -32,10 +37,12 @@ impl<'a> Lower<'a> {
         }
         let fields = self.lower_fields(fields);
         let mut top: Vec<(&str, String)> =
-            self.settings.tag_fields.iter().map(|t| ("a tag field", t.clone())).collect();
+            self.settings.all_tag_fields().into_iter().map(|t| ("a tag field", t)).collect();
         top.push(("the id member", self.settings.id_field.clone()));
-        if let Some(c) = &self.settings.content {
-            top.push(("the content member", c.clone()));
+        for dir in Direction::BOTH {
+            if let Some(c) = self.settings.content_of(dir) {
+                top.push(("the content member", c.clone()));
+            }
         }
         if self.settings.jsonrpc && self.settings.jsonrpc_member {
             top.push(("the `jsonrpc` member", "jsonrpc".into()));
@@ -76,6 +83,7 @@ impl<'a> Lower<'a> {
             }
             let tied = item.attrs.iter().filter(|a| match a.name.text.as_str() {
                 "stream" | "end" => !has("subscription"),
+                "cancel" => true,
                 _ => false,
             });
             for attr in tied {
@@ -101,13 +109,34 @@ impl<'a> Lower<'a> {
         let jsonrpc = self.settings.jsonrpc;
 
         let mut tag: Option<Option<Vec<TagValue>>> = None; // Some(None) = @tag(none)
-        let mut content = self.settings.content.clone();
+        // The sending side's framing; a message of both sides needs the two to agree.
+        let side = match sender {
+            Sender::Server => Direction::Server,
+            Sender::Client | Sender::Both => Direction::Client,
+        };
+        if sender == Sender::Both && self.settings.framing_differs() {
+            self.error(
+                Diagnostic::error(
+                    "S0426",
+                    format!("`{}` is sent by both sides, whose framing differs", name.text),
+                    name.span,
+                    "sent by both sides",
+                )
+                .with_help("declare a `client message` and a `server message`, each in its side's framing"),
+            );
+        }
+        let mut content = self.settings.content_of(side).cloned();
         let mut envelope = true;
         let mut unknown = self.settings.unknown_fields;
         let mut error = false;
         let mut stream = Vec::new();
-        let mut end = None;
+        let mut end = Vec::new();
+        let mut cancel = None;
         let mut correlation = Correlation::Id;
+        let mut content_optional_attr = None;
+        let mut key: Option<(String, Span)> = None;
+        let mut fallback = None;
+        let mut no_id = None;
         for attr in &item.attrs {
             match attr.name.text.as_str() {
                 "tag" => tag = self.message_tag(attr),
@@ -120,11 +149,28 @@ impl<'a> Lower<'a> {
                             "JSON-RPC fixes `params`",
                         ));
                     }
-                    match self.one_arg(attr, "a member name, or `none`").map(|e| &e.kind) {
+                    // `@content("payload")`, `@content(none)`, and with `optional` (alone: the
+                    // protocol's member) a member that may be absent when the payload is empty.
+                    let expected = "a member name such as \"data\", `none`, or `(\"payload\", optional)`";
+                    let args = attr.args.as_deref().unwrap_or_default();
+                    let is_optional = |e: &ast::Expr| matches!(&e.kind, ast::ExprKind::Ident(w) if w == "optional");
+                    let (member, optional) = match args {
+                        [one] if is_optional(one) => (None, true),
+                        [one] => (Some(one), false),
+                        [one, two] if is_optional(two) => (Some(one), true),
+                        _ => {
+                            self.bad_args(attr, expected);
+                            (None, false)
+                        }
+                    };
+                    match member.map(|e| &e.kind) {
                         Some(ast::ExprKind::Str(s)) => content = Some(s.clone()),
-                        Some(ast::ExprKind::Ident(w)) if w == "none" => content = None,
-                        Some(_) => self.bad_args(attr, "a member name such as \"data\", or `none`"),
+                        Some(ast::ExprKind::Ident(w)) if w == "none" && !optional => content = None,
+                        Some(_) => self.bad_args(attr, expected),
                         None => {}
+                    }
+                    if optional {
+                        content_optional_attr = Some(attr.span);
                     }
                 }
                 "no_envelope" if self.no_args(attr) => envelope = false,
@@ -154,23 +200,44 @@ impl<'a> Lower<'a> {
                     }
                     _ => self.bad_args(attr, "message names, `@stream(Partial, Progress)`"),
                 },
-                "end" => {
-                    if let Some(a) = self.one_arg(attr, "one message name, `@end(Done)`") {
-                        end = self.message_arg(a).map(|m| (m, a.span));
+                "end" => match attr.args.as_deref() {
+                    Some(args) if !args.is_empty() => {
+                        for a in args {
+                            if let Some(m) = self.message_arg(a) {
+                                end.push((m, a.span));
+                            }
+                        }
+                    }
+                    _ => self.bad_args(attr, "message names, `@end(Done)` or `@end(Complete, Error)`"),
+                },
+                "cancel" => {
+                    if let Some(a) = self.one_arg(attr, "one message name, `@cancel(Complete)`") {
+                        cancel = self.message_arg(a).map(|m| (m, a.span));
                     }
                 }
                 "correlate" | "subscription" => {
-                    if let Some(f) =
-                        self.one_arg(attr, "a member name").and_then(super::settings::word).map(str::to_string)
-                    {
+                    let arg = self.one_arg(attr, "a member name");
+                    let by_order = attr.name.text == "correlate"
+                        && matches!(arg.map(|a| &a.kind), Some(ast::ExprKind::Ident(w)) if w == "order");
+                    if by_order {
+                        correlation = Correlation::Order;
+                    } else if let Some(f) = arg.and_then(super::settings::word).map(str::to_string) {
                         correlation = if attr.name.text == "correlate" {
-                            Correlation::Field { name: f }
+                            Correlation::Field { name: f, pointer: None }
                         } else {
-                            Correlation::Subscription { name: f }
+                            Correlation::Subscription { name: f, pointer: None }
                         };
                     }
                 }
-                "deprecated" | "since" | "example" | "no_envelope" | "strict" | "lenient" | "error" => {}
+                "key" => match self.one_arg(attr, "a member name, `@key(\"result\")`").map(|a| (&a.kind, a.span)) {
+                    Some((ast::ExprKind::Str(k) | ast::ExprKind::Ident(k), _)) => key = Some((k.clone(), attr.span)),
+                    Some(_) => self.bad_args(attr, "a member name, `@key(\"result\")`"),
+                    None => {}
+                },
+                "fallback" if self.no_args(attr) => fallback = Some(attr.span),
+                "no_id" if self.no_args(attr) => no_id = Some(attr.span),
+                "deprecated" | "since" | "example" | "no_envelope" | "strict" | "lenient" | "error" | "fallback"
+                | "no_id" => {}
                 _ => self.unknown_attr(attr, MESSAGE_ATTRS, "a message"),
             }
         }
@@ -178,7 +245,7 @@ impl<'a> Lower<'a> {
             for attr in item
                 .attrs
                 .iter()
-                .filter(|a| matches!(a.name.text.as_str(), "stream" | "end" | "correlate" | "subscription"))
+                .filter(|a| matches!(a.name.text.as_str(), "stream" | "end" | "correlate" | "subscription" | "cancel"))
             {
                 self.error(
                     Diagnostic::error(
@@ -218,7 +285,7 @@ impl<'a> Lower<'a> {
         };
 
         // Which tag values name it.
-        let tag_fields = self.settings.tag_fields.len();
+        let tag_fields = self.settings.tag_fields_of(side).len();
         let tag_span = item.attrs.iter().find(|a| a.name.text == "tag").map_or(name.span, |a| a.span);
         match &tag {
             Some(None) if jsonrpc => self.error(
@@ -236,7 +303,37 @@ impl<'a> Lower<'a> {
             ),
             _ => {}
         }
+        let untagged_by = key.as_ref().map(|(_, s)| ("@key", *s)).or(fallback.map(|s| ("@fallback", s)));
+        if let Some((what, span)) = untagged_by {
+            if jsonrpc {
+                self.error(
+                    Diagnostic::error(
+                        "S0421",
+                        format!("`{what}` cannot be used with `style = jsonrpc`"),
+                        span,
+                        "JSON-RPC frames are told apart by `method`, `result` and `error`",
+                    )
+                    .with_help("describe the protocol in the tagged style, with `tag = \"method\"`"),
+                );
+            } else if tag.is_some() {
+                self.error(Diagnostic::error(
+                    "S0421",
+                    format!("a message with `{what}` has no tag"),
+                    tag_span,
+                    format!("`@tag` contradicts `{what}`"),
+                ));
+            } else if key.is_some() && fallback.is_some() {
+                self.error(Diagnostic::error(
+                    "S0421",
+                    "a message is either `@key(...)` or `@fallback`",
+                    span,
+                    "both given",
+                ));
+            }
+        }
         let discriminator = match tag {
+            _ if key.is_some() => Discriminator::Key(key.clone().map(|(k, _)| k).unwrap_or_default()),
+            _ if fallback.is_some() => Discriminator::Fallback,
             Some(None) => Discriminator::Structural(Vec::new()),
             _ if tag_fields == 0 => Discriminator::Structural(Vec::new()),
             Some(Some(values)) => {
@@ -260,13 +357,38 @@ impl<'a> Lower<'a> {
 
         // Whether it carries the protocol id.
         let declares_id = matches!(&payload, Payload::Fields(fs) if content.is_none() && fs.iter().any(|f| f.name == self.settings.id_field));
+        if let Some(span) = no_id
+            && !error
+        {
+            self.error(
+                Diagnostic::error("S0301", "`@no_id` applies to the `@error` message", span, "not an `@error` message")
+                    .with_note("other messages carry the id member only as requests and their replies"),
+            );
+        }
         let id = if jsonrpc {
-            if is_request { IdPresence::Required } else { IdPresence::None }
+            if is_request { IdPresence::Required } else { IdPresence::Forbidden }
         } else if declares_id {
+            if is_request && correlation == Correlation::Id {
+                let field = self.settings.id_field.clone();
+                self.error(
+                    Diagnostic::error(
+                        "S0424",
+                        format!("request `{}` declares a field `{field}`, the protocol's id member", name.text),
+                        name.span,
+                        "correlated by the id member, which it declares itself",
+                    )
+                    .with_help(format!(
+                        "remove the field: the id member is added with `id_type`; or correlate by it with \
+                         `@correlate({field})`"
+                    )),
+                );
+            }
+            IdPresence::None
+        } else if error && no_id.is_some() {
             IdPresence::None
         } else if error {
             IdPresence::Optional
-        } else if (is_request && !matches!(correlation, Correlation::Field { .. }))
+        } else if (is_request && matches!(correlation, Correlation::Id | Correlation::Subscription { .. }))
             || self.reply_targets.contains(name.text.as_str())
         {
             IdPresence::Required
@@ -274,7 +396,37 @@ impl<'a> Lower<'a> {
             IdPresence::None
         };
 
-        let content_optional = jsonrpc && matches!(&payload, Payload::Fields(fs) if fs.iter().all(|f| !f.required));
+        let all_optional = matches!(&payload, Payload::Fields(fs) if fs.iter().all(|f| !f.required));
+        if let Some(span) = content_optional_attr {
+            let required = match &payload {
+                Payload::Fields(fs) => fs.iter().find(|f| f.required).map(|f| f.meta.span),
+                Payload::Value { .. } => None,
+            };
+            if let Some(field) = required {
+                self.error(
+                    Diagnostic::error(
+                        "S0422",
+                        format!("the payload of `{}` may be absent, but it has a required field", name.text),
+                        span,
+                        "an absent payload is read as `{}`",
+                    )
+                    .with_secondary(field, "required here")
+                    .with_help("make every payload field optional (`name?: T`), or drop `optional`"),
+                );
+            } else if content.is_none() {
+                self.error(Diagnostic::error(
+                    "S0422",
+                    format!("`{}` has no content member to leave out", name.text),
+                    span,
+                    "a flat payload",
+                ));
+            }
+        }
+        let content_optional = (jsonrpc && all_optional) || content_optional_attr.is_some();
+        let frame_unknown = match self.settings.frame_unknown_fields {
+            Some(policy) if jsonrpc => PerDirection::both(policy),
+            _ => unknown,
+        };
 
         let request = if is_request {
             if replies.is_empty() {
@@ -317,10 +469,30 @@ impl<'a> Lower<'a> {
             for (m, span) in &stream {
                 check_other(self, *m, *span, "a stream message");
             }
-            if let Some((m, span)) = end {
-                check_other(self, m, span, "the end message");
+            for (m, span) in &end {
+                check_other(self, *m, *span, "an end message");
             }
-            if let Correlation::Field { name: f } = &correlation
+            if let Some((m, span)) = cancel {
+                // The requester sends it: the same side as the request.
+                let target = self.message_items[m.0 as usize];
+                let tsender = sender_of(target);
+                let ok = match sender {
+                    Sender::Both => tsender == Sender::Both,
+                    s => tsender == s || tsender == Sender::Both,
+                };
+                if !ok {
+                    self.error(
+                        Diagnostic::error(
+                            "S0425",
+                            format!("the cancel message of `{}` must be sent by the requester", name.text),
+                            span,
+                            "sent by the side that answers",
+                        )
+                        .with_secondary(target.name().map_or(target.span, |n| n.span), "declared here"),
+                    );
+                }
+            }
+            if let Correlation::Field { name: f, .. } = &correlation
                 && !matches!(&payload, Payload::Fields(fs) if fs.iter().any(|x| x.name == *f))
             {
                 let span = item.attrs.iter().find(|a| a.name.text == "correlate").map_or(name.span, |a| a.span);
@@ -334,7 +506,8 @@ impl<'a> Lower<'a> {
             Some(Request {
                 replies,
                 stream: stream.iter().map(|(m, _)| *m).collect(),
-                end: end.map(|(m, _)| m),
+                end: end.iter().map(|(m, _)| *m).collect(),
+                cancel: cancel.map(|(m, _)| m),
                 correlation,
             })
         } else {
@@ -360,6 +533,7 @@ impl<'a> Lower<'a> {
             request,
             error,
             unknown_fields: unknown,
+            frame_unknown_fields: frame_unknown,
         })
     }
 
@@ -368,11 +542,30 @@ impl<'a> Lower<'a> {
         match attr.args.as_deref() {
             Some([e]) if matches!(&e.kind, ast::ExprKind::Ident(w) if w == "none") => Some(None),
             Some(args) if (1..=2).contains(&args.len()) => {
-                let values: Option<Vec<TagValue>> = args.iter().map(|a| self.tag_value(a)).collect();
+                let values: Option<Vec<TagValue>> = args.iter().map(|a| self.message_tag_value(a)).collect();
                 values.map(Some)
             }
             _ => {
                 self.bad_args(attr, "one or two tag values, `@tag(\"name\")`, `@tag(0, \"READY\")`, or `@tag(none)`");
+                None
+            }
+        }
+    }
+
+    /// A message's tag value: a string, an integer, `true`, `false` or `null`.
+    pub(crate) fn message_tag_value(&mut self, arg: &ast::Expr) -> Option<TagValue> {
+        match &arg.kind {
+            ast::ExprKind::Ident(w) if w == "true" => Some(TagValue::Bool(true)),
+            ast::ExprKind::Ident(w) if w == "false" => Some(TagValue::Bool(false)),
+            ast::ExprKind::Ident(w) if w == "null" => Some(TagValue::Null),
+            ast::ExprKind::Str(_) | ast::ExprKind::Int(_) => self.tag_value(arg),
+            _ => {
+                self.error(Diagnostic::error(
+                    "S0410",
+                    "a message's tag value is a JSON scalar",
+                    arg.span,
+                    "expected \"name\", an integer, `true`, `false` or `null`",
+                ));
                 None
             }
         }
@@ -459,20 +652,44 @@ impl<'a> Lower<'a> {
         out
     }
 
-    /// Correlation members must be carried by every reply and stream message.
-    pub(crate) fn finish_requests(&mut self, messages: &[Message]) {
+    /// Correlation members must be carried by every reply and stream message; the `@error`
+    /// message joins every request's replies; a reply is correlated one way only.
+    pub(crate) fn finish_requests(&mut self, messages: &mut [Message], envelope: &[Field]) {
+        self.add_error_replies(messages);
+        self.check_shared_replies(messages);
         for i in 0..messages.len() {
             let Some(req) = messages[i].request.clone() else { continue };
             let (field, what) = match &req.correlation {
-                Correlation::Field { name } => (name.clone(), "@correlate"),
-                Correlation::Subscription { name } => (name.clone(), "@subscription"),
-                Correlation::Id => continue,
+                Correlation::Field { name, .. } => (name.clone(), "@correlate"),
+                Correlation::Subscription { name, .. } => (name.clone(), "@subscription"),
+                Correlation::Id | Correlation::Order => continue,
             };
             // `@correlate`: every message of the exchange repeats the field. `@subscription`:
             // the reply names the subscription and every stream and end message carries it.
             let mut targets: Vec<MessageId> = req.stream.clone();
             targets.extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
-            targets.extend(req.end);
+            targets.extend(req.end.iter().copied());
+            // Where the member sits in each frame of the exchange, when it is the same in all.
+            let mut pointers: Vec<String> = Vec::new();
+            if what == "@correlate" {
+                pointers.push(correlation_pointer(&messages[i], &field, envelope));
+            }
+            for t in &targets {
+                let target = &messages[t.0 as usize];
+                if !target.error {
+                    pointers.push(correlation_pointer(target, &field, envelope));
+                }
+            }
+            let pointer = pointers.first().filter(|p| pointers.iter().all(|q| q == *p)).cloned();
+            if let Some(r) = messages[i].request.as_mut() {
+                match &mut r.correlation {
+                    Correlation::Field { pointer: p, .. } | Correlation::Subscription { pointer: p, .. } => {
+                        *p = pointer
+                    }
+                    Correlation::Id | Correlation::Order => {}
+                }
+            }
+            let messages = &*messages;
             for t in targets {
                 let target = &messages[t.0 as usize];
                 if target.error {
@@ -499,6 +716,70 @@ impl<'a> Lower<'a> {
                     );
                 }
             }
+        }
+    }
+
+    /// Every request (tagged style) may be answered by the other side's `@error` message:
+    /// the runtime answers bad requests with it, so it is listed among the replies.
+    fn add_error_replies(&mut self, messages: &mut [Message]) {
+        if self.settings.jsonrpc {
+            return;
+        }
+        let errors: Vec<(MessageId, Sender)> = messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.error)
+            .map(|(i, m)| (MessageId(i as u32), m.sender))
+            .collect();
+        for m in messages.iter_mut() {
+            let sender = m.sender;
+            let Some(req) = m.request.as_mut() else { continue };
+            for (id, esender) in &errors {
+                let answers = match sender {
+                    Sender::Client => esender.includes(Direction::Server),
+                    Sender::Server => esender.includes(Direction::Client),
+                    Sender::Both => *esender == Sender::Both,
+                };
+                if answers && !req.replies.iter().any(|r| matches!(r, Reply::Message(x) if x == id)) {
+                    req.replies.push(Reply::Message(*id));
+                }
+            }
+        }
+    }
+
+    /// A reply named by a request correlated by the id member and by one correlated another
+    /// way would need the id in one exchange and not in the other (S0423).
+    fn check_shared_replies(&mut self, messages: &[Message]) {
+        let mut by: BTreeMap<MessageId, Vec<(usize, bool)>> = BTreeMap::new();
+        for (i, m) in messages.iter().enumerate() {
+            let Some(req) = &m.request else { continue };
+            let with_id = matches!(req.correlation, Correlation::Id | Correlation::Subscription { .. });
+            for r in &req.replies {
+                if let Reply::Message(id) = r
+                    && !messages[id.0 as usize].error
+                {
+                    by.entry(*id).or_default().push((i, with_id));
+                }
+            }
+        }
+        for (reply, users) in by {
+            let (Some((a, _)), Some((b, _))) =
+                (users.iter().find(|(_, with_id)| *with_id), users.iter().find(|(_, with_id)| !*with_id))
+            else {
+                continue;
+            };
+            let (a, b, r) = (&messages[*a], &messages[*b], &messages[reply.0 as usize]);
+            self.error(
+                Diagnostic::error(
+                    "S0423",
+                    format!("`{}` answers `{}` by the id member and `{}` without it", r.name, a.name, b.name),
+                    r.meta.span,
+                    "a reply of both",
+                )
+                .with_secondary(a.meta.span, "correlated by the id member")
+                .with_secondary(b.meta.span, "correlated otherwise")
+                .with_help("declare a reply message for each, or correlate both requests the same way"),
+            );
         }
     }
 
@@ -557,9 +838,10 @@ impl<'a> Lower<'a> {
 
     /// What else of a message's frame top level is called `name`, if anything.
     fn top_level_clash(&self, m: &Message, envelope: &[Field], name: &str) -> Option<&'static str> {
-        if self.settings.tag_fields.iter().any(|t| t == name) {
+        let sides = Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d));
+        if sides.flat_map(|d| self.settings.tag_fields_of(d)).any(|t| t == name) {
             Some("a tag field")
-        } else if m.id != IdPresence::None && name == self.settings.id_field {
+        } else if matches!(m.id, IdPresence::Required | IdPresence::Optional) && name == self.settings.id_field {
             Some("the id member")
         } else if m.envelope && envelope.iter().any(|e| e.name == name) {
             Some("an envelope member")
@@ -584,27 +866,54 @@ impl<'a> Lower<'a> {
         let mut out = PerDirection::<Dispatch>::default();
         for dir in Direction::BOTH {
             let side = format!("the {}", dir.as_str());
-            // Tags.
-            let mut groups: BTreeMap<TagValue, Vec<(MessageId, Vec<TagValue>)>> = BTreeMap::new();
-            for (i, m) in messages.iter().enumerate() {
-                if !m.sender.includes(dir) {
-                    continue;
-                }
-                if let Discriminator::Tag(values) = &m.discriminator
-                    && let Some(first) = values.first()
-                {
-                    groups.entry(first.clone()).or_default().push((MessageId(i as u32), values.clone()));
-                }
-            }
-            if !self.settings.tag_fields.is_empty() && !groups.is_empty() {
-                let mut node = TagNode { field: self.settings.tag_fields[0].clone(), entries: Vec::new() };
-                for (value, members) in groups {
-                    if let Some(target) = self.tag_target(messages, &value, &members, &side) {
-                        node.entries.push((value, target));
+            // Tags. In the JSON-RPC style requests and notifications are looked up apart,
+            // after the id member has said which of the two a frame is.
+            let open = self.settings.unknown_tags.get(dir).clone();
+            out.get_mut(dir).tag_fields = self.settings.tag_fields_of(dir).to_vec();
+            if self.settings.jsonrpc {
+                let requests = self.tag_tree(messages, dir, &side, |m| m.request.is_some());
+                let notifications = self.tag_tree(messages, dir, &side, |m| m.request.is_none());
+                let mut rpc = RpcDispatch {
+                    requests,
+                    notifications,
+                    replies: messages.iter().any(|m| m.request.is_some() && m.sender.includes(dir.other())),
+                };
+                match &open {
+                    OpenTags::Closed => {}
+                    OpenTags::All => {
+                        for node in [&mut rpc.requests, &mut rpc.notifications].into_iter().flatten() {
+                            node.open = true;
+                        }
+                    }
+                    OpenTags::Families(families) => {
+                        if let Some((_, span)) = families.first() {
+                            self.error(Diagnostic::error(
+                                "S0420",
+                                "JSON-RPC methods have one level: there are no families to open",
+                                *span,
+                                "not a family",
+                            ));
+                        }
                     }
                 }
-                out.get_mut(dir).tags = Some(node);
+                out.get_mut(dir).rpc = Some(rpc);
+            } else {
+                let mut tree = self.tag_tree(messages, dir, &side, |_| true);
+                if let Some(node) = &mut tree {
+                    self.open_tree(node, &open, messages, dir);
+                } else if let OpenTags::Families(families) = &open
+                    && let Some((value, span)) = families.first()
+                {
+                    self.error(Diagnostic::error(
+                        "S0420",
+                        format!("no message from {side} has the tag {value}"),
+                        *span,
+                        "no such family",
+                    ));
+                }
+                out.get_mut(dir).tags = tree;
             }
+            self.keyed_and_fallback(messages, dir, &side, envelope, out.get_mut(dir));
             // Structural.
             let structural: Vec<(MessageId, &Message)> = messages
                 .iter()
@@ -621,7 +930,26 @@ impl<'a> Lower<'a> {
                     })
                     .collect();
                 let owner = format!("the untagged messages from {side} cannot be told apart");
-                if let Some((sigs, keys)) = self.signatures(&candidates, &owner, "S0407") {
+                let reported = self.diagnostics.len();
+                let found = self.signatures(&candidates, &owner, "S0407");
+                // The `@error` message's automatic id takes part in its signature as an
+                // optional member: say so where it is involved.
+                let error_with_id = structural.iter().find(|(_, m)| m.error && m.id == IdPresence::Optional);
+                if let Some((_, m)) = error_with_id {
+                    let help = format!(
+                        "`{}` is the `@error` message, so it carries an optional `{}` member (an error may \
+                         answer a frame whose id could not be read); `@no_id` on it leaves the id out",
+                        m.name, self.settings.id_field
+                    );
+                    let id = format!("`{}`", self.settings.id_field);
+                    for d in &mut self.diagnostics[reported..] {
+                        let about_id = std::iter::once(&d.primary).chain(&d.secondary).any(|l| l.message.contains(&id));
+                        if d.code == "S0407" && about_id {
+                            d.help = Some(help.clone());
+                        }
+                    }
+                }
+                if let Some((sigs, keys)) = found {
                     let d = out.get_mut(dir);
                     d.structural = sigs.into_iter().map(|(i, s)| (s, MessageId(i as u32))).collect();
                     d.keys = keys;
@@ -631,12 +959,156 @@ impl<'a> Lower<'a> {
         out
     }
 
+    /// The tag lookup of one side over the messages that `include` selects.
+    fn tag_tree(
+        &mut self,
+        messages: &[Message],
+        dir: Direction,
+        side: &str,
+        include: impl Fn(&Message) -> bool,
+    ) -> Option<TagNode> {
+        let mut groups: BTreeMap<TagValue, Vec<(MessageId, Vec<TagValue>)>> = BTreeMap::new();
+        for (i, m) in messages.iter().enumerate() {
+            if !m.sender.includes(dir) || !include(m) {
+                continue;
+            }
+            if let Discriminator::Tag(values) = &m.discriminator
+                && let Some(first) = values.first()
+            {
+                groups.entry(first.clone()).or_default().push((MessageId(i as u32), values.clone()));
+            }
+        }
+        let first = self.settings.tag_fields_of(dir).first().cloned()?;
+        if groups.is_empty() {
+            return None;
+        }
+        let mut node = TagNode { field: first, entries: Vec::new(), open: false };
+        for (value, members) in groups {
+            if let Some(target) = self.tag_target(messages, &value, &members, side, dir) {
+                node.entries.push((value, target));
+            }
+        }
+        Some(node)
+    }
+
+    /// Marks the open levels of a side's tag lookup (`unknown_tags`).
+    fn open_tree(&mut self, node: &mut TagNode, open: &OpenTags, messages: &[Message], dir: Direction) {
+        match open {
+            OpenTags::Closed => {}
+            OpenTags::All => {
+                node.open = true;
+                for (_, target) in &mut node.entries {
+                    if let TagTarget::Next(next) = target {
+                        next.open = true;
+                    }
+                }
+            }
+            OpenTags::Families(families) => {
+                for (value, span) in families {
+                    match node.entries.iter_mut().find(|(v, _)| v == value) {
+                        Some((_, TagTarget::Next(next))) => next.open = true,
+                        Some((_, TagTarget::Message(id))) => {
+                            let m = &messages[id.0 as usize];
+                            self.error(
+                                Diagnostic::error(
+                                    "S0420",
+                                    format!("the tag {value} names one message, not a family"),
+                                    *span,
+                                    "no second tag to open",
+                                )
+                                .with_secondary(m.meta.span, format!("`{}` has the tag {value} alone", m.name))
+                                .with_help(format!(
+                                    "a family is a first value shared by messages with a second one: \
+                                     `@tag({value}, \"NAME\")`"
+                                )),
+                            );
+                        }
+                        None => self.error(Diagnostic::error(
+                            "S0420",
+                            format!("no message from the {} has the tag {value}", dir.as_str()),
+                            *span,
+                            "no such family",
+                        )),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Key rules (in declared order) and the fallback message of one side.
+    fn keyed_and_fallback(
+        &mut self,
+        messages: &[Message],
+        dir: Direction,
+        side: &str,
+        envelope: &[Field],
+        out: &mut Dispatch,
+    ) {
+        let id_field = self.settings.id_field.clone();
+        for (i, m) in messages.iter().enumerate() {
+            if !m.sender.includes(dir) {
+                continue;
+            }
+            match &m.discriminator {
+                Discriminator::Key(key) => {
+                    let (required, _) = top_level_keys(m, &id_field, envelope);
+                    if !required.contains(key) {
+                        self.error(
+                            Diagnostic::error(
+                                "S0421",
+                                format!("`{}` is picked by the member `{key}`, which it does not require", m.name),
+                                m.meta.span,
+                                format!("no required top-level member `{key}`"),
+                            )
+                            .with_help(format!(
+                                "declare `{key}` as a required field, or nest the payload under it: \
+                                 `@content(\"{key}\")`"
+                            )),
+                        );
+                    }
+                    if let Some((_, first)) = out.keyed.iter().find(|(k, _)| k == key) {
+                        let first = &messages[first.0 as usize];
+                        self.error(
+                            Diagnostic::error(
+                                "S0421",
+                                format!("two messages from {side} are picked by the member `{key}`"),
+                                m.meta.span,
+                                "never reached",
+                            )
+                            .with_secondary(first.meta.span, "the first rule wins"),
+                        );
+                        continue;
+                    }
+                    out.keyed.push((key.clone(), MessageId(i as u32)));
+                }
+                Discriminator::Fallback => {
+                    if let Some(first) = out.fallback {
+                        let first = &messages[first.0 as usize];
+                        self.error(
+                            Diagnostic::error(
+                                "S0421",
+                                format!("more than one `@fallback` message from {side}"),
+                                m.meta.span,
+                                "second fallback",
+                            )
+                            .with_secondary(first.meta.span, "first one"),
+                        );
+                        continue;
+                    }
+                    out.fallback = Some(MessageId(i as u32));
+                }
+                Discriminator::Tag(_) | Discriminator::Structural(_) => {}
+            }
+        }
+    }
+
     fn tag_target(
         &mut self,
         messages: &[Message],
         value: &TagValue,
         members: &[(MessageId, Vec<TagValue>)],
         side: &str,
+        dir: Direction,
     ) -> Option<TagTarget> {
         let span = |id: MessageId| messages[id.0 as usize].meta.span;
         let name = |id: MessageId| messages[id.0 as usize].name.clone();
@@ -671,8 +1143,8 @@ impl<'a> Lower<'a> {
             self.error(diag);
             return None;
         }
-        let field = self.settings.tag_fields.get(1)?.clone();
-        let mut node = TagNode { field, entries: Vec::new() };
+        let field = self.settings.tag_fields_of(dir).get(1)?.clone();
+        let mut node = TagNode { field, entries: Vec::new(), open: false };
         let mut seen: Vec<(TagValue, MessageId)> = Vec::new();
         for (id, values) in members {
             let second = values[1].clone();
@@ -723,9 +1195,16 @@ fn top_level_keys(m: &Message, id_field: &str, envelope: &[Field]) -> (Vec<Strin
     match m.id {
         IdPresence::Required => req.push(id_field.to_string()),
         IdPresence::Optional => opt.push(id_field.to_string()),
-        IdPresence::None => {}
+        IdPresence::None | IdPresence::Forbidden => {}
     }
     (req, opt)
+}
+
+/// Where a correlation member sits in a message's frames: in the envelope or a flat payload
+/// at the top level, else under the content member.
+fn correlation_pointer(m: &Message, field: &str, envelope: &[Field]) -> String {
+    let top = (m.envelope && envelope.iter().any(|f| f.name == field)) || m.content.is_none();
+    super::settings::member_pointer(if top { None } else { m.content.as_deref() }, field)
 }
 
 fn sender_of(item: &ast::Item) -> Sender {

@@ -21,10 +21,31 @@ const PROTOCOL_KEYS: &[&str] = &[
     "absent",
     "jsonrpc",
     "error",
+    "second_tag",
+    "unknown_tags",
+    "client_unknown_tags",
+    "server_unknown_tags",
+    "result",
+    "error_id",
+    "frame_unknown_fields",
+    "client_tag",
+    "server_tag",
+    "client_content",
+    "server_content",
 ];
 
-const CONNECTION_KEYS: &[&str] =
-    &["path", "subprotocols", "auth", "before_auth", "first", "heartbeat", "close_codes", "resume", "max_frame_bytes"];
+const CONNECTION_KEYS: &[&str] = &[
+    "path",
+    "subprotocols",
+    "auth",
+    "auth_required",
+    "before_auth",
+    "first",
+    "heartbeat",
+    "close_codes",
+    "resume",
+    "max_frame_bytes",
+];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum TagCase {
@@ -64,6 +85,60 @@ pub(crate) struct ProtocolSettings {
     pub id_increasing: bool,
     pub unknown_fields: PerDirection<UnknownFields>,
     pub absent: Absent,
+    pub second_tag: SecondTag,
+    /// `unknown_tags`: which tag values of each side are an open set.
+    pub unknown_tags: PerDirection<OpenTags>,
+    pub result_object: bool,
+    pub error_id_optional: bool,
+    /// `frame_unknown_fields`: the JSON-RPC frame's own top-level policy.
+    pub frame_unknown_fields: Option<UnknownFields>,
+    /// `client_tag` / `server_tag`: a side's own tag fields, instead of `tag_fields`.
+    pub side_tag_fields: PerDirection<Option<Vec<String>>>,
+    /// `client_content` / `server_content`: a side's own content member.
+    pub side_content: PerDirection<Option<Option<String>>>,
+}
+
+impl ProtocolSettings {
+    /// The tag fields of what one side sends.
+    pub fn tag_fields_of(&self, dir: Direction) -> &[String] {
+        self.side_tag_fields.get(dir).as_deref().unwrap_or(&self.tag_fields)
+    }
+
+    /// The default content member of what one side sends.
+    pub fn content_of(&self, dir: Direction) -> Option<&String> {
+        match self.side_content.get(dir) {
+            Some(c) => c.as_ref(),
+            None => self.content.as_ref(),
+        }
+    }
+
+    /// Whether the two sides frame their messages differently.
+    pub fn framing_differs(&self) -> bool {
+        self.tag_fields_of(Direction::Client) != self.tag_fields_of(Direction::Server)
+            || self.content_of(Direction::Client) != self.content_of(Direction::Server)
+    }
+
+    /// Every tag field of either side.
+    pub fn all_tag_fields(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.tag_fields_of(Direction::Client).to_vec();
+        for f in self.tag_fields_of(Direction::Server) {
+            if !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+        out
+    }
+}
+
+/// `unknown_tags = reject | keep | keep(0, 5)` for one side.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) enum OpenTags {
+    #[default]
+    Closed,
+    /// Every level of the side's tags is open.
+    All,
+    /// Only the second level under these first values (families).
+    Families(Vec<(TagValue, Span)>),
 }
 
 impl Default for ProtocolSettings {
@@ -82,6 +157,13 @@ impl Default for ProtocolSettings {
             id_increasing: false,
             unknown_fields: PerDirection::both(UnknownFields::Ignore),
             absent: Absent::Omit,
+            second_tag: SecondTag::Ignored,
+            unknown_tags: PerDirection::default(),
+            result_object: false,
+            error_id_optional: false,
+            frame_unknown_fields: None,
+            side_tag_fields: PerDirection::default(),
+            side_content: PerDirection::default(),
         }
     }
 }
@@ -160,6 +242,11 @@ impl<'a> Lower<'a> {
         let mut explicit_id_type = false;
         let mut client_unknown = None;
         let mut server_unknown = None;
+        let mut client_tags = None;
+        let mut server_tags = None;
+        let mut rpc_only: Vec<(&str, Span)> = Vec::new();
+        let mut rpc_forbidden: Vec<(String, Span)> = Vec::new();
+        let mut second_tag_span = None;
         for s in settings {
             if self.duplicate_setting(&mut seen, &s.key) {
                 continue;
@@ -178,24 +265,24 @@ impl<'a> Lower<'a> {
                 },
                 "tag" => {
                     explicit_tag = Some(s.span);
+                    if let Some(fields) = self.tag_setting(key, v) {
+                        out.tag_fields = fields;
+                    }
+                }
+                "client_tag" | "server_tag" => {
+                    rpc_forbidden.push((key.text.clone(), s.span));
+                    if let Some(fields) = self.tag_setting(key, v) {
+                        let dir = if key.text == "client_tag" { Direction::Client } else { Direction::Server };
+                        *out.side_tag_fields.get_mut(dir) = Some(fields);
+                    }
+                }
+                "client_content" | "server_content" => {
+                    rpc_forbidden.push((key.text.clone(), s.span));
+                    let dir = if key.text == "client_content" { Direction::Client } else { Direction::Server };
                     match &v.kind {
-                        ast::ExprKind::Str(f) => out.tag_fields = vec![f.clone()],
-                        ast::ExprKind::Ident(w) if w == "none" => out.tag_fields = Vec::new(),
-                        ast::ExprKind::List(items)
-                            if (1..=2).contains(&items.len())
-                                && items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) =>
-                        {
-                            out.tag_fields = items.iter().filter_map(|i| word(i).map(str::to_string)).collect();
-                            if out.tag_fields.len() == 2 && out.tag_fields[0] == out.tag_fields[1] {
-                                self.error(Diagnostic::error(
-                                    "S0403",
-                                    "the two tag fields must differ",
-                                    v.span,
-                                    "same field twice",
-                                ));
-                            }
-                        }
-                        _ => self.bad_value(key, v, "a field name (\"type\"), two ([\"op\", \"t\"]), or `none`"),
+                        ast::ExprKind::Str(f) => *out.side_content.get_mut(dir) = Some(Some(f.clone())),
+                        ast::ExprKind::Ident(w) if w == "none" => *out.side_content.get_mut(dir) = Some(None),
+                        _ => self.bad_value(key, v, "a member name such as \"data\", or `none`"),
                     }
                 }
                 "tag_case" => {
@@ -267,6 +354,46 @@ impl<'a> Lower<'a> {
                     ast::ExprKind::Ident(n) => out.error_name = Some((n.clone(), v.span)),
                     _ => self.bad_value(key, v, "the name of the error struct"),
                 },
+                "second_tag" => {
+                    second_tag_span = Some(s.span);
+                    match word(v) {
+                        Some("any") => out.second_tag = SecondTag::Ignored,
+                        Some("null") => out.second_tag = SecondTag::NullOrAbsent,
+                        _ => self.bad_value(key, v, "`any` or `null`"),
+                    }
+                }
+                "unknown_tags" | "client_unknown_tags" | "server_unknown_tags" => {
+                    let Some(open) = self.open_tags(key, v) else { continue };
+                    match key.text.as_str() {
+                        "client_unknown_tags" => client_tags = Some(open),
+                        "server_unknown_tags" => server_tags = Some(open),
+                        _ => out.unknown_tags = PerDirection::both(open),
+                    }
+                }
+                "result" => {
+                    rpc_only.push(("result", s.span));
+                    match word(v) {
+                        Some("any") => out.result_object = false,
+                        Some("object") => out.result_object = true,
+                        _ => self.bad_value(key, v, "`any` or `object`"),
+                    }
+                }
+                "error_id" => {
+                    rpc_only.push(("error_id", s.span));
+                    match word(v) {
+                        Some("required") => out.error_id_optional = false,
+                        Some("optional") => out.error_id_optional = true,
+                        _ => self.bad_value(key, v, "`required` or `optional`"),
+                    }
+                }
+                "frame_unknown_fields" => {
+                    rpc_only.push(("frame_unknown_fields", s.span));
+                    match word(v) {
+                        Some("ignore") => out.frame_unknown_fields = Some(UnknownFields::Ignore),
+                        Some("reject") => out.frame_unknown_fields = Some(UnknownFields::Reject),
+                        _ => self.bad_value(key, v, "`ignore` or `reject`"),
+                    }
+                }
                 _ => self.unknown_setting(key, PROTOCOL_KEYS, "protocol"),
             }
         }
@@ -276,7 +403,50 @@ impl<'a> Lower<'a> {
         if let Some(p) = server_unknown {
             out.unknown_fields.server = p;
         }
+        if let Some(p) = client_tags {
+            out.unknown_tags.client = p;
+        }
+        if let Some(p) = server_tags {
+            out.unknown_tags.server = p;
+        }
+        if !out.jsonrpc {
+            for (what, span) in &rpc_only {
+                self.error(
+                    Diagnostic::error(
+                        "S0403",
+                        format!("`{what}` is a setting of `style = jsonrpc`"),
+                        *span,
+                        "only for JSON-RPC",
+                    )
+                    .with_help("add `style = jsonrpc`, or remove this setting"),
+                );
+            }
+        }
+        if let Some(span) = second_tag_span
+            && Direction::BOTH.iter().all(|d| out.tag_fields_of(*d).len() != 2)
+            && !out.jsonrpc
+        {
+            self.error(Diagnostic::error(
+                "S0403",
+                "`second_tag` needs two tag fields",
+                span,
+                "the protocol has no second tag member",
+            ));
+        }
         if out.jsonrpc {
+            for (what, span) in &rpc_forbidden {
+                self.error(
+                    Diagnostic::error(
+                        "S0403",
+                        format!("`{what}` cannot be set with `style = jsonrpc`"),
+                        *span,
+                        "contradicts the JSON-RPC framing",
+                    )
+                    .with_help("describe per-direction framing in the tagged style"),
+                );
+            }
+            out.side_tag_fields = PerDirection::default();
+            out.side_content = PerDirection::default();
             for (what, span) in [("tag", explicit_tag), ("content", explicit_content)] {
                 if let Some(span) = span {
                     self.error(
@@ -331,26 +501,80 @@ impl<'a> Lower<'a> {
                 );
             }
         }
-        // Members of the frame's top level that must not coincide.
-        let mut top: Vec<(&str, String)> = out.tag_fields.iter().map(|t| ("tag field", t.clone())).collect();
-        top.push(("id", out.id_field.clone()));
-        if let Some(c) = &out.content {
-            top.push(("content", c.clone()));
-        }
-        for i in 0..top.len() {
-            for j in i + 1..top.len() {
-                if top[i].1 == top[j].1 {
-                    let span = explicit_tag.or(explicit_content).unwrap_or(name.span);
-                    self.error(Diagnostic::error(
-                        "S0403",
-                        format!("the {} and the {} are both `{}`", top[i].0, top[j].0, top[i].1),
-                        span,
-                        "settings contradict each other",
-                    ));
+        // Members of the frame's top level that must not coincide, on each side.
+        let mut reported = Vec::new();
+        for dir in Direction::BOTH {
+            let mut top: Vec<(&str, String)> =
+                out.tag_fields_of(dir).iter().map(|t| ("tag field", t.clone())).collect();
+            top.push(("id", out.id_field.clone()));
+            if let Some(c) = out.content_of(dir) {
+                top.push(("content", c.clone()));
+            }
+            for i in 0..top.len() {
+                for j in i + 1..top.len() {
+                    if top[i].1 == top[j].1 && !reported.contains(&top[i].1) {
+                        reported.push(top[i].1.clone());
+                        let span = explicit_tag.or(explicit_content).unwrap_or(name.span);
+                        self.error(Diagnostic::error(
+                            "S0403",
+                            format!("the {} and the {} are both `{}`", top[i].0, top[j].0, top[i].1),
+                            span,
+                            "settings contradict each other",
+                        ));
+                    }
                 }
             }
         }
         out
+    }
+
+    /// `"type"`, `["op", "t"]` or `none`: the value of `tag`, `client_tag`, `server_tag`.
+    fn tag_setting(&mut self, key: &ast::Name, v: &ast::Expr) -> Option<Vec<String>> {
+        match &v.kind {
+            ast::ExprKind::Str(f) => Some(vec![f.clone()]),
+            ast::ExprKind::Ident(w) if w == "none" => Some(Vec::new()),
+            ast::ExprKind::List(items)
+                if (1..=2).contains(&items.len()) && items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) =>
+            {
+                let fields: Vec<String> = items.iter().filter_map(|i| word(i).map(str::to_string)).collect();
+                if fields.len() == 2 && fields[0] == fields[1] {
+                    self.error(Diagnostic::error(
+                        "S0403",
+                        "the two tag fields must differ",
+                        v.span,
+                        "same field twice",
+                    ));
+                }
+                Some(fields)
+            }
+            _ => {
+                self.bad_value(key, v, "a field name (\"type\"), two ([\"op\", \"t\"]), or `none`");
+                None
+            }
+        }
+    }
+
+    /// `reject`, `keep`, or `keep(0, 5)` (open only under these first tag values).
+    fn open_tags(&mut self, key: &ast::Name, v: &ast::Expr) -> Option<OpenTags> {
+        let expected = "`reject`, `keep`, or `keep(0)` (the families whose second tag is open)";
+        match &v.kind {
+            ast::ExprKind::Ident(w) if w == "reject" => Some(OpenTags::Closed),
+            ast::ExprKind::Ident(w) if w == "keep" => Some(OpenTags::All),
+            ast::ExprKind::Call { name, args } if name.text == "keep" && !args.is_empty() => {
+                let mut families = Vec::new();
+                for a in args {
+                    match self.message_tag_value(a) {
+                        Some(t) => families.push((t, a.span)),
+                        None => return None,
+                    }
+                }
+                Some(OpenTags::Families(families))
+            }
+            _ => {
+                self.bad_value(key, v, expected);
+                None
+            }
+        }
     }
 
     /// A type written as a setting value: `u64`, `string | i64`, `string | i64 | null`.
@@ -386,7 +610,7 @@ impl<'a> Lower<'a> {
         })
     }
 
-    pub(crate) fn style(&mut self, types: &[TypeDef]) -> Style {
+    pub(crate) fn style(&mut self, types: &[TypeDef], messages: &[Message]) -> Style {
         if !self.settings.jsonrpc {
             return Style::Tagged;
         }
@@ -405,7 +629,26 @@ impl<'a> Lower<'a> {
             },
             None => self.error_struct,
         };
-        Style::JsonRpc { version_member: self.settings.jsonrpc_member, error }
+        // Result and error frames are no message: unless the protocol sets their policy,
+        // they reject unknown members only where every message of that side does.
+        let mut reply_unknown_fields = PerDirection::both(UnknownFields::Ignore);
+        for dir in Direction::BOTH {
+            let mut senders = messages.iter().filter(|m| m.sender.includes(dir)).peekable();
+            let all_reject =
+                senders.peek().is_some() && senders.all(|m| *m.frame_unknown_fields.get(dir) == UnknownFields::Reject);
+            *reply_unknown_fields.get_mut(dir) = match self.settings.frame_unknown_fields {
+                Some(policy) => policy,
+                None if all_reject => UnknownFields::Reject,
+                None => UnknownFields::Ignore,
+            };
+        }
+        Style::JsonRpc {
+            version_member: self.settings.jsonrpc_member,
+            error,
+            result: if self.settings.result_object { ResultShape::Object } else { ResultShape::Any },
+            error_id: if self.settings.error_id_optional { IdPresence::Optional } else { IdPresence::Required },
+            reply_unknown_fields,
+        }
     }
 
     pub(crate) fn connection(&mut self, messages: &[Message], types: &[TypeDef]) -> Connection {
@@ -423,8 +666,23 @@ impl<'a> Lower<'a> {
             let (key, v) = (&s.key, &s.value);
             match key.text.as_str() {
                 "path" => match &v.kind {
-                    ast::ExprKind::Str(p) if p.starts_with('/') => out.path = Some(p.clone()),
-                    _ => self.bad_value(key, v, "a path such as \"/ws\""),
+                    ast::ExprKind::Str(p) if p.starts_with('/') => match path_params(p) {
+                        Some(params) => {
+                            out.path = Some(p.clone());
+                            out.path_params = params;
+                        }
+                        None => self.bad_value(
+                            key,
+                            v,
+                            "a path whose `{name}` parameters are closed, named and distinct (\"/ws/{client_id}\")",
+                        ),
+                    },
+                    _ => self.bad_value(key, v, "a path such as \"/ws\" or \"/ws/{client_id}\""),
+                },
+                "auth_required" => match word(v) {
+                    Some("true") => out.auth_required = true,
+                    Some("false") => out.auth_required = false,
+                    _ => self.bad_value(key, v, "`true` or `false`"),
                 },
                 "subprotocols" => match &v.kind {
                     ast::ExprKind::List(items) if items.iter().all(|i| matches!(i.kind, ast::ExprKind::Str(_))) => {
@@ -492,7 +750,8 @@ impl<'a> Lower<'a> {
                         }
                         match (message, sequence) {
                             (Some(message), Some(sequence)) if self.envelope_names.contains(&sequence) => {
-                                out.resume = Some(Resume { sequence, message });
+                                let pointer = member_pointer(None, &sequence);
+                                out.resume = Some(Resume { sequence, pointer, message });
                             }
                             (Some(_), Some(sequence)) => {
                                 self.error(
@@ -557,10 +816,15 @@ impl<'a> Lower<'a> {
             ));
             None
         };
+        // `heartbeat = ping`: WebSocket ping/pong with the runtime's own interval.
+        if matches!(&v.kind, ast::ExprKind::Ident(w) if w == "ping") {
+            return Some(Heartbeat::Ping { by: Sender::Server, interval_ms: None, timeout_ms: None });
+        }
         let ast::ExprKind::Call { name, args } = &v.kind else { return invalid(self) };
         let mut interval = None;
         let mut timeout = None;
         let mut interval_from = None;
+        let mut by = Sender::Server;
         let mut positional = Vec::new();
         let mut given: std::collections::HashMap<&str, &ast::Name> = std::collections::HashMap::new();
         for a in args {
@@ -599,6 +863,12 @@ impl<'a> Lower<'a> {
                 ("every", ast::ExprKind::Call { name: f, args: fa }) if f.text == "from" => {
                     interval_from = self.interval_from(value, fa, messages);
                 }
+                ("by", _) if name.text == "ping" => match word(value) {
+                    Some("client") => by = Sender::Client,
+                    Some("server") => by = Sender::Server,
+                    Some("both") => by = Sender::Both,
+                    _ => self.bad_value(n, value, "`client`, `server` or `both`"),
+                },
                 _ => self.error(Diagnostic::error(
                     "S0402",
                     format!("invalid heartbeat argument `{}`", n.text),
@@ -608,11 +878,16 @@ impl<'a> Lower<'a> {
             }
         }
         match name.text.as_str() {
-            "ping" if positional.is_empty() => Some(Heartbeat::Ping { interval_ms: interval, timeout_ms: timeout }),
+            "ping" if positional.is_empty() => Some(Heartbeat::Ping { by, interval_ms: interval, timeout_ms: timeout }),
             "message" if positional.len() == 1 => match self.exchange(positional[0], messages) {
-                Exchange::Messages(message, ack) => {
-                    Some(Heartbeat::Message { message, ack, interval_ms: interval, timeout_ms: timeout, interval_from })
-                }
+                Exchange::Messages(message, ack) => Some(Heartbeat::Message {
+                    message,
+                    ack,
+                    by: messages[message.0 as usize].sender,
+                    interval_ms: interval,
+                    timeout_ms: timeout,
+                    interval_from,
+                }),
                 Exchange::Reported => None,
                 Exchange::Malformed => invalid(self),
             },
@@ -667,12 +942,7 @@ impl Lower<'_> {
     }
 
     /// `from(Hello, heartbeat_interval)`: a message and one of its integer members.
-    fn interval_from(
-        &mut self,
-        call: &ast::Expr,
-        args: &[ast::Expr],
-        messages: &[Message],
-    ) -> Option<(MessageId, String)> {
+    fn interval_from(&mut self, call: &ast::Expr, args: &[ast::Expr], messages: &[Message]) -> Option<IntervalFrom> {
         let [message, field] = args else {
             self.error(Diagnostic::error(
                 "S0402",
@@ -697,7 +967,9 @@ impl Lower<'_> {
         };
         match member {
             Some(f) if matches!(f.ty.kind, TypeKind::Int(_)) && f.required && !f.nullable => {
-                Some((id, field_name.to_string()))
+                let m = &messages[id.0 as usize];
+                let pointer = member_pointer(m.content.as_deref(), field_name);
+                Some(IntervalFrom { message: id, member: field_name.to_string(), pointer })
             }
             Some(_) => {
                 self.error(Diagnostic::error(
@@ -719,6 +991,38 @@ impl Lower<'_> {
             }
         }
     }
+}
+
+/// A JSON Pointer to a member of a frame: at the top level, or under the content member.
+pub(crate) fn member_pointer(content: Option<&str>, member: &str) -> String {
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+    match content {
+        Some(c) => format!("/{}/{}", escape(c), escape(member)),
+        None => format!("/{}", escape(member)),
+    }
+}
+
+/// The parameters of a path template (`/ws/{client_id}` -> `["client_id"]`); `None` when a
+/// brace is unbalanced, a parameter is empty or not an identifier, or one is repeated.
+pub(crate) fn path_params(path: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return None;
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let name = &after[..close];
+        let ident = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ident || out.iter().any(|n| n == name) {
+            return None;
+        }
+        out.push(name.to_string());
+        rest = &after[close + 1..];
+    }
+    Some(out)
 }
 
 /// `30s` -> 30000.
