@@ -51,9 +51,10 @@ impl SourceFile {
     }
 }
 
-/// The most characters of one message, label, note or help shown: they quote names from
+/// The most characters of one message, label, note or help shown (well above any the
+/// compiler writes itself, such as the list of settings a block takes): they quote names from
 /// the schema, and a 100,000-character name must not be printed whole for each mention.
-const MAX_MESSAGE_CHARS: usize = 300;
+const MAX_MESSAGE_CHARS: usize = 1000;
 
 fn shorten(text: &str) -> String {
     match crate::prefix(text, MAX_MESSAGE_CHARS) {
