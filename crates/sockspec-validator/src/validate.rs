@@ -1304,7 +1304,9 @@ impl<'s> Run<'_, 's> {
         }
         for pattern in &cons.patterns {
             let failure = match self.validator.patterns.get(pattern.as_str()) {
-                Some(Ok(re)) => (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s))),
+                Some(Ok(re)) => {
+                    (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s)))
+                }
                 Some(Err(e)) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
                 None => match Regex::new(pattern) {
                     Ok(re) => (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s))),
