@@ -15,9 +15,12 @@
 //! }
 //! ```
 
-pub mod json;
+mod check;
 mod validate;
 pub mod vectors;
 
+pub use check::{check, check_file};
+/// The strict JSON reader of the runtime's wire core, which every frame goes through.
+pub use sockspec::json;
 pub use sockspec_model::{Direction, format};
 pub use validate::{ErrorCode, FrameKind, InvalidExample, Outcome, ValidationError, Validator, validate};

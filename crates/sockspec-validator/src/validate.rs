@@ -245,6 +245,23 @@ impl<'s> Validator<'s> {
         out
     }
 
+    /// Checks one value against a type, as a member declared `ty` (and `T | null` when
+    /// `nullable`) of a frame sent by `from`: every error, with paths relative to the value.
+    /// This is how the schema's own values (defaults) are judged.
+    pub fn check_value(
+        &self,
+        from: Direction,
+        ty: &Type,
+        nullable: bool,
+        value: &Value,
+    ) -> Result<(), Vec<ValidationError>> {
+        let mut run = Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new() };
+        if !matches!(value, Value::Null) || !(nullable || run.is_json(ty, 0)) {
+            run.check(ty, value, None, 0);
+        }
+        if run.errors.is_empty() { Ok(()) } else { Err(run.errors) }
+    }
+
     /// Validates one frame (the text of one WebSocket message) sent by `from`.
     pub fn validate(&self, from: Direction, frame: &str) -> Outcome {
         let value = match json::parse(frame) {
