@@ -8,6 +8,7 @@ pub mod format;
 mod invariants;
 mod lower;
 mod model;
+pub mod pattern;
 
 pub use lower::{DefaultSite, Lowered, check, lower, lower_source};
 pub use model::*;

@@ -4,6 +4,7 @@
 mod analysis;
 mod attrs;
 mod messages;
+mod patterns;
 mod settings;
 mod types;
 

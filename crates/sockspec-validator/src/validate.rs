@@ -164,9 +164,11 @@ pub fn validate(schema: &Schema, from: Direction, frame: &str) -> Outcome {
 #[derive(Debug)]
 pub struct Validator<'s> {
     schema: &'s Schema,
-    /// Every pattern of the schema, by its text. A pattern that does not compile (the model
-    /// checks them with the same `regex` crate, so only a model bug could cause it) makes
-    /// every value checked against it a `pattern_mismatch` that says so.
+    /// Every pattern of the schema, by its text, compiled from its portable form
+    /// (`sockspec_model::pattern`: `\d` is ASCII, `.` is any character but a line feed,
+    /// ...), so the verdict is the one Python and TypeScript give. A pattern that does not
+    /// compile (the model checks them with the same translation, so only a model bug could
+    /// cause it) makes every value checked against it a `pattern_mismatch` that says so.
     patterns: HashMap<&'s str, Result<Regex, String>>,
 }
 
@@ -296,7 +298,7 @@ impl<'s> Validator<'s> {
 
 fn collect_patterns<'s>(ty: &'s Type, out: &mut HashMap<&'s str, Result<Regex, String>>) {
     if let Some(p) = &ty.constraints.pattern {
-        out.entry(p.as_str()).or_insert_with(|| Regex::new(p).map_err(|e| e.to_string()));
+        out.entry(p.as_str()).or_insert_with(|| sockspec_model::pattern::compile(p));
     }
     match &ty.kind {
         TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => collect_patterns(item, out),
@@ -1150,7 +1152,7 @@ impl<'s> Run<'_, 's> {
             let failure = match self.validator.patterns.get(pattern) {
                 Some(Ok(re)) => (!re.is_match(s)).then(|| format!("{s:?} does not match the pattern {pattern:?}")),
                 Some(Err(e)) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
-                None => match Regex::new(pattern) {
+                None => match sockspec_model::pattern::compile(pattern) {
                     Ok(re) => (!re.is_match(s)).then(|| format!("{s:?} does not match the pattern {pattern:?}")),
                     Err(e) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
                 },

@@ -769,13 +769,9 @@ impl<'a> Lower<'a> {
                 }
                 "pattern" => {
                     if let Some(p) = self.string_arg(attr, "a regular expression, `@pattern(\"^[a-z]+$\")`") {
-                        match regex::Regex::new(&p) {
-                            Ok(_) => ty.constraints.pattern = Some(p),
-                            Err(e) => {
-                                let msg = e.to_string();
-                                let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
-                                self.error(Diagnostic::error("S0305", "invalid regular expression", attr.span, last));
-                            }
+                        let literal = attr.args.as_deref().and_then(|a| a.first()).map_or(attr.span, |a| a.span);
+                        if self.check_pattern(&p, literal) {
+                            ty.constraints.pattern = Some(p);
                         }
                     }
                 }
