@@ -44,6 +44,7 @@ pub enum Value<'a> {
 
 impl<'a> Value<'a> {
     /// The member named `name`, when this is an object that has one.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(members) => member(members, name),
@@ -68,6 +69,8 @@ impl<'a> Value<'a> {
 }
 
 /// The member named `name` among an object's members.
+// Inline across crates: callers look members up on every field of every frame.
+#[inline]
 pub fn member<'v, 'a>(members: &'v [(Cow<'a, str>, Value<'a>)], name: &str) -> Option<&'v Value<'a>> {
     members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
@@ -78,22 +81,26 @@ pub struct Number<'a>(&'a str);
 
 impl<'a> Number<'a> {
     /// The text exactly as in the input.
+    #[inline]
     pub fn raw(self) -> &'a str {
         self.0
     }
 
     /// Whether it is written without fraction or exponent (`1`, `-0`; not `1.0`, `1e2`).
+    #[inline]
     pub fn is_integer(self) -> bool {
         !self.0.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
     }
 
     /// The exact value of an integer literal, or `None` when it has a fraction or exponent
     /// or does not fit in an `i128` (about 1.7e38).
+    #[inline]
     pub fn to_i128(self) -> Option<i128> {
         if self.is_integer() { self.0.parse().ok() } else { None }
     }
 
     /// The nearest `f64` (correctly rounded); infinite when the magnitude is too large.
+    #[inline]
     pub fn to_f64(self) -> f64 {
         // JSON number syntax is a subset of what Rust's float parser accepts.
         self.0.parse().unwrap_or(f64::NAN)
