@@ -1,9 +1,11 @@
 //! The whole check of a schema, the one entry point the CLI, the build helper and every tool
-//! call: the compiler's own checks, then the values the schema writes (defaults, message
-//! examples) judged by this validator, so that no second, slightly different validator
-//! decides what a valid value is.
+//! call: the compiler's own checks, then the values the schema writes (defaults, and the
+//! `@example`s of messages, types and fields) judged by this validator, so that no second,
+//! slightly different validator decides what a valid value is.
 
-use sockspec_model::{DefaultSite, Diagnostic, Schema, SourceFile};
+use sockspec_model::{
+    DefaultSite, Diagnostic, Field, Meta, Payload, Schema, SourceFile, Type, TypeDefKind, TypeId, TypeKind,
+};
 
 use crate::json;
 use crate::validate::{ValidationError, Validator};
@@ -21,6 +23,7 @@ pub fn check(src: &str) -> (Option<Schema>, Vec<Diagnostic>) {
         let before = diagnostics.len();
         diagnostics.extend(lowered.defaults.iter().filter_map(|site| default_diagnostic(&validator, site)));
         diagnostics.extend(example_diagnostics(&validator));
+        diagnostics.extend(value_example_diagnostics(&validator));
         if diagnostics.len() > before {
             diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
         }
@@ -99,4 +102,52 @@ fn example_diagnostics(validator: &Validator<'_>) -> Vec<Diagnostic> {
             Some(diag.with_help("fix the example, or the message if the example shows the real wire"))
         })
         .collect()
+}
+
+/// S0413 for each `@example` of a type or a field that is not a valid value of it (from
+/// either side, as defaults are judged).
+fn value_example_diagnostics(validator: &Validator<'_>) -> Vec<Diagnostic> {
+    let schema = validator.schema();
+    let mut out = Vec::new();
+    let mut judge = |meta: &Meta, what: String, ty: &Type, nullable: bool| {
+        for (index, example) in meta.examples.iter().enumerate() {
+            let errors = match json::parse(&example.to_string()) {
+                Ok(value) => {
+                    Direction::BOTH.into_iter().find_map(|from| validator.check_value(from, ty, nullable, &value).err())
+                }
+                Err(_) => None,
+            };
+            let Some(errors) = errors else { continue };
+            let mut diag = Diagnostic::error(
+                "S0413",
+                format!("example {} of {what} is not a valid value", index + 1),
+                meta.span,
+                "its @example is invalid",
+            );
+            for e in &errors {
+                let path = if e.path.is_empty() { "\"\"" } else { &e.path };
+                diag = diag.with_note(format!("{path}: {}: {}", e.code, e.message));
+            }
+            out.push(diag.with_help("fix the example, or the type if the example shows the real wire"));
+        }
+    };
+    let fields = |owner: &str, fields: &[Field], judge: &mut dyn FnMut(&Meta, String, &Type, bool)| {
+        for f in fields {
+            judge(&f.meta, format!("field `{}` of `{owner}`", f.name), &f.ty, f.nullable);
+        }
+    };
+    fields("the envelope", &schema.protocol.envelope, &mut judge);
+    for (i, def) in schema.types.iter().enumerate() {
+        let named = Type { kind: TypeKind::Named(TypeId(i as u32)), constraints: Default::default() };
+        judge(&def.meta, format!("`{}`", def.name), &named, false);
+        if let TypeDefKind::Struct(s) = &def.kind {
+            fields(&def.name, &s.fields, &mut judge);
+        }
+    }
+    for m in &schema.messages {
+        if let Payload::Fields(f) = &m.payload {
+            fields(&m.name, f, &mut judge);
+        }
+    }
+    out
 }
