@@ -2,6 +2,9 @@
 //!
 //! [`check`] parses and lowers a schema; the [`Schema`] it returns (when there are no
 //! errors) is the one intermediate form every backend, the validator and the runtime read.
+//! Whether the schema's own values (defaults, `@example`s) are valid is the validator's to
+//! judge: tools call the whole check, `sockspec_validator::check`, which builds on
+//! [`lower_source`].
 
 mod display;
 pub mod format;

@@ -12,7 +12,7 @@ use crate::model::*;
 pub(crate) enum Deferred {
     /// The constraints of a type at a point of use apply to its resolved kind.
     Constraints { ty: Type, span: Span },
-    /// A default value fits its field's type and constraints.
+    /// A default value, handed on for the validator to judge (`Lowered::defaults`).
     Default { ty: Type, nullable: bool, value: serde_json::Value, span: Span },
 }
 
