@@ -10,7 +10,7 @@ use sockspec_model::{Direction, Schema};
 use sockspec_validator::Validator;
 
 static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
-    let (schema, diagnostics) = sockspec_model::check(include_str!("../../examples/chat.sockspec"));
+    let (schema, diagnostics) = sockspec_validator::check(include_str!("../../examples/chat.sockspec"));
     schema.unwrap_or_else(|| panic!("the chat example does not check: {diagnostics:#?}"))
 });
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sockspec_model::Schema;
 use sockspec_syntax::{Diagnostic, SourceFile, render_human, render_json};
 
-use crate::{Format, Verdict, out, read_schema};
+use crate::{Format, Verdict, out, read_bytes};
 
 /// A checked schema file: its text and diagnostics, and the model when it has no error.
 pub(crate) struct Checked {
@@ -15,45 +15,13 @@ pub(crate) struct Checked {
     pub schema: Option<Schema>,
 }
 
+/// Reads and checks a schema file with the library's one entry point
+/// (`sockspec_validator::check_file`), so the CLI reports exactly what a build helper or
+/// any other tool would.
 pub(crate) fn load(path: &Path) -> anyhow::Result<Checked> {
-    let (file, not_utf8) = read_schema(path)?;
-    let (mut schema, mut diagnostics) = sockspec_model::check(&file.text);
-    if let Some(d) = not_utf8 {
-        diagnostics.insert(0, d);
-        schema = None;
-    }
-    if let Some(s) = &schema {
-        let bad = example_diagnostics(s);
-        if !bad.is_empty() {
-            diagnostics.extend(bad);
-            schema = None;
-        }
-    }
+    let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+    let (file, schema, diagnostics) = sockspec_validator::check_file(name, &read_bytes(path)?);
     Ok(Checked { file, diagnostics, schema })
-}
-
-/// `@example` frames must be valid messages: the validator checks them, so documentation
-/// generated from the schema never shows a frame the protocol rejects.
-fn example_diagnostics(schema: &Schema) -> Vec<Diagnostic> {
-    let validator = sockspec_validator::Validator::new(schema);
-    validator
-        .invalid_examples()
-        .into_iter()
-        .map(|bad| {
-            let message = schema.message(bad.message);
-            let mut diag = Diagnostic::error(
-                "S0413",
-                format!("example {} of `{}` is not a valid `{}` frame", bad.example + 1, message.name, message.name),
-                message.meta.span,
-                "its @example is invalid",
-            );
-            for e in &bad.errors {
-                let path = if e.path.is_empty() { "\"\"" } else { &e.path };
-                diag = diag.with_note(format!("{path}: {}: {}", e.code, e.message));
-            }
-            diag.with_help("fix the example, or the message if the example shows the real wire")
-        })
-        .collect()
 }
 
 /// A file that could not be read, in `--format json`: an object of the diagnostics' shape

@@ -201,7 +201,7 @@ fn help_names_every_command() {
 
 #[test]
 fn check_validates_message_examples() {
-    let out = sockspec(&["check", "crates/sockspec-cli/tests/data/S0413_invalid_example.sockspec"], None);
+    let out = sockspec(&["check", "crates/sockspec-model/tests/data/err/S0413_invalid_example.sockspec"], None);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("error[S0413]: example 2 of `Start` is not a valid `Start` frame"), "{err}");

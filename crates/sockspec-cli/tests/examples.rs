@@ -30,7 +30,7 @@ fn at_least_five_examples_each_with_vectors() {
 fn every_example_checks_clean_and_passes_its_vectors() {
     for path in examples() {
         let text = std::fs::read_to_string(&path).expect("example readable");
-        let (schema, diagnostics) = sockspec_model::check(&text);
+        let (schema, diagnostics) = sockspec_validator::check(&text);
         let file = sockspec_syntax::SourceFile::new(path.display().to_string(), text);
         assert!(diagnostics.is_empty(), "{}", sockspec_syntax::render_human(&file, &diagnostics, false));
         let schema = schema.expect("a clean schema");

@@ -152,7 +152,7 @@ fn fields(w: &mut String, seed: usize, earlier: &Earlier, n: usize) {
 
 /// The schema of `text`, asserting it checks with no diagnostic at all.
 fn checked(name: &str, text: &str) -> Schema {
-    let (schema, diagnostics) = sockspec_model::check(text);
+    let (schema, diagnostics) = sockspec_validator::check(text);
     assert!(
         diagnostics.is_empty(),
         "{name} does not check clean:\n{}",
@@ -166,7 +166,7 @@ fn bench_schema(c: &mut Criterion, group: &str, text: &str) {
     g.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("parse", |b| b.iter(|| parse(black_box(text))));
-    g.bench_function("check", |b| b.iter(|| sockspec_model::check(black_box(text))));
+    g.bench_function("check", |b| b.iter(|| sockspec_validator::check(black_box(text))));
     let file = parse(text).0;
     g.bench_function("format", |b| b.iter(|| format(black_box(&file))));
     g.finish();

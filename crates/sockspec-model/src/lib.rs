@@ -2,10 +2,19 @@
 //!
 //! [`check`] parses and lowers a schema; the [`Schema`] it returns (when there are no
 //! errors) is the one intermediate form every backend, the validator and the runtime read.
+//! Whether the schema's own values (defaults, `@example`s) are valid is the validator's to
+//! judge: tools call the whole check, `sockspec_validator::check`, which builds on
+//! [`lower_source`].
 
+mod display;
 pub mod format;
+mod invariants;
 mod lower;
 mod model;
+pub mod pattern;
 
-pub use lower::{check, lower};
+pub use lower::{DefaultSite, Lowered, check, lower, lower_source};
 pub use model::*;
+/// Diagnostics and spans are plain data of the front end; readers of the model (the
+/// validator's whole check) produce them without reading the syntax tree.
+pub use sockspec_syntax::{Diagnostic, Severity, SourceFile, Span};

@@ -5,6 +5,7 @@ mod analysis;
 mod attrs;
 mod finish;
 mod messages;
+mod patterns;
 mod recursion;
 mod settings;
 mod types;
@@ -15,15 +16,57 @@ use sockspec_syntax::{Diagnostic, Span, ast, suggest};
 
 use crate::model::*;
 
-/// Parses and checks a schema. The schema is `Some` when there is no error (warnings may
-/// remain in the diagnostics).
+/// Parses and lowers a schema with every check the compiler makes on its own. The schema is
+/// `Some` when there is no error (warnings may remain in the diagnostics).
+///
+/// Whether a default or an `@example` is a valid value is the validator's to say (one
+/// implementation of DESIGN §4, not two): the whole check, which the CLI, the build helper
+/// and every tool call, is `sockspec_validator::check`, which runs this and then judges
+/// those values.
 pub fn check(src: &str) -> (Option<Schema>, Vec<Diagnostic>) {
+    let lowered = lower_source(src);
+    let schema = lowered.schema.filter(|_| !lowered.diagnostics.iter().any(Diagnostic::is_error));
+    (schema, lowered.diagnostics)
+}
+
+/// What lowering a schema's text found, for the validator's whole check.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The model whenever every item could be lowered, even when errors were reported (so
+    /// the defaults and examples of a schema with other errors are still judged in the
+    /// same run). A model with errors is for judging values only; `check` never returns one.
+    pub schema: Option<Schema>,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every default the schema writes, in order, with the type it must be a value of.
+    pub defaults: Vec<DefaultSite>,
+}
+
+/// A field's default as written, where it is written, and the type it must be a value of.
+#[derive(Clone, Debug)]
+pub struct DefaultSite {
+    pub ty: Type,
+    /// The field is declared `T | null`.
+    pub nullable: bool,
+    /// The JSON value the default stands for (an enum variant's wire value, ...).
+    pub value: serde_json::Value,
+    /// The default expression.
+    pub span: Span,
+}
+
+/// Parses and lowers a schema's text; see [`Lowered`].
+pub fn lower_source(src: &str) -> Lowered {
     let (file, mut diagnostics) = sockspec_syntax::parse(src);
-    let schema = lower(&file, &mut diagnostics);
-    (schema, diagnostics)
+    let mut cx = Lower::new(&file);
+    cx.source = Some(src);
+    cx.run();
+    diagnostics.append(&mut cx.diagnostics);
+    diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
+    Lowered { schema: cx.schema, diagnostics, defaults: cx.defaults }
 }
 
 /// Lowers a parsed file; returns `None` when any error was reported (by the parser or here).
+/// Like [`check`], it does not judge defaults and examples.
 pub fn lower(file: &ast::File, diagnostics: &mut Vec<Diagnostic>) -> Option<Schema> {
     let mut cx = Lower::new(file);
     cx.run();
@@ -50,6 +93,9 @@ pub(crate) enum Decl<'a> {
 
 pub(crate) struct Lower<'a> {
     pub file: &'a ast::File,
+    /// The text the file was parsed from, when known: diagnostics then point inside string
+    /// literals (at the offending part of a `@pattern`) rather than at the whole literal.
+    pub source: Option<&'a str>,
     pub diagnostics: Vec<Diagnostic>,
     pub names: HashMap<&'a str, Decl<'a>>,
     pub type_items: Vec<&'a ast::Item>,
@@ -59,6 +105,8 @@ pub(crate) struct Lower<'a> {
     pub types: Vec<Option<TypeDef>>,
     /// Spans of type expressions kept for checks that need every type resolved first.
     pub deferred: Vec<types::Deferred>,
+    /// Defaults, handed on for the validator to judge.
+    pub defaults: Vec<DefaultSite>,
     /// Messages that answer requests correlated by the protocol id.
     pub reply_targets: std::collections::HashSet<&'a str>,
     /// Wire names of the envelope's members.
@@ -72,6 +120,7 @@ impl<'a> Lower<'a> {
     fn new(file: &'a ast::File) -> Self {
         Lower {
             file,
+            source: None,
             diagnostics: Vec::new(),
             names: HashMap::new(),
             type_items: Vec::new(),
@@ -79,6 +128,7 @@ impl<'a> Lower<'a> {
             settings: settings::ProtocolSettings::default(),
             types: Vec::new(),
             deferred: Vec::new(),
+            defaults: Vec::new(),
             reply_targets: Default::default(),
             envelope_names: Vec::new(),
             error_struct: None,

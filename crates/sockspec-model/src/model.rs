@@ -923,10 +923,22 @@ pub struct Resume {
 // Lookups
 
 impl Schema {
+    /// The type with this id.
+    ///
+    /// # Panics
+    ///
+    /// Only when the id is out of range, which [`Schema::check_invariants`] rules out: every
+    /// id in a schema the compiler returned resolves. Code that reads a model from
+    /// elsewhere (deserialized, edited) checks the invariants first, or uses `types.get`.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
     }
 
+    /// The message with this id.
+    ///
+    /// # Panics
+    ///
+    /// Only when the id is out of range, as for [`Schema::ty`].
     pub fn message(&self, id: MessageId) -> &Message {
         &self.messages[id.0 as usize]
     }

@@ -33,7 +33,7 @@ fn language_reference_examples_check_clean() {
     for (line, block) in blocks {
         let has_protocol = block.lines().any(|l| l.trim_start().starts_with("protocol "));
         let text = if has_protocol { block.clone() } else { format!("protocol doc_example {{}}\n{block}") };
-        let (_, diagnostics) = sockspec_model::check(&text);
+        let (_, diagnostics) = sockspec_validator::check(&text);
         let file = sockspec_syntax::SourceFile::new(format!("docs/language.md:{line}"), text);
         assert!(
             diagnostics.is_empty(),

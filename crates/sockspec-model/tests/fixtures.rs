@@ -1,6 +1,8 @@
-//! Data-driven checks of the compiler front end: every `tests/data/ok/*.sockspec` checks
-//! clean (and its model is snapshotted), every `tests/data/err/*.sockspec` reports the
-//! diagnostics in its snapshot, rendered as a user sees them.
+//! Data-driven checks of the compiler: every `tests/data/ok/*.sockspec` checks clean, its
+//! model keeps the model's invariants and is snapshotted twice (the compact outline to
+//! review, the JSON form to be complete), every `tests/data/err/*.sockspec` reports the
+//! diagnostics in its snapshot, rendered as a user sees them. The check is the whole one,
+//! `sockspec_validator::check`, as every tool runs it.
 
 use std::path::{Path, PathBuf};
 
@@ -26,10 +28,12 @@ fn name_of(path: &Path) -> String {
 fn ok_fixtures_check_clean() {
     for path in fixtures("ok") {
         let text = std::fs::read_to_string(&path).expect("fixture readable");
-        let (schema, diagnostics) = sockspec_model::check(&text);
+        let (schema, diagnostics) = sockspec_validator::check(&text);
         let file = SourceFile::new(format!("{}.sockspec", name_of(&path)), text.clone());
         assert!(diagnostics.is_empty(), "{}:\n{}", path.display(), render_human(&file, &diagnostics, false));
         let schema = schema.expect("no errors means a schema");
+        assert_eq!(schema.check_invariants(), Ok(()), "{}", path.display());
+        insta::assert_snapshot!(format!("ok__{}__outline", name_of(&path)), schema.to_string());
         let json = serde_json::to_string_pretty(&schema).expect("model serializes");
         insta::assert_snapshot!(format!("ok__{}", name_of(&path)), json);
     }
@@ -48,9 +52,12 @@ fn example_models_are_stable() {
     files.sort();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("example readable");
-        let (schema, diagnostics) = sockspec_model::check(&text);
+        let (schema, diagnostics) = sockspec_validator::check(&text);
         assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", path.display());
-        let json = serde_json::to_string_pretty(&schema.expect("clean")).expect("model serializes");
+        let schema = schema.expect("clean");
+        assert_eq!(schema.check_invariants(), Ok(()), "{}", path.display());
+        insta::assert_snapshot!(format!("example__{}__outline", name_of(&path)), schema.to_string());
+        let json = serde_json::to_string_pretty(&schema).expect("model serializes");
         insta::assert_snapshot!(format!("example__{}", name_of(&path)), json);
     }
 }
@@ -59,7 +66,7 @@ fn example_models_are_stable() {
 fn err_fixtures_report_their_diagnostics() {
     for path in fixtures("err") {
         let text = std::fs::read_to_string(&path).expect("fixture readable");
-        let (schema, diagnostics) = sockspec_model::check(&text);
+        let (schema, diagnostics) = sockspec_validator::check(&text);
         assert!(schema.is_none(), "{} should not check clean", path.display());
         assert!(diagnostics.iter().any(|d| d.is_error()), "{} reported no error", path.display());
         let file = SourceFile::new(format!("{}.sockspec", name_of(&path)), text);

@@ -45,7 +45,7 @@ static EXAMPLES: LazyLock<Vec<Example>> = LazyLock::new(|| {
         .map(|path| {
             let name = path.file_stem().expect("file name").to_string_lossy().into_owned();
             let text = std::fs::read_to_string(path).expect("example readable");
-            let (schema, diagnostics) = sockspec_model::check(&text);
+            let (schema, diagnostics) = sockspec_validator::check(&text);
             let file = SourceFile::new(format!("{name}.sockspec"), text.clone());
             let schema = schema
                 .unwrap_or_else(|| panic!("{name} does not check:\n{}", render_human(&file, &diagnostics, false)));
@@ -110,7 +110,10 @@ static FRAME_WORDS: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(|| {
 /// Checks `src` and asserts what holds for any input: no panic, spans inside the text on
 /// char boundaries, both renderers work. Returns the check's result.
 fn check_robustly(src: &str) -> (Option<Schema>, Vec<Diagnostic>) {
-    let (schema, diagnostics) = sockspec_model::check(src);
+    let (schema, diagnostics) = sockspec_validator::check(src);
+    if let Some(schema) = &schema {
+        assert_eq!(schema.check_invariants(), Ok(()), "a checked schema breaks the model's invariants:\n{src}");
+    }
     for d in &diagnostics {
         for label in std::iter::once(&d.primary).chain(&d.secondary) {
             let (start, end) = (label.span.start as usize, label.span.end as usize);
@@ -577,7 +580,7 @@ fn the_model_is_deterministic() {
     for example in EXAMPLES.iter() {
         let first = serde_json::to_string(&example.schema).expect("model serializes");
         for _ in 0..3 {
-            let (schema, _) = sockspec_model::check(&example.text);
+            let (schema, _) = sockspec_validator::check(&example.text);
             let again = serde_json::to_string(&schema.expect("checked clean once")).expect("model serializes");
             assert!(first == again, "{}: two checks gave different models", example.name);
         }

@@ -61,7 +61,7 @@ fn frames() -> Vec<(Direction, String)> {
 }
 
 fn bench(c: &mut Criterion) {
-    let (schema, diagnostics) = sockspec_model::check(SCHEMA);
+    let (schema, diagnostics) = sockspec_validator::check(SCHEMA);
     let schema = schema.unwrap_or_else(|| panic!("the bench schema checks: {diagnostics:?}"));
     let validator = Validator::new(&schema);
     let frames = frames();

@@ -177,9 +177,11 @@ pub fn validate(schema: &Schema, from: Direction, frame: &str) -> Outcome {
 #[derive(Debug)]
 pub struct Validator<'s> {
     schema: &'s Schema,
-    /// Every pattern of the schema, by its text. A pattern that does not compile (the model
-    /// checks them with the same `regex` crate, so only a model bug could cause it) makes
-    /// every value checked against it a `pattern_mismatch` that says so.
+    /// Every pattern of the schema, by its text, compiled from its portable form
+    /// (`sockspec_model::pattern`: `\d` is ASCII, `.` is any character but a line feed,
+    /// ...), so the verdict is the one Python and TypeScript give. A pattern that does not
+    /// compile (the model checks them with the same translation, so only a model bug could
+    /// cause it) makes every value checked against it a `pattern_mismatch` that says so.
     patterns: HashMap<&'s str, Result<Regex, String>>,
     /// Each dispatch table node (by its address in the schema, which the validator borrows)
     /// as a hash map, so dispatch costs the same with 100,000 messages as with ten.
@@ -294,6 +296,24 @@ impl<'s> Validator<'s> {
         out
     }
 
+    /// Checks one value against a type, as a member declared `ty` (and `T | null` when
+    /// `nullable`) of a frame sent by `from`: every error, with paths relative to the value.
+    /// This is how the schema's own values (defaults) are judged.
+    pub fn check_value(
+        &self,
+        from: Direction,
+        ty: &Type,
+        nullable: bool,
+        value: &Value,
+    ) -> Result<(), Vec<ValidationError>> {
+        let mut run =
+            Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
+        if !matches!(value, Value::Null) || !(nullable || self.schema.accepts_null(ty)) {
+            run.check(ty, value, None);
+        }
+        if run.errors.is_empty() { Ok(()) } else { Err(run.errors) }
+    }
+
     /// Validates one frame (the text of one WebSocket message) sent by `from`. At most
     /// [`MAX_ERRORS`] errors are returned; [`Validator::validate_capped`] also says how
     /// many more were found.
@@ -350,7 +370,7 @@ impl<'s> Validator<'s> {
 
 fn collect_patterns<'s>(ty: &'s Type, out: &mut HashMap<&'s str, Result<Regex, String>>) {
     for p in &ty.constraints.patterns {
-        out.entry(p.as_str()).or_insert_with(|| Regex::new(p).map_err(|e| e.to_string()));
+        out.entry(p.as_str()).or_insert_with(|| sockspec_model::pattern::compile(p));
     }
     match &ty.kind {
         TypeKind::List(item) | TypeKind::Map(item) | TypeKind::Nullable(item) => collect_patterns(item, out),
@@ -1308,7 +1328,7 @@ impl<'s> Run<'_, 's> {
                     (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s)))
                 }
                 Some(Err(e)) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
-                None => match Regex::new(pattern) {
+                None => match sockspec_model::pattern::compile(pattern) {
                     Ok(re) => (!re.is_match(s)).then(|| format!("{} does not match the pattern {pattern:?}", quote(s))),
                     Err(e) => Some(format!("the schema's pattern {pattern:?} does not compile: {e}")),
                 },

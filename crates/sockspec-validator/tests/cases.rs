@@ -26,13 +26,16 @@ fn cases() {
         let text = std::fs::read_to_string(&vectors_path).unwrap_or_else(|e| panic!("{}: {e}", vectors_path.display()));
         let vectors = vectors::load(&text).unwrap_or_else(|e| panic!("{}: {e}", vectors_path.display()));
 
-        let (schema, diagnostics) = sockspec_model::check(&src);
+        let (schema, diagnostics) = sockspec_validator::check(&src);
         let file = sockspec_syntax::SourceFile::new(format!("{name}.sockspec"), src.clone());
         let Some(schema) = schema.filter(|_| diagnostics.is_empty()) else {
             let rendered = sockspec_syntax::render_human(&file, &diagnostics, false);
             let _ = writeln!(failures, "== {name}.sockspec does not check cleanly:\n{rendered}");
             continue;
         };
+        if let Err(breaches) = schema.check_invariants() {
+            let _ = writeln!(failures, "== {name}.sockspec breaks the model's invariants: {breaches:?}");
+        }
         let report = vectors::run(&Validator::new(&schema), &vectors);
         total += report.total;
         if !report.passed() {

@@ -14,7 +14,7 @@ use crate::model::*;
 pub(crate) enum Deferred {
     /// The constraints of a type at a point of use apply to its resolved kind.
     Constraints { ty: Type, span: Span },
-    /// A default value fits its field's type and constraints.
+    /// A default value, handed on for the validator to judge (`Lowered::defaults`).
     Default { ty: Type, nullable: bool, value: serde_json::Value, span: Span },
     /// `@absent(null)` on a field: it must be optional and its type must take `null`.
     AbsentNull { ty: Type, required: bool, name: String, span: Span },
@@ -897,13 +897,9 @@ impl<'a> Lower<'a> {
                 }
                 "pattern" => {
                     if let Some(p) = self.string_arg(attr, "a regular expression, `@pattern(\"^[a-z]+$\")`") {
-                        match regex::Regex::new(&p) {
-                            Ok(_) => ty.constraints.patterns.push(p),
-                            Err(e) => {
-                                let msg = e.to_string();
-                                let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
-                                self.error(Diagnostic::error("S0305", "invalid regular expression", attr.span, last));
-                            }
+                        let literal = attr.args.as_deref().and_then(|a| a.first()).map_or(attr.span, |a| a.span);
+                        if self.check_pattern(&p, literal) {
+                            ty.constraints.patterns.push(p);
                         }
                     }
                 }

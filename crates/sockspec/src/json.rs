@@ -1,5 +1,6 @@
-//! A strict RFC 8259 JSON parser whose values keep what validation needs: raw number text,
-//! member order, and the certainty that no object repeats a member name.
+//! The strict JSON reader of the wire core: RFC 8259 text to values that keep what
+//! validation needs: raw number text, member order, and the certainty that no object
+//! repeats a member name. Its rules, written for every language, are in `docs/json.md`.
 //!
 //! Why not `serde_json::Value`: DESIGN §4 makes a duplicate member name `invalid_json`, and
 //! `serde_json` silently keeps the last one; it also turns integers beyond 2^64 into
@@ -7,7 +8,7 @@
 //! (an integer field must answer `out_of_range` for the first and `wrong_type` for the
 //! second). `serde_json`'s `arbitrary_precision` feature would keep the text, but Cargo
 //! unifies features, so it would change every `serde_json::Number` in the workspace
-//! (and in users' builds of the runtime). A small hand-written parser is cheaper than that.
+//! (and in users' builds of the runtime). A small hand-written reader is cheaper than that.
 //!
 //! What it rejects, besides malformed text: a byte order mark, anything after the value but
 //! whitespace, unescaped control characters in strings, lone UTF-16 surrogates in `\u`
@@ -18,9 +19,12 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-/// The deepest nesting of arrays and objects accepted. Deeper text is an error, never a
-/// stack overflow: the parser recurses once per level.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting of arrays and objects accepted, the outermost one counting as level 1
+/// (`[[1]]` is 2 levels): text nested deeper is an error, never a stack overflow (the reader
+/// recurses once per level). 127 is exactly what `serde_json` accepts by default (it
+/// rejects the 128th level), so a Rust decoder that hands an accepted frame on to
+/// `serde_json` never meets a text this reader let through and `serde_json` refuses.
+pub const MAX_DEPTH: usize = 127;
 
 /// Objects with more members than this check duplicates with a hash set rather than by
 /// scanning the members already read.
@@ -40,6 +44,7 @@ pub enum Value<'a> {
 
 impl<'a> Value<'a> {
     /// The member named `name`, when this is an object that has one.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(members) => member(members, name),
@@ -64,6 +69,8 @@ impl<'a> Value<'a> {
 }
 
 /// The member named `name` among an object's members.
+// Inline across crates: callers look members up on every field of every frame.
+#[inline]
 pub fn member<'v, 'a>(members: &'v [(Cow<'a, str>, Value<'a>)], name: &str) -> Option<&'v Value<'a>> {
     members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
@@ -74,22 +81,26 @@ pub struct Number<'a>(&'a str);
 
 impl<'a> Number<'a> {
     /// The text exactly as in the input.
+    #[inline]
     pub fn raw(self) -> &'a str {
         self.0
     }
 
     /// Whether it is written without fraction or exponent (`1`, `-0`; not `1.0`, `1e2`).
+    #[inline]
     pub fn is_integer(self) -> bool {
         !self.0.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
     }
 
     /// The exact value of an integer literal, or `None` when it has a fraction or exponent
     /// or does not fit in an `i128` (about 1.7e38).
+    #[inline]
     pub fn to_i128(self) -> Option<i128> {
         if self.is_integer() { self.0.parse().ok() } else { None }
     }
 
     /// The nearest `f64` (correctly rounded); infinite when the magnitude is too large.
+    #[inline]
     pub fn to_f64(self) -> f64 {
         // JSON number syntax is a subset of what Rust's float parser accepts.
         self.0.parse().unwrap_or(f64::NAN)
@@ -581,6 +592,22 @@ mod tests {
         assert_eq!(reason(&text), Reason::DuplicateMember("k3".into()));
         assert!(parse(&text.replace("\"k3\":0", "\"k40\":0")).is_ok());
         assert!(parse(r#"{"a":{"a":{"a":1}},"b":{"a":2}}"#).is_ok());
+    }
+
+    #[test]
+    fn depth_limit_is_serde_json_s() {
+        for levels in [1, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2] {
+            for text in [
+                "[".repeat(levels) + &"]".repeat(levels),
+                "{\"a\":".repeat(levels) + "1" + &"}".repeat(levels),
+                "[".repeat(levels) + "0" + &"]".repeat(levels),
+            ] {
+                let ours = parse(&text).is_ok();
+                let theirs = serde_json::from_str::<serde_json::Value>(&text).is_ok();
+                assert_eq!(ours, theirs, "{levels} levels: we say {ours}, serde_json {theirs}");
+                assert_eq!(ours, levels <= MAX_DEPTH, "{levels} levels");
+            }
+        }
     }
 
     #[test]
