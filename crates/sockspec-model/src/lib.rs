@@ -6,6 +6,11 @@
 pub mod format;
 mod lower;
 mod model;
+pub mod names;
+mod recursion;
+mod serial;
+pub mod value;
 
 pub use lower::{check, lower};
 pub use model::*;
+pub use serial::{FORMAT_VERSION, ReadError};

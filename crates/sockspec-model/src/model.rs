@@ -2,28 +2,46 @@
 //! runtime read. Everything is decided here (wire names, tag values, defaults, policies,
 //! dispatch), so no reader re-derives anything or looks at the syntax tree.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use sockspec_syntax::Span;
+
+pub use crate::names::{AnonymousSite, AnonymousType, Identity, Idents};
+pub use crate::recursion::TypeGroup;
+pub use crate::value::Value;
 
 /// A whole checked schema. Types and messages are stored in declaration order and referred
 /// to by index.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
+    /// The version of this model's serialized form ([`FORMAT_VERSION`](crate::FORMAT_VERSION)
+    /// when built by this crate); [`Schema::from_json`] refuses any other.
+    pub format_version: u32,
     pub protocol: Protocol,
     pub types: Vec<TypeDef>,
     pub messages: Vec<Message>,
     /// How frames sent by each side are told apart.
     pub dispatch: PerDirection<Dispatch>,
+    /// Every type in groups of mutually recursive types (strongly connected components of
+    /// "refers to"), each group after the groups it refers to: an order to define types
+    /// in, where only a group marked `recursive` needs forward references.
+    #[serde(default)]
+    pub type_order: Vec<TypeGroup>,
+    /// Names for the types the schema writes without a name (inline unions, single-value
+    /// payloads, results, the id type), chosen once so every output agrees (docs/names.md).
+    #[serde(default)]
+    pub anonymous: Vec<AnonymousType>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TypeId(pub u32);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MessageId(pub u32);
 
 /// Who sends a frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Client,
@@ -49,7 +67,7 @@ impl Direction {
 }
 
 /// One value for each direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PerDirection<T> {
     pub client: T,
     pub server: T,
@@ -79,7 +97,7 @@ impl<T> PerDirection<T> {
 }
 
 /// Which sides may send a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sender {
     Client,
@@ -97,29 +115,77 @@ impl Sender {
 }
 
 /// Documentation and metadata every named thing carries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// `///` lines, in order, without the slashes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub docs: Vec<String>,
     /// `@deprecated("why")`
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
     /// `@since("1.1.0")`
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     /// `@example(...)`, as JSON values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
-    /// Where it was declared, for tools that point back into the schema.
-    #[serde(skip)]
+    /// `@renamed_from("old")`: the names this item had before, newest first, so `diff`
+    /// sees a rename rather than a removal and an addition (docs/names.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
+    /// `@ident("name")`: the name identifiers are made from instead of the item's own
+    /// (its wire name is unchanged), to part two names that would become one identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ident_name: Option<String>,
+    /// The item's identifier in each target language, decided once (docs/names.md).
+    /// `None` only for the protocol and the envelope's container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ident: Option<Idents>,
+    /// What the item is on the wire, independent of declaration order: how `diff` pairs
+    /// an item of one version of a schema with the same item of another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Where it was declared, for tools that point back into the schema. Not part of
+    /// equality: two models that differ only in layout are equal.
+    #[serde(default, with = "crate::serial::span")]
     pub span: Span,
+    /// The file `span` points into (0: the schema given to [`check`](crate::check)).
+    #[serde(default, skip_serializing_if = "FileId::is_main")]
+    pub file: FileId,
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, other: &Meta) -> bool {
+        // Spans (and their file) are where an item was written, not what it is.
+        let Meta { docs, deprecated, since, examples, renamed_from, ident_name, ident, identity, span: _, file: _ } =
+            self;
+        *docs == other.docs
+            && *deprecated == other.deprecated
+            && *since == other.since
+            && *examples == other.examples
+            && *renamed_from == other.renamed_from
+            && *ident_name == other.ident_name
+            && *ident == other.ident
+            && *identity == other.identity
+    }
+}
+
+/// A source file of a schema, for spans. Today a schema is one file, number 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileId(pub u32);
+
+impl FileId {
+    pub const MAIN: FileId = FileId(0);
+
+    pub fn is_main(&self) -> bool {
+        *self == FileId::MAIN
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Protocol
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Protocol {
     pub name: String,
     pub meta: Meta,
@@ -132,10 +198,16 @@ pub struct Protocol {
     pub id: IdSpec,
     /// Members every message carries at its top level (unless it opts out).
     pub envelope: Vec<Field>,
+    /// The `///` lines of the `envelope { ... }` block.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub envelope_docs: Vec<String>,
+    /// The `///` lines of each documented setting of the protocol block, by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setting_docs: BTreeMap<String, Vec<String>>,
     pub connection: Connection,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Style {
     /// Messages told apart by tag fields (and structurally for untagged ones).
@@ -150,7 +222,7 @@ pub enum Style {
     },
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdSpec {
     /// The wire name of the id member, at the frame's top level.
     pub field: String,
@@ -162,14 +234,14 @@ pub struct IdSpec {
 // ---------------------------------------------------------------------------------------
 // Types
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     pub name: String,
     pub meta: Meta,
     pub kind: TypeDefKind,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "def", rename_all = "lowercase")]
 pub enum TypeDefKind {
     Struct(Struct),
@@ -179,7 +251,7 @@ pub enum TypeDefKind {
     Alias(Type),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// What to do with members the struct does not declare, when a value of it arrives
@@ -190,14 +262,14 @@ pub struct Struct {
     pub tag: TagValue,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnknownFields {
     Ignore,
     Reject,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     pub repr: EnumRepr,
     /// An unknown value (of the right JSON type) is kept rather than rejected.
@@ -207,14 +279,14 @@ pub struct Enum {
     pub variants: Vec<EnumVariant>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EnumRepr {
     String,
     Int(IntType),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnumVariant {
     /// The name in the schema (used for identifiers in generated code).
     pub name: String,
@@ -222,7 +294,7 @@ pub struct EnumVariant {
     pub value: TagValue,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Union {
     /// Variants are structs told apart by a tag member inside the object.
@@ -238,7 +310,7 @@ pub enum Union {
 }
 
 /// A value with no tag: the variant is chosen by JSON kind and, for objects, key presence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Untagged {
     pub variants: Vec<Type>,
     /// When two or more variants take objects (all of them structs): for each, by index
@@ -249,10 +321,14 @@ pub struct Untagged {
     pub signatures: Vec<(usize, Vec<String>)>,
     /// Every key that takes part in some signature.
     pub keys: Vec<String>,
+    /// For an inline union (`TypeKind::OneOf`), its name from [`Schema::anonymous`]; `None`
+    /// for a declared `@untagged union`, which has its declaration's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A value tag: a message tag, a union variant tag, an enum value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TagValue {
     Str(String),
@@ -269,7 +345,7 @@ impl std::fmt::Display for TagValue {
 }
 
 /// A member of an object.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The member name exactly as on the wire.
     pub name: String,
@@ -282,13 +358,24 @@ pub struct Field {
     /// stays with the type, as generated code declares it there; see
     /// [`Schema::accepts_null`].
     pub nullable: bool,
-    /// Applied on read when the member is absent, as the JSON value it stands for.
+    /// Applied on read when the member is absent, as the JSON value it stands for (left
+    /// out of the serialized form when there is none, so a `null` default stays `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serial::present")]
     pub default: Option<serde_json::Value>,
     /// How a writer writes this member when it has no value (only for optional fields).
     pub absent: Absent,
+    /// The default resolved against the field's type: an enum default names its variant,
+    /// a float default is a float. `default` keeps the JSON view of the same value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<Value>,
+    /// The field's type holds, by value (not through a list or map), a type of the same
+    /// recursive group as the struct that declares it: languages that lay values out
+    /// inline need an indirection here (a `Box` in Rust).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub indirect: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Absent {
     /// Leave the member out.
@@ -298,14 +385,14 @@ pub enum Absent {
 }
 
 /// A type at a point of use, with the constraints declared there.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Type {
     pub kind: TypeKind,
-    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "snake_case")]
 pub enum TypeKind {
     Bool,
@@ -333,7 +420,7 @@ pub enum TypeKind {
     Nullable(Box<Type>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntType {
     pub signed: bool,
     pub bits: u8,
@@ -355,7 +442,7 @@ impl IntType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IntEncoding {
     /// A JSON number written without fraction or exponent.
@@ -364,14 +451,14 @@ pub enum IntEncoding {
     String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FloatType {
     F32,
     F64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BytesEncoding {
     /// RFC 4648 §4, with padding.
@@ -381,7 +468,7 @@ pub enum BytesEncoding {
 }
 
 /// How a point in time is written on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeEncoding {
     /// RFC 3339 with a mandatory offset: `2024-05-01T12:00:00Z`, `...+02:00`.
@@ -398,17 +485,17 @@ pub enum TimeEncoding {
     UnixSFloat,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Constraints {
     /// `@range(a..=b)`: numbers (and integers written as strings).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<NumRange>,
     /// `@len(a..=b)`: string length in Unicode code points, bytes after decoding, list
     /// items, map entries. Bounds inclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub len: Option<LenRange>,
     /// `@pattern("regex")`: the string must contain a match (anchor with `^...$`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
 }
 
@@ -418,13 +505,13 @@ impl Constraints {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NumRange {
     pub min: Option<Limit>,
     pub max: Option<Limit>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Limit {
     pub value: Number,
     /// The limit itself is excluded (`a..b` excludes `b`).
@@ -432,8 +519,7 @@ pub struct Limit {
 }
 
 /// A number from the schema, exact for integers.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Number {
     Int(i128),
     Float(f64),
@@ -448,7 +534,7 @@ impl Number {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LenRange {
     pub min: Option<u64>,
     /// Inclusive.
@@ -458,7 +544,7 @@ pub struct LenRange {
 // ---------------------------------------------------------------------------------------
 // Messages
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The name in the schema (used for identifiers in generated code).
     pub name: String,
@@ -484,7 +570,7 @@ pub struct Message {
     pub unknown_fields: PerDirection<UnknownFields>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum Discriminator {
     /// Values for the protocol's tag fields, outermost first. A message of a two-level
@@ -494,7 +580,7 @@ pub enum Discriminator {
     Structural(Vec<String>),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum Payload {
     /// An object of members: flat in the frame, or the content object.
@@ -503,7 +589,7 @@ pub enum Payload {
     Value { ty: Type, nullable: bool },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IdPresence {
     /// The message carries no id.
@@ -514,7 +600,7 @@ pub enum IdPresence {
     Optional,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// What may answer it: messages of the other direction (tagged style), or result types
     /// (JSON-RPC style, under `result`).
@@ -527,14 +613,14 @@ pub struct Request {
     pub correlation: Correlation,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum Reply {
     Message(MessageId),
     Result(Type),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Correlation {
     /// The protocol's id member, chosen by the requester and echoed in replies.
@@ -548,7 +634,7 @@ pub enum Correlation {
 }
 
 /// How a frame from one side is told apart.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dispatch {
     /// Tag lookup: the frame's first tag field, then (where a value is shared) the second.
     pub tags: Option<TagNode>,
@@ -559,14 +645,14 @@ pub struct Dispatch {
     pub keys: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TagNode {
     /// The tag field read at this level.
     pub field: String,
     pub entries: Vec<(TagValue, TagTarget)>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum TagTarget {
     Message(MessageId),
@@ -576,7 +662,7 @@ pub enum TagTarget {
 // ---------------------------------------------------------------------------------------
 // Connection (recorded now; the runtime gives it meaning)
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
     /// The HTTP path of the WebSocket endpoint.
     pub path: Option<String>,
@@ -595,9 +681,15 @@ pub struct Connection {
     pub resume: Option<Resume>,
     /// Largest frame accepted, in bytes.
     pub max_frame_bytes: Option<u64>,
+    /// The `///` lines of the `connection { ... }` block.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub docs: Vec<String>,
+    /// The `///` lines of each documented setting of the connection block, by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setting_docs: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Auth {
     /// A header at the upgrade (`Authorization`).
@@ -610,7 +702,7 @@ pub enum Auth {
     Message { message: MessageId, reply: Option<MessageId> },
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Heartbeat {
     /// WebSocket ping/pong frames.
@@ -626,7 +718,7 @@ pub enum Heartbeat {
     },
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Resume {
     pub sequence: String,
     pub message: MessageId,

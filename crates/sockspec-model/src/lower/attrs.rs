@@ -29,7 +29,12 @@ const KNOWN_ATTRS: &[&str] = &[
     "flags",
     "untagged",
     "tag_field",
+    "renamed_from",
+    "ident",
 ];
+
+/// Metadata attributes every type, message, field and variant takes ([`Lower::meta_attr`]).
+pub(crate) const META_ATTRS: &[&str] = &["deprecated", "since", "example", "renamed_from", "ident"];
 
 /// Attributes that constrain or encode a type: they stand after the type, on its line.
 pub(crate) const TYPE_ATTRS: &[&str] = &["range", "len", "pattern", "as"];
@@ -127,6 +132,18 @@ impl<'a> Lower<'a> {
                             self.error(Diagnostic::error("S0302", "invalid `@example` value", span, msg));
                         }
                     }
+                }
+                true
+            }
+            "renamed_from" => {
+                if let Some(old) = self.string_arg(attr, "the old name, `@renamed_from(\"old_name\")`") {
+                    meta.renamed_from.push(old);
+                }
+                true
+            }
+            "ident" => {
+                if let Some(name) = self.string_arg(attr, "a name for generated code, `@ident(\"user_id_2\")`") {
+                    meta.ident_name = Some(name);
                 }
                 true
             }

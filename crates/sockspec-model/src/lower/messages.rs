@@ -22,6 +22,8 @@ const MESSAGE_ATTRS: &[&str] = &[
     "deprecated",
     "since",
     "example",
+    "renamed_from",
+    "ident",
 ];
 
 impl<'a> Lower<'a> {
@@ -170,7 +172,8 @@ impl<'a> Lower<'a> {
                         };
                     }
                 }
-                "deprecated" | "since" | "example" | "no_envelope" | "strict" | "lenient" | "error" => {}
+                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "no_envelope" | "strict"
+                | "lenient" | "error" => {}
                 _ => self.unknown_attr(attr, MESSAGE_ATTRS, "a message"),
             }
         }

@@ -304,6 +304,7 @@ impl<'a> Lower<'a> {
                         ],
                         signatures: Vec::new(),
                         keys: Vec::new(),
+                        name: None,
                     })),
                     constraints: Constraints::default(),
                 };
