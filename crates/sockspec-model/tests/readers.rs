@@ -216,3 +216,77 @@ fn rename_and_ident_attributes_are_checked() {
     assert_eq!(fields[1].name, "user_id");
     assert_eq!(fields[1].meta.ident.as_ref().map(|i| i.rust.as_str()), Some("user_id_2"));
 }
+
+/// Every fixture, example and validator case: identities are unique among siblings, every
+/// item has identifiers, every default has a typed value (JSON only for `json`), and the
+/// type order holds every type once.
+#[test]
+fn every_model_gives_its_readers_what_they_need() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["tests/data/ok", "../../examples", "../sockspec-validator/tests/cases"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("folder exists") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "sockspec") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 20);
+    for path in files {
+        let what = path.display().to_string();
+        let schema = check(&std::fs::read_to_string(&path).expect("readable")).0.expect("clean");
+        let unique = |metas: Vec<&Meta>, scope: &str| {
+            let ids: Vec<String> =
+                metas.iter().map(|m| format!("{:?}", m.identity.as_ref().expect("identity"))).collect();
+            let mut sorted = ids.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), ids.len(), "{what}: identities repeat in {scope}: {ids:?}");
+            assert!(metas.iter().all(|m| m.ident.is_some()), "{what}: an item of {scope} has no identifiers");
+        };
+        let check_fields = |fields: &[Field], scope: &str| {
+            unique(fields.iter().map(|f| &f.meta).collect(), scope);
+            for f in fields {
+                match (&f.default, &f.default_value) {
+                    (None, None) => {}
+                    (Some(_), Some(Value::Json(_))) => assert!(
+                        matches!(f.ty.kind, TypeKind::Json),
+                        "{what}: the default of {scope}.{} is not typed",
+                        f.name
+                    ),
+                    (Some(_), Some(_)) => {}
+                    _ => panic!("{what}: {scope}.{} has a default in only one form", f.name),
+                }
+            }
+        };
+        let mut top: Vec<&Meta> = schema.types.iter().map(|t| &t.meta).collect();
+        unique(top.clone(), "types");
+        top.extend(schema.messages.iter().map(|m| &m.meta));
+        assert!(top.iter().all(|m| m.ident.is_some()));
+        unique(schema.messages.iter().map(|m| &m.meta).collect(), "messages");
+        for t in &schema.types {
+            match &t.kind {
+                TypeDefKind::Struct(s) => check_fields(&s.fields, &t.name),
+                TypeDefKind::Enum(e) => unique(e.variants.iter().map(|v| &v.meta).collect(), &t.name),
+                _ => {}
+            }
+        }
+        for m in &schema.messages {
+            if let Payload::Fields(fields) = &m.payload {
+                check_fields(fields, &m.name);
+            }
+        }
+        check_fields(&schema.protocol.envelope, "the envelope");
+        let mut order: Vec<TypeId> = schema.type_order.iter().flat_map(|g| g.types.clone()).collect();
+        order.sort();
+        assert_eq!(order, (0..schema.types.len() as u32).map(TypeId).collect::<Vec<_>>(), "{what}");
+        let mut anonymous: Vec<&str> = schema.anonymous.iter().map(|a| a.name.as_str()).collect();
+        anonymous.extend(schema.types.iter().map(|t| t.name.as_str()));
+        anonymous.extend(schema.messages.iter().map(|m| m.name.as_str()));
+        let n = anonymous.len();
+        anonymous.sort();
+        anonymous.dedup();
+        assert_eq!(anonymous.len(), n, "{what}: an anonymous name repeats a declared one");
+    }
+}
