@@ -2,7 +2,7 @@
 //! target language, the collisions they cause, each item's wire identity, and the names of
 //! types the schema writes without one. docs/names.md states these rules for users.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use serde::{Deserialize, Serialize};
@@ -485,7 +485,7 @@ fn collisions(
     type Pick = fn(&Idents) -> &String;
     let targets: [(&str, Pick); 3] =
         [("Rust", |i| &i.rust), ("Python", |i| &i.python), ("TypeScript", |i| &i.typescript)];
-    let mut reported: Vec<(usize, usize)> = Vec::new();
+    let mut reported: HashSet<(usize, usize)> = HashSet::new();
     for (target, pick) in targets {
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (j, (_, ident, _)) in names.iter().enumerate() {
@@ -494,10 +494,9 @@ fn collisions(
                 continue;
             };
             // The same name twice is a duplicate declaration, reported as one already.
-            if reported.contains(&(i, j)) || names[i].0 == names[j].0 {
+            if names[i].0 == names[j].0 || !reported.insert((i, j)) {
                 continue;
             }
-            reported.push((i, j));
             // Group the targets where the two meet by the identifier they share there.
             let mut shared: Vec<(&str, Vec<&str>)> = Vec::new();
             for (t, p) in &targets {
@@ -545,7 +544,10 @@ fn english_list(items: &[&str]) -> String {
 /// for a union in a field (`Item` per list level, `Value` per map level), `{Message}Payload`,
 /// `{Request}Result`, `RequestId`; a number is appended while the name is taken.
 fn anonymous(schema: &mut Schema, declared: Vec<Idents>) {
-    let mut namer = Namer { taken: declared, out: Vec::new() };
+    let mut namer = Namer { taken: HashSet::new(), out: Vec::new() };
+    for ident in declared {
+        namer.take(&ident);
+    }
     let mut types = std::mem::take(&mut schema.types);
     for def in &mut types {
         match &mut def.kind {
@@ -600,22 +602,32 @@ fn fields_unions(namer: &mut Namer, owner: &str, fields: &mut [Field]) {
 }
 
 struct Namer {
-    taken: Vec<Idents>,
+    /// Every identifier in use, tagged with its target (0 Rust, 1 Python, 2 TypeScript).
+    taken: HashSet<(u8, String)>,
     out: Vec<AnonymousType>,
 }
 
 impl Namer {
+    fn take(&mut self, i: &Idents) {
+        self.taken.insert((0, i.rust.clone()));
+        self.taken.insert((1, i.python.clone()));
+        self.taken.insert((2, i.typescript.clone()));
+    }
+
+    fn is_free(&self, i: &Idents) -> bool {
+        ![(0, &i.rust), (1, &i.python), (2, &i.typescript)]
+            .into_iter()
+            .any(|(t, id)| self.taken.contains(&(t, id.clone())))
+    }
+
     /// A free name from `base`: `base`, then `base2`, `base3`...
     fn claim(&mut self, base: &str, site: AnonymousSite) -> String {
-        let clash = |taken: &[Idents], i: &Idents| {
-            taken.iter().any(|t| t.rust == i.rust || t.python == i.python || t.typescript == i.typescript)
-        };
         let mut n = 1;
         loop {
             let name = if n == 1 { base.to_string() } else { format!("{base}{n}") };
             let ident = idents(IdentKind::Type, &name);
-            if !clash(&self.taken, &ident) {
-                self.taken.push(ident.clone());
+            if self.is_free(&ident) {
+                self.take(&ident);
                 self.out.push(AnonymousType { name: name.clone(), ident, site });
                 return name;
             }
