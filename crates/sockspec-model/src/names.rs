@@ -151,11 +151,12 @@ const RUST_PRELUDE: &[&str] = &[
     "Deserializer",
 ];
 
-/// Python keywords (hard and soft).
+/// Python keywords. The soft keywords (`type`, `match`, `case`, `_`) are valid names, and
+/// `type: str` is how hand-written pydantic models spell a tag field, so they stay.
 const PYTHON_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "case", "class", "continue", "def",
-    "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "match",
-    "nonlocal", "not", "or", "pass", "raise", "return", "try", "type", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
 /// Names a generated Python module uses unqualified (typing, pydantic, enum, builtins): a
@@ -694,7 +695,8 @@ mod tests {
     #[test]
     fn fields_follow_each_targets_case_and_escape_keywords() {
         assert_eq!(all(IdentKind::Field, "userId"), s("user_id", "user_id", "userId"));
-        assert_eq!(all(IdentKind::Field, "type"), s("r#type", "type_", "type"));
+        assert_eq!(all(IdentKind::Field, "type"), s("r#type", "type", "type"));
+        assert_eq!(all(IdentKind::Field, "from"), s("from", "from_", "from"));
         assert_eq!(all(IdentKind::Field, "class"), s("class", "class_", "class"));
         assert_eq!(all(IdentKind::Field, "self"), s("self_", "self", "self"));
         assert_eq!(all(IdentKind::Field, "None"), s("none", "none", "None"));
@@ -729,10 +731,10 @@ mod tests {
 
     #[test]
     fn escapes_and_case_conversion_can_meet_and_are_then_reported() {
-        // `type` escapes to `type_` in Python, and case conversion drops a trailing `_`, so
-        // wire names `type` and `type_` share identifiers: the schema check reports it
+        // `from` escapes to `from_` in Python, and case conversion drops a trailing `_`, so
+        // wire names `from` and `from_` share identifiers: the schema check reports it
         // (S0210) rather than merging the two fields.
-        assert_eq!(idents(IdentKind::Field, "type").python, idents(IdentKind::Field, "type_").python);
+        assert_eq!(idents(IdentKind::Field, "from").python, idents(IdentKind::Field, "from_").python);
         assert_eq!(idents(IdentKind::Field, "type").rust, idents(IdentKind::Field, "type_").rust);
         assert_ne!(idents(IdentKind::Field, "type").typescript, idents(IdentKind::Field, "type_").typescript);
     }

@@ -39,7 +39,7 @@ fn wire_names_stay_and_identifiers_are_escaped_per_target() {
     let schema = readers();
     let awkward = fields(&schema, "Awkward");
     let cases = [
-        ("type", ("r#type", "type_", "type")),
+        ("type", ("r#type", "type", "type")),
         ("class", ("class", "class_", "class")),
         ("self", ("self_", "self", "self")),
         ("model_config", ("model_config", "field_model_config", "model_config")),
