@@ -208,6 +208,8 @@ fn rename_and_ident_attributes_are_checked() {
     assert_eq!(codes("@renamed_from(\"q\")\nprotocol p {}"), vec!["S0301"], "not on the protocol");
     assert_eq!(codes("protocol p {}\n@renamed_from(3) struct A {}"), vec!["S0302"]);
     assert_eq!(codes("protocol p {}\nstruct A { @ident() a: u8 }"), vec!["S0302"]);
+    assert_eq!(codes("protocol p {}\nstruct A { @ident(\"user id\") a: u8 }"), vec!["S0302"], "not an identifier");
+    assert_eq!(codes("protocol p {}\nstruct A { @ident(\"2a\") a: u8 }"), vec!["S0302"], "starts with a digit");
     assert_eq!(codes("protocol p {}\nstruct A { x: u8 @renamed_from(\"y\") }"), vec!["S0301"], "a prefix attribute");
     // `@ident` parts two names; the wire names stay.
     let (schema, d) = check("protocol p {}\nstruct A { userId: u8, @ident(\"user_id_2\") user_id: u8 }");

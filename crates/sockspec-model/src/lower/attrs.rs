@@ -142,8 +142,17 @@ impl<'a> Lower<'a> {
                 true
             }
             "ident" => {
-                if let Some(name) = self.string_arg(attr, "a name for generated code, `@ident(\"user_id_2\")`") {
-                    meta.ident_name = Some(name);
+                let expected = "a name for generated code, `@ident(\"user_id_2\")`";
+                if let Some(name) = self.string_arg(attr, expected) {
+                    // An identifier of the schema language, so every target can spell it.
+                    let mut chars = name.chars();
+                    let ident = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if ident {
+                        meta.ident_name = Some(name);
+                    } else {
+                        self.bad_args(attr, "an identifier: letters, digits and `_`, not starting with a digit");
+                    }
                 }
                 true
             }
