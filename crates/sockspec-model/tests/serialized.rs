@@ -47,3 +47,17 @@ fn spans_are_not_part_of_equality() {
     let (c, _) = check("protocol p {}\nclient message Ping { n: u32 }");
     assert_ne!(a, c.expect("clean"), "a real change is still a change");
 }
+
+#[test]
+fn members_a_reader_does_not_know_are_ignored_and_versions_are_checked_first() {
+    let (schema, _) = check("protocol p {}\nclient message Ping { n: u64 }");
+    let schema = schema.expect("clean");
+    let mut json: serde_json::Value = serde_json::from_str(&schema.to_json()).expect("JSON");
+    json["added_by_a_later_version"] = serde_json::json!({"x": 1});
+    let back = Schema::from_json(&json.to_string()).expect("unknown members are ignored");
+    assert_eq!(back, schema);
+    json["format_version"] = serde_json::json!(FORMAT_VERSION + 1);
+    json["types"] = serde_json::json!("not even the right shape");
+    let err = Schema::from_json(&json.to_string()).expect_err("another version");
+    assert!(err.to_string().contains(&format!("format version {}", FORMAT_VERSION + 1)), "{err}");
+}
