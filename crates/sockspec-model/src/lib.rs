@@ -11,10 +11,15 @@ pub mod format;
 mod invariants;
 mod lower;
 mod model;
+pub mod names;
 pub mod pattern;
+mod recursion;
+mod serial;
+pub mod value;
 
 pub use lower::{DefaultSite, Lowered, check, lower, lower_source};
 pub use model::*;
+pub use serial::{FORMAT_VERSION, ReadError};
 /// Diagnostics and spans are plain data of the front end; readers of the model (the
 /// validator's whole check) produce them without reading the syntax tree.
 pub use sockspec_syntax::{Diagnostic, Severity, SourceFile, Span};

@@ -170,7 +170,13 @@ impl<'a> Lower<'a> {
         self.finish_requests(&mut messages, &envelope);
         self.check_members(&messages, &envelope);
         let dispatch = self.dispatch(&mut messages, &envelope);
-        let connection = self.connection(&messages, &types);
+        let mut connection = self.connection(&messages, &types);
+        if let Some(item) = self.file.items.iter().find(|i| matches!(i.kind, ast::ItemKind::Connection { .. })) {
+            connection.docs = item_docs(item);
+            if let ast::ItemKind::Connection { settings, .. } = &item.kind {
+                connection.setting_docs = setting_docs(settings);
+            }
+        }
         let style = self.style(&types, &messages);
         let protocol = Protocol {
             name: self.settings.name.clone(),
@@ -185,10 +191,28 @@ impl<'a> Lower<'a> {
                 increasing: self.settings.id_increasing,
             },
             envelope,
+            envelope_docs: envelope_item.map(item_docs).unwrap_or_default(),
+            setting_docs: match &protocol_item.kind {
+                ast::ItemKind::Protocol { settings, .. } => setting_docs(settings),
+                _ => Default::default(),
+            },
             connection,
         };
-        let mut schema = Schema { protocol, types, messages, dispatch };
+        let mut schema = Schema {
+            format_version: crate::FORMAT_VERSION,
+            protocol,
+            types,
+            messages,
+            dispatch,
+            type_order: Vec::new(),
+            anonymous: Vec::new(),
+        };
         finish::finish(&mut schema);
+        finish::finish_detached(&schema.types, self.defaults.iter_mut().map(|d| &mut d.ty));
+        // Passes over the whole model, for its readers: identifiers, recursion, typed values.
+        crate::names::assign(&mut schema, &mut self.diagnostics);
+        crate::recursion::assign(&mut schema);
+        crate::value::assign(&mut schema);
         self.schema = Some(schema);
     }
 
@@ -337,6 +361,20 @@ impl<'a> Lower<'a> {
         }
         meta
     }
+}
+
+fn item_docs(item: &ast::Item) -> Vec<String> {
+    item.docs.iter().map(|d| d.value.clone()).collect()
+}
+
+/// The doc comments of a block's settings, by key (a key set twice is reported elsewhere;
+/// the first one's docs are kept).
+fn setting_docs(settings: &[ast::Setting]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in settings.iter().filter(|s| !s.docs.is_empty()) {
+        out.entry(s.key.text.clone()).or_insert_with(|| s.docs.iter().map(|d| d.value.clone()).collect());
+    }
+    out
 }
 
 fn file_text_kind(item: &ast::Item) -> String {

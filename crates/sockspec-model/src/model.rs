@@ -3,29 +3,46 @@
 //! dispatch), so no reader re-derives anything or looks at the syntax tree.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sockspec_syntax::Span;
+
+pub use crate::names::{AnonymousSite, AnonymousType, Identity, Idents};
+pub use crate::recursion::TypeGroup;
+pub use crate::value::Value;
 
 /// A whole checked schema. Types and messages are stored in declaration order and referred
 /// to by index.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
+    /// The version of this model's serialized form ([`FORMAT_VERSION`](crate::FORMAT_VERSION)
+    /// when built by this crate); [`Schema::from_json`] refuses any other.
+    pub format_version: u32,
     pub protocol: Protocol,
     pub types: Vec<TypeDef>,
     pub messages: Vec<Message>,
     /// How frames sent by each side are told apart.
     pub dispatch: PerDirection<Dispatch>,
+    /// Every type in groups of mutually recursive types (strongly connected components of
+    /// "refers to"), each group after the groups it refers to: an order to define types
+    /// in, where only a group marked `recursive` needs forward references.
+    #[serde(default)]
+    pub type_order: Vec<TypeGroup>,
+    /// Names for the types the schema writes without a name (inline unions, single-value
+    /// payloads, results, the id type), chosen once so every output agrees (docs/names.md).
+    #[serde(default)]
+    pub anonymous: Vec<AnonymousType>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TypeId(pub u32);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MessageId(pub u32);
 
 /// Who sends a frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Client,
@@ -51,7 +68,7 @@ impl Direction {
 }
 
 /// One value for each direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PerDirection<T> {
     pub client: T,
     pub server: T,
@@ -81,7 +98,7 @@ impl<T> PerDirection<T> {
 }
 
 /// Which sides may send a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sender {
     Client,
@@ -99,29 +116,77 @@ impl Sender {
 }
 
 /// Documentation and metadata every named thing carries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// `///` lines, in order, without the slashes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub docs: Vec<String>,
     /// `@deprecated("why")`
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
     /// `@since("1.1.0")`
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     /// `@example(...)`, as JSON values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
-    /// Where it was declared, for tools that point back into the schema.
-    #[serde(skip)]
+    /// `@renamed_from("old")`: the names this item had before, newest first, so `diff`
+    /// sees a rename rather than a removal and an addition (docs/names.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
+    /// `@ident("name")`: the name identifiers are made from instead of the item's own
+    /// (its wire name is unchanged), to part two names that would become one identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ident_name: Option<String>,
+    /// The item's identifier in each target language, decided once (docs/names.md).
+    /// `None` only for the protocol and the envelope's container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ident: Option<Idents>,
+    /// What the item is on the wire, independent of declaration order: how `diff` pairs
+    /// an item of one version of a schema with the same item of another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Where it was declared, for tools that point back into the schema. Not part of
+    /// equality: two models that differ only in layout are equal.
+    #[serde(default, with = "crate::serial::span")]
     pub span: Span,
+    /// The file `span` points into (0: the schema given to [`check`](crate::check)).
+    #[serde(default, skip_serializing_if = "FileId::is_main")]
+    pub file: FileId,
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, other: &Meta) -> bool {
+        // Spans (and their file) are where an item was written, not what it is.
+        let Meta { docs, deprecated, since, examples, renamed_from, ident_name, ident, identity, span: _, file: _ } =
+            self;
+        *docs == other.docs
+            && *deprecated == other.deprecated
+            && *since == other.since
+            && *examples == other.examples
+            && *renamed_from == other.renamed_from
+            && *ident_name == other.ident_name
+            && *ident == other.ident
+            && *identity == other.identity
+    }
+}
+
+/// A source file of a schema, for spans. Today a schema is one file, number 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileId(pub u32);
+
+impl FileId {
+    pub const MAIN: FileId = FileId(0);
+
+    pub fn is_main(&self) -> bool {
+        *self == FileId::MAIN
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Protocol
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Protocol {
     pub name: String,
     pub meta: Meta,
@@ -139,11 +204,17 @@ pub struct Protocol {
     pub id: IdSpec,
     /// Members every message carries at its top level (unless it opts out).
     pub envelope: Vec<Field>,
+    /// The `///` lines of the `envelope { ... }` block.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub envelope_docs: Vec<String>,
+    /// The `///` lines of each documented setting of the protocol block, by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setting_docs: BTreeMap<String, Vec<String>>,
     pub connection: Connection,
 }
 
 /// The second tag member on a single-level message of a two-level protocol.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SecondTag {
     /// Not read (`second_tag = any`, the default): a gateway may write `"t": null` there.
@@ -153,7 +224,7 @@ pub enum SecondTag {
     NullOrAbsent,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Style {
     /// Messages told apart by tag fields (and structurally for untagged ones).
@@ -181,14 +252,14 @@ pub enum Style {
 }
 
 /// What a JSON-RPC `result` member may hold, checked frame by frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResultShape {
     Any,
     Object,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdSpec {
     /// The wire name of the id member, at the frame's top level.
     pub field: String,
@@ -200,14 +271,14 @@ pub struct IdSpec {
 // ---------------------------------------------------------------------------------------
 // Types
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     pub name: String,
     pub meta: Meta,
     pub kind: TypeDefKind,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "def", rename_all = "lowercase")]
 pub enum TypeDefKind {
     Struct(Struct),
@@ -217,7 +288,7 @@ pub enum TypeDefKind {
     Alias(Type),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// What to do with members the struct does not declare, when a value of it arrives
@@ -228,14 +299,14 @@ pub struct Struct {
     pub tag: TagValue,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnknownFields {
     Ignore,
     Reject,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     pub repr: EnumRepr,
     /// An unknown value (of the right JSON type) is kept rather than rejected.
@@ -245,7 +316,7 @@ pub struct Enum {
     pub variants: Vec<EnumVariant>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EnumRepr {
     String,
@@ -256,7 +327,7 @@ pub enum EnumRepr {
     Integer,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnumVariant {
     /// The name in the schema (used for identifiers in generated code).
     pub name: String,
@@ -264,7 +335,7 @@ pub struct EnumVariant {
     pub value: TagValue,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Union {
     /// Variants are structs told apart by a tag member inside the object.
@@ -276,7 +347,7 @@ pub enum Union {
         /// `@base(Name)`: a struct whose members every variant's object has, beside the tag
         /// and the variant's own members. They are checked on every value, an unknown
         /// variant of an open union included; no variant declares one of them again.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         base: Option<TypeId>,
     },
     /// Variants told apart by the JSON value's kind, and objects by which keys they
@@ -285,7 +356,7 @@ pub enum Union {
 }
 
 /// A value with no tag: the variant is chosen by JSON kind and, for objects, key presence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Untagged {
     pub variants: Vec<Type>,
     /// For each variant, by index into `variants`, the JSON kinds it accepts (through
@@ -301,6 +372,10 @@ pub struct Untagged {
     pub signatures: Vec<(usize, Vec<String>)>,
     /// Every key that takes part in some signature.
     pub keys: Vec<String>,
+    /// For an inline union (`TypeKind::OneOf`), its name from [`Schema::anonymous`]; `None`
+    /// for a declared `@untagged union`, which has its declaration's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A set of JSON kinds, as readers tell untagged variants apart: `null`, a boolean, an
@@ -352,8 +427,20 @@ impl Serialize for JsonKinds {
     }
 }
 
+impl<'de> Deserialize<'de> for JsonKinds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(deserializer)?;
+        names.iter().try_fold(JsonKinds::default(), |kinds, name| {
+            match JsonKinds::NAMES.iter().position(|n| n == name) {
+                Some(i) => Ok(kinds.union(JsonKinds(1 << i))),
+                None => Err(serde::de::Error::unknown_variant(name, &JsonKinds::NAMES)),
+            }
+        })
+    }
+}
+
 /// A value tag: a message tag, a union variant tag, an enum value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TagValue {
     Str(String),
@@ -376,7 +463,7 @@ impl std::fmt::Display for TagValue {
 }
 
 /// A member of an object.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The member name exactly as on the wire.
     pub name: String,
@@ -389,14 +476,25 @@ pub struct Field {
     /// `null`. Nullability has one representation, in the type; this is its answer for
     /// the field, for readers that only ask.
     pub nullable: bool,
-    /// Applied on read when the member is absent, as the JSON value it stands for.
+    /// Applied on read when the member is absent, as the JSON value it stands for (left
+    /// out of the serialized form when there is none, so a `null` default stays `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serial::present")]
     pub default: Option<serde_json::Value>,
     /// How a writer writes this member when it has no value: `Null` only for fields that
     /// may be absent and null (`nullable`), whatever makes them nullable.
     pub absent: Absent,
+    /// The default resolved against the field's type: an enum default names its variant,
+    /// a float default is a float. `default` keeps the JSON view of the same value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<Value>,
+    /// The field's type holds, by value (not through a list or map), a type of the same
+    /// recursive group as the struct that declares it: languages that lay values out
+    /// inline need an indirection here (a `Box` in Rust).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub indirect: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Absent {
     /// Leave the member out.
@@ -409,14 +507,14 @@ pub enum Absent {
 /// use site and, flattened in, those of the aliases it goes through (`Named` of an alias)
 /// and of the type under `| null` (`Nullable`). A reader needs no alias to know the final
 /// bounds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Type {
     pub kind: TypeKind,
-    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "snake_case")]
 pub enum TypeKind {
     Bool,
@@ -448,7 +546,7 @@ pub enum TypeKind {
     Nullable(Box<Type>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntType {
     pub signed: bool,
     pub bits: u8,
@@ -470,7 +568,7 @@ impl IntType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IntEncoding {
     /// A JSON number written without fraction or exponent.
@@ -479,14 +577,14 @@ pub enum IntEncoding {
     String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FloatType {
     F32,
     F64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BytesEncoding {
     /// RFC 4648 §4, with padding.
@@ -496,7 +594,7 @@ pub enum BytesEncoding {
 }
 
 /// How a point in time is written on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeEncoding {
     /// RFC 3339 with a mandatory offset: `2024-05-01T12:00:00Z`, `...+02:00`.
@@ -515,18 +613,18 @@ pub enum TimeEncoding {
     UnixMsFloat,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Constraints {
     /// `@range(a..=b)`: numbers (and integers written as strings).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<NumRange>,
     /// `@len(a..=b)`: string length in Unicode code points, bytes after decoding, list
     /// items, map entries. Bounds inclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub len: Option<LenRange>,
     /// `@pattern("regex")`: the string must contain a match of each (anchor with `^...$`);
     /// several when an alias and its use site both declare one.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
 }
 
@@ -577,13 +675,13 @@ fn tighter(a: Option<Limit>, b: Option<Limit>, keep: Ordering) -> Option<Limit> 
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NumRange {
     pub min: Option<Limit>,
     pub max: Option<Limit>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Limit {
     pub value: Number,
     /// The limit itself is excluded (`a..b` excludes `b`).
@@ -591,8 +689,7 @@ pub struct Limit {
 }
 
 /// A number from the schema, exact for integers.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Number {
     Int(i128),
     Float(f64),
@@ -637,7 +734,7 @@ fn cmp_f64_i128(f: f64, i: i128) -> Ordering {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LenRange {
     pub min: Option<u64>,
     /// Inclusive.
@@ -647,7 +744,7 @@ pub struct LenRange {
 // ---------------------------------------------------------------------------------------
 // Messages
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The name in the schema (used for identifiers in generated code).
     pub name: String,
@@ -678,7 +775,7 @@ pub struct Message {
     pub frame_unknown_fields: PerDirection<UnknownFields>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum Discriminator {
     /// Values for the protocol's tag fields, outermost first. A message of a two-level
@@ -694,7 +791,7 @@ pub enum Discriminator {
     Fallback,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum Payload {
     /// An object of members: flat in the frame, or the content object.
@@ -703,7 +800,7 @@ pub enum Payload {
     Value { ty: Type, nullable: bool },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IdPresence {
     /// The message carries no id.
@@ -717,7 +814,7 @@ pub enum IdPresence {
     Forbidden,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// What may answer it: messages of the other direction (tagged style), or result types
     /// (JSON-RPC style, under `result`). The side's `@error` message is always among them
@@ -734,14 +831,14 @@ pub struct Request {
     pub correlation: Correlation,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum Reply {
     Message(MessageId),
     Result(Type),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Correlation {
     /// The protocol's id member, chosen by the requester and echoed in replies.
@@ -760,7 +857,7 @@ pub enum Correlation {
 }
 
 /// How a frame from one side is told apart.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dispatch {
     /// This side's tag fields, outermost first: the protocol's `tag`, or the side's own
     /// (`client_tag`, `server_tag`) when the framing differs by direction.
@@ -770,7 +867,7 @@ pub struct Dispatch {
     pub tags: Option<TagNode>,
     /// For frames that lack the first tag member: key rules, in declared order. The first
     /// whose member is present names the message; tried before `structural`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keyed: Vec<(String, MessageId)>,
     /// Messages without a tag, for frames that lack the first tag field: a frame is the
     /// message whose signature equals the set of present keys among `keys`.
@@ -779,17 +876,17 @@ pub struct Dispatch {
     pub keys: Vec<String>,
     /// The message of a frame that lacks the first tag member and matches no key rule and
     /// no signature (`@fallback`); without one, such a frame is an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<MessageId>,
     /// JSON-RPC: how this side's frames are read, id first.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpc: Option<RpcDispatch>,
 }
 
 /// JSON-RPC 2.0 dispatch of one side, as its specification reads: a frame with `method`
 /// and the id member is a request, one with `method` and no id a notification, and only
 /// then is the method looked up among that kind.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RpcDispatch {
     /// This side's requests by method (`None`: it sends none, every method is unknown).
     pub requests: Option<TagNode>,
@@ -800,7 +897,7 @@ pub struct RpcDispatch {
     pub replies: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TagNode {
     /// The tag field read at this level.
     pub field: String,
@@ -808,11 +905,11 @@ pub struct TagNode {
     /// An open set (`unknown_tags = keep`): a value of the right JSON type that names no
     /// entry is kept as an unknown message (its tag and raw JSON) rather than rejected;
     /// the envelope is still checked.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub open: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "of", rename_all = "lowercase")]
 pub enum TagTarget {
     Message(MessageId),
@@ -822,12 +919,12 @@ pub enum TagTarget {
 // ---------------------------------------------------------------------------------------
 // Connection (recorded now; the runtime gives it meaning)
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
     /// The HTTP path of the WebSocket endpoint, possibly a template (`/ws/{client_id}`).
     pub path: Option<String>,
     /// The names of the path template's parameters, in order (`["client_id"]`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path_params: Vec<String>,
     /// WebSocket subprotocols offered, newest first (version negotiation).
     pub subprotocols: Vec<String>,
@@ -847,9 +944,15 @@ pub struct Connection {
     pub resume: Option<Resume>,
     /// Largest frame accepted, in bytes.
     pub max_frame_bytes: Option<u64>,
+    /// The `///` lines of the `connection { ... }` block.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub docs: Vec<String>,
+    /// The `///` lines of each documented setting of the connection block, by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setting_docs: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Auth {
     /// A header at the upgrade (`Authorization`).
@@ -876,11 +979,13 @@ impl Default for Connection {
             close_codes: None,
             resume: None,
             max_frame_bytes: None,
+            docs: Vec::new(),
+            setting_docs: Default::default(),
         }
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Heartbeat {
     /// WebSocket ping/pong frames, sent by `by` (`ping(by = client)`; the server by
@@ -901,7 +1006,7 @@ pub enum Heartbeat {
 
 /// `every = from(Hello, heartbeat_interval)`: the member of a peer's message that gives the
 /// heartbeat interval in milliseconds.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IntervalFrom {
     pub message: MessageId,
     /// The member's wire name.
@@ -910,7 +1015,7 @@ pub struct IntervalFrom {
     pub pointer: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Resume {
     /// The envelope member that numbers frames.
     pub sequence: String,

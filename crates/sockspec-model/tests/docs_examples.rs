@@ -42,3 +42,22 @@ fn language_reference_examples_check_clean() {
         );
     }
 }
+
+/// The same for docs/names.md, whose examples are whole (they may not lean on each other).
+#[test]
+fn names_examples_check_clean() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/names.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/names.md");
+    let blocks = blocks(&doc);
+    assert!(blocks.len() >= 2, "found only {} blocks", blocks.len());
+    for (line, block) in blocks {
+        let text = format!("protocol doc_example {{}}\n{block}");
+        let (_, diagnostics) = sockspec_model::check(&text);
+        let file = sockspec_syntax::SourceFile::new(format!("docs/names.md:{line}"), text);
+        assert!(
+            diagnostics.is_empty(),
+            "the block at docs/names.md line {line} does not check clean:\n{}",
+            sockspec_syntax::render_human(&file, &diagnostics, false)
+        );
+    }
+}

@@ -29,7 +29,12 @@ const KNOWN_ATTRS: &[&str] = &[
     "flags",
     "untagged",
     "tag_field",
+    "renamed_from",
+    "ident",
 ];
+
+/// Metadata attributes every type, message, field and variant takes ([`Lower::meta_attr`]).
+pub(crate) const META_ATTRS: &[&str] = &["deprecated", "since", "example", "renamed_from", "ident"];
 
 /// Attributes that constrain or encode a type: they stand after the type, on its line.
 pub(crate) const TYPE_ATTRS: &[&str] = &["range", "len", "pattern", "as"];
@@ -126,6 +131,27 @@ impl<'a> Lower<'a> {
                         Err((span, msg)) => {
                             self.error(Diagnostic::error("S0302", "invalid `@example` value", span, msg));
                         }
+                    }
+                }
+                true
+            }
+            "renamed_from" => {
+                if let Some(old) = self.string_arg(attr, "the old name, `@renamed_from(\"old_name\")`") {
+                    meta.renamed_from.push(old);
+                }
+                true
+            }
+            "ident" => {
+                let expected = "a name for generated code, `@ident(\"user_id_2\")`";
+                if let Some(name) = self.string_arg(attr, expected) {
+                    // An identifier of the schema language, so every target can spell it.
+                    let mut chars = name.chars();
+                    let ident = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if ident {
+                        meta.ident_name = Some(name);
+                    } else {
+                        self.bad_args(attr, "an identifier: letters, digits and `_`, not starting with a digit");
                     }
                 }
                 true

@@ -67,6 +67,17 @@ pub(crate) fn finish(schema: &mut Schema) {
     }
 }
 
+/// The same decisions for types held outside the model, such as the defaults handed on to
+/// the validator ([`crate::DefaultSite`]), from the finished model's types: judged against
+/// a type whose untagged kinds were never stated, every default of an inline union fails.
+pub(crate) fn finish_detached<'a>(types: &[TypeDef], tys: impl Iterator<Item = &'a mut Type>) {
+    let facts = facts(types);
+    let mut each = |ty: &mut Type| flatten(ty, &facts);
+    for ty in tys {
+        walk(ty, &mut each);
+    }
+}
+
 /// Visits a type and every type inside it, innermost first.
 fn walk(ty: &mut Type, f: &mut impl FnMut(&mut Type)) {
     match &mut ty.kind {

@@ -475,6 +475,7 @@ impl<'a> Lower<'a> {
                         kinds: Vec::new(),
                         signatures: Vec::new(),
                         keys: Vec::new(),
+                        name: None,
                     })),
                     constraints: Constraints::default(),
                 };

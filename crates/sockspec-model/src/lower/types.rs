@@ -178,10 +178,20 @@ impl<'a> Lower<'a> {
                                 self.error_struct = Some(id);
                             }
                         }
-                        "deprecated" | "since" | "example" | "strict" | "lenient" => {}
+                        "deprecated" | "since" | "example" | "renamed_from" | "ident" | "strict" | "lenient" => {}
                         _ => self.unknown_attr(
                             attr,
-                            &["strict", "lenient", "tag", "error", "deprecated", "since", "example"],
+                            &[
+                                "strict",
+                                "lenient",
+                                "tag",
+                                "error",
+                                "deprecated",
+                                "since",
+                                "example",
+                                "renamed_from",
+                                "ident",
+                            ],
                             "a struct",
                         ),
                     }
@@ -195,8 +205,8 @@ impl<'a> Lower<'a> {
             ast::ItemKind::Union { variants, .. } => TypeDefKind::Union(self.lower_union(item, &name, variants)?),
             ast::ItemKind::Alias { ty, .. } => {
                 for attr in &item.attrs {
-                    if !matches!(attr.name.text.as_str(), "deprecated" | "since" | "example") {
-                        self.unknown_attr(attr, &["deprecated", "since", "example"], "a type alias");
+                    if !super::attrs::META_ATTRS.contains(&attr.name.text.as_str()) {
+                        self.unknown_attr(attr, super::attrs::META_ATTRS, "a type alias");
                     }
                 }
                 let (ty, nullable) = self.lower_type_expr(ty);
@@ -242,8 +252,12 @@ impl<'a> Lower<'a> {
             match attr.name.text.as_str() {
                 "open" if self.no_args(attr) => open = true,
                 "flags" if self.no_args(attr) => flags = true,
-                "deprecated" | "since" | "example" | "open" | "flags" => {}
-                _ => self.unknown_attr(attr, &["open", "flags", "deprecated", "since", "example"], "an enum"),
+                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "open" | "flags" => {}
+                _ => self.unknown_attr(
+                    attr,
+                    &["open", "flags", "deprecated", "since", "example", "renamed_from", "ident"],
+                    "an enum",
+                ),
             }
         }
         let repr = match repr {
@@ -302,7 +316,7 @@ impl<'a> Lower<'a> {
         for v in variants {
             let (meta, rest) = self.member_meta(&v.docs, &v.attrs, v.name.span);
             for attr in rest {
-                self.unknown_attr(attr, &["deprecated", "since", "example"], "an enum variant");
+                self.unknown_attr(attr, super::attrs::META_ATTRS, "an enum variant");
             }
             let value = match (&repr, &v.value) {
                 (EnumRepr::String, None) => TagValue::Str(v.name.text.clone()),
@@ -413,10 +427,20 @@ impl<'a> Lower<'a> {
                         field = f;
                     }
                 }
-                "deprecated" | "since" | "example" | "untagged" | "open" => {}
+                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "untagged" | "open" => {}
                 _ => self.unknown_attr(
                     attr,
-                    &["untagged", "open", "tag_field", "base", "deprecated", "since", "example"],
+                    &[
+                        "untagged",
+                        "open",
+                        "tag_field",
+                        "base",
+                        "deprecated",
+                        "since",
+                        "example",
+                        "renamed_from",
+                        "ident",
+                    ],
                     "a union",
                 ),
             }
@@ -658,7 +682,11 @@ impl<'a> Lower<'a> {
                     }
                     _ => self.bad_args(attr, "`@absent(omit)` or `@absent(null)`"),
                 },
-                _ => self.unknown_attr(attr, &["absent", "deprecated", "since", "example"], "a field"),
+                _ => self.unknown_attr(
+                    attr,
+                    &["absent", "deprecated", "since", "example", "renamed_from", "ident"],
+                    "a field",
+                ),
             }
         }
         let (ty, nullable) = self.lower_type_expr(&f.ty);
@@ -706,6 +734,8 @@ impl<'a> Lower<'a> {
             nullable,
             default,
             absent,
+            default_value: None,
+            indirect: false,
         })
     }
 
@@ -904,7 +934,8 @@ impl<'a> Lower<'a> {
                     }
                 }
                 "as" => self.encoding(ty, attr),
-                "deprecated" | "since" | "example" | "absent" | "tag" | "error" | "strict" | "lenient" => {
+                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "absent" | "tag" | "error"
+                | "strict" | "lenient" => {
                     self.error(
                         Diagnostic::error(
                             "S0301",
@@ -1127,7 +1158,13 @@ impl<'a> Lower<'a> {
             (Vec::new(), Vec::new())
         };
         // The kinds are stated once every type is lowered (`finish.rs`).
-        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), kinds: Vec::new(), signatures, keys }
+        Untagged {
+            variants: variants.iter().map(|(t, _)| t.clone()).collect(),
+            kinds: Vec::new(),
+            signatures,
+            keys,
+            name: None,
+        }
     }
 
     /// Structural signatures: each candidate's required keys. Proves they are distinct and
