@@ -509,6 +509,12 @@ pub struct Message {
     pub discriminator: Discriminator,
     /// Whether the protocol's envelope members are part of this message.
     pub envelope: bool,
+    /// The envelope members of this message's frames from each side, with their presence
+    /// on this message decided: an envelope member `@only(server)` is not in the client's
+    /// list; one `@only(Ready)` (or `@only(0)`, a first tag value) is required and not null
+    /// on those messages and must be null or absent on the others (type `null`, optional).
+    /// Empty for a side that does not send the message, and with `@no_envelope`.
+    pub envelope_fields: PerDirection<Vec<Field>>,
     /// Where the payload sits: `None` flat at the top level beside the tag, or under this
     /// member (`"data"`, `"params"`, `"d"`).
     pub content: Option<String>,
@@ -561,7 +567,8 @@ pub enum Payload {
 pub enum IdPresence {
     /// The message carries no id.
     None,
-    /// The id member must be present and not null.
+    /// The id member must be present, with a value of the protocol's `id_type`: never
+    /// `null`, unless `id_type` itself includes `null` (`string | i64 | null`).
     Required,
     /// The id may be absent or null: error replies to frames whose id could not be read.
     Optional,
@@ -634,6 +641,10 @@ pub struct Dispatch {
     /// no signature (`@fallback`); without one, such a frame is an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<MessageId>,
+    /// The envelope of this side's frames that are no message of the schema (kept unknown
+    /// frames, JSON-RPC result and error frames): the members this side carries, as
+    /// declared.
+    pub envelope: Vec<Field>,
     /// JSON-RPC: how this side's frames are read, id first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rpc: Option<RpcDispatch>,

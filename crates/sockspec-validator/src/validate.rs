@@ -577,7 +577,7 @@ impl<'s> Run<'_, 's> {
     /// A kept frame of an open tag set: its message is unknown, but the envelope is the
     /// protocol's and is checked.
     fn unknown_frame(&mut self, members: &Members) {
-        let envelope = self.schema.protocol.envelope.as_slice();
+        let envelope = self.schema.dispatch.get(self.from).envelope.as_slice();
         self.fields(envelope, members);
     }
 
@@ -595,7 +595,7 @@ impl<'s> Run<'_, 's> {
             (None, Payload::Fields(fields)) => fields.as_slice(),
             _ => &[],
         };
-        let envelope = if m.envelope { protocol.envelope.as_slice() } else { &[] };
+        let envelope = m.envelope_fields.get(self.from).as_slice();
         let id_field = protocol.id.field.as_str();
         // A declared member with the id's name is checked as that member.
         let id_declared = flat.iter().chain(envelope).any(|f| f.name == id_field);
@@ -831,7 +831,7 @@ impl<'s> Run<'_, 's> {
             self.leave(len);
         }
         // Result and error frames carry the envelope, as every frame does.
-        let envelope = schema.protocol.envelope.as_slice();
+        let envelope = schema.dispatch.get(self.from).envelope.as_slice();
         self.fields(envelope, members);
         if *reply_unknown_fields.get(self.from) == UnknownFields::Reject {
             self.unknown_members(members, |name| {
@@ -1475,6 +1475,30 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
         }
+    }
+
+    fn errors_of(src: &str, from: Direction, frame: &str) -> Vec<ValidationError> {
+        let (schema, diagnostics) = sockspec_model::check(src);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        validate(&schema, from, frame).expect_err("an invalid frame")
+    }
+
+    #[test]
+    fn a_missing_id_is_named_for_requests_and_replies() {
+        let src = "protocol p {}\nclient request Get {} -> Value\nserver message Value { v: u8 }";
+        let reply = errors_of(src, Direction::Server, r#"{"type": "value", "v": 1}"#);
+        assert_eq!(reply[0].message, "a reply must carry the id member \"id\"");
+        let request = errors_of(src, Direction::Client, r#"{"type": "get"}"#);
+        assert_eq!(request[0].message, "a request must carry the id member \"id\"");
+    }
+
+    #[test]
+    fn a_structural_mismatch_lists_the_frames_members() {
+        let src = "protocol p { tag = none }\nserver message A { a: u8 }\nserver message B { b: u8 }";
+        let errors = errors_of(src, Direction::Server, r#"{"c": 1, "d": 2}"#);
+        assert!(errors[0].message.contains(r#"the members "c", "d""#), "{}", errors[0].message);
+        let errors = errors_of(src, Direction::Server, "{}");
+        assert!(errors[0].message.contains("no members"), "{}", errors[0].message);
     }
 
     #[test]

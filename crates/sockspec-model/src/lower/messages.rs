@@ -35,7 +35,19 @@ impl<'a> Lower<'a> {
         for attr in &item.attrs {
             self.unknown_attr(attr, &[], "an envelope");
         }
-        let fields = self.lower_fields(fields);
+        // `@only(...)` is an attribute of envelope members alone: take it off before the
+        // members are lowered as ordinary fields.
+        let mut plain = fields.clone();
+        for f in &mut plain {
+            let (only, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut f.attrs).into_iter().partition(|a| a.name.text == "only");
+            f.attrs = rest;
+            for attr in only {
+                let targets = self.only_targets(&attr);
+                self.envelope_only.push((f.name.text.clone(), targets));
+            }
+        }
+        let fields = self.lower_fields(&plain);
         let mut top: Vec<(&str, String)> =
             self.settings.all_tag_fields().into_iter().map(|t| ("a tag field", t)).collect();
         top.push(("the id member", self.settings.id_field.clone()));
@@ -63,6 +75,96 @@ impl<'a> Lower<'a> {
             }
         }
         fields
+    }
+
+    /// `@only(server)`, `@only(Ready, Resumed)`, `@only(0)`: where an envelope member is.
+    fn only_targets(&mut self, attr: &ast::Attribute) -> Vec<Only> {
+        let expected =
+            "`client`, `server`, message names or first tag values: `@only(server)`, `@only(Ready)`, `@only(0)`";
+        let Some(args) = attr.args.as_deref().filter(|a| !a.is_empty()) else {
+            self.bad_args(attr, expected);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for a in args {
+            match &a.kind {
+                ast::ExprKind::Ident(w) if w == "client" => out.push(Only::Side(Direction::Client)),
+                ast::ExprKind::Ident(w) if w == "server" => out.push(Only::Side(Direction::Server)),
+                ast::ExprKind::Ident(n) => {
+                    if let Some(id) = self.message_ref(n, a.span) {
+                        out.push(Only::Message(id));
+                    }
+                }
+                ast::ExprKind::Str(_) | ast::ExprKind::Int(_) => {
+                    if let Some(t) = self.message_tag_value(a) {
+                        out.push(Only::Tag(t));
+                    }
+                }
+                _ => self.bad_args(attr, expected),
+            }
+        }
+        out
+    }
+
+    /// Each message's envelope members per side, with `@only` applied.
+    fn resolve_envelopes(&mut self, messages: &mut [Message], envelope: &[Field], out: &mut PerDirection<Dispatch>) {
+        let only = self.envelope_only.clone();
+        let sides_of = |name: &str| -> Vec<Direction> {
+            let sides: Vec<Direction> = only
+                .iter()
+                .filter(|(n, _)| n == name)
+                .flat_map(|(_, t)| t.iter())
+                .filter_map(|t| if let Only::Side(d) = t { Some(*d) } else { None })
+                .collect();
+            if sides.is_empty() { Direction::BOTH.to_vec() } else { sides }
+        };
+        for dir in Direction::BOTH {
+            out.get_mut(dir).envelope = envelope.iter().filter(|f| sides_of(&f.name).contains(&dir)).cloned().collect();
+        }
+        for (i, m) in messages.iter_mut().enumerate() {
+            let id = MessageId(i as u32);
+            let first_tag = match &m.discriminator {
+                Discriminator::Tag(v) => v.first().cloned(),
+                _ => None,
+            };
+            for dir in Direction::BOTH {
+                if !m.envelope || !m.sender.includes(dir) {
+                    continue;
+                }
+                let mut fields = Vec::new();
+                for f in envelope {
+                    if !sides_of(&f.name).contains(&dir) {
+                        continue;
+                    }
+                    let targets: Vec<&Only> = only
+                        .iter()
+                        .filter(|(n, _)| *n == f.name)
+                        .flat_map(|(_, t)| t.iter())
+                        .filter(|t| !matches!(t, Only::Side(_)))
+                        .collect();
+                    let mut field = f.clone();
+                    if !targets.is_empty() {
+                        let here = targets.iter().any(|t| match t {
+                            Only::Message(x) => *x == id,
+                            Only::Tag(v) => first_tag.as_ref() == Some(v),
+                            Only::Side(_) => false,
+                        });
+                        if here {
+                            field.required = true;
+                            field.nullable = false;
+                            field.default = None;
+                        } else {
+                            field.ty = Type { kind: TypeKind::Null, constraints: Constraints::default() };
+                            field.required = false;
+                            field.nullable = true;
+                            field.default = None;
+                        }
+                    }
+                    fields.push(field);
+                }
+                *m.envelope_fields.get_mut(dir) = fields;
+            }
+        }
     }
 
     /// Names of messages that carry the protocol id because they answer requests
@@ -520,6 +622,7 @@ impl<'a> Lower<'a> {
             sender,
             discriminator,
             envelope,
+            envelope_fields: PerDirection::default(),
             content,
             content_optional,
             payload,
@@ -848,6 +951,8 @@ impl<'a> Lower<'a> {
 
     /// Builds each direction's dispatch, proving every frame names one message.
     pub(crate) fn dispatch(&mut self, messages: &mut [Message], envelope: &[Field]) -> PerDirection<Dispatch> {
+        let mut out = PerDirection::<Dispatch>::default();
+        self.resolve_envelopes(messages, envelope, &mut out);
         // Structural signatures: the required members of the frame's top level.
         let id_field = self.settings.id_field.clone();
         for m in messages.iter_mut() {
@@ -857,7 +962,6 @@ impl<'a> Lower<'a> {
                 m.discriminator = Discriminator::Structural(sig);
             }
         }
-        let mut out = PerDirection::<Dispatch>::default();
         for dir in Direction::BOTH {
             let side = format!("the {}", dir.as_str());
             // Tags. In the JSON-RPC style requests and notifications are looked up apart,
@@ -1163,9 +1267,12 @@ impl<'a> Lower<'a> {
 
 /// The required and optional members of a message's frame top level (envelope included
 /// when the message carries it; a structural message has no tag member).
-fn top_level_keys(m: &Message, id_field: &str, envelope: &[Field]) -> (Vec<String>, Vec<String>) {
+fn top_level_keys(m: &Message, id_field: &str, _envelope: &[Field]) -> (Vec<String>, Vec<String>) {
     let mut req = Vec::new();
     let mut opt = Vec::new();
+    // The envelope as this message carries it (`@only` decided), from its first side.
+    let envelope =
+        if m.sender.includes(Direction::Client) { &m.envelope_fields.client } else { &m.envelope_fields.server };
     if m.envelope {
         for f in envelope {
             if f.required { req.push(f.name.clone()) } else { opt.push(f.name.clone()) }
@@ -1199,6 +1306,15 @@ fn top_level_keys(m: &Message, id_field: &str, envelope: &[Field]) -> (Vec<Strin
 fn correlation_pointer(m: &Message, field: &str, envelope: &[Field]) -> String {
     let top = (m.envelope && envelope.iter().any(|f| f.name == field)) || m.content.is_none();
     super::settings::member_pointer(if top { None } else { m.content.as_deref() }, field)
+}
+
+/// One argument of `@only(...)` on an envelope member.
+#[derive(Clone, Debug)]
+pub(crate) enum Only {
+    Side(Direction),
+    Message(MessageId),
+    /// Messages whose first tag value is this.
+    Tag(TagValue),
 }
 
 fn sender_of(item: &ast::Item) -> Sender {
