@@ -285,6 +285,11 @@ pub struct Untagged {
     pub signatures: Vec<(usize, Vec<String>)>,
     /// Every key that takes part in some signature.
     pub keys: Vec<String>,
+    /// `@untagged(ordered)`: the variants are not proved apart; a value is the first
+    /// variant, in declared order, that it is valid against (`signatures` and `keys` are
+    /// then empty).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
 }
 
 /// A value tag: a message tag, a union variant tag, an enum value.

@@ -1055,6 +1055,10 @@ impl<'s> Run<'_, 's> {
     }
 
     fn untagged(&mut self, u: &'s Untagged, v: &Value, cons: &Cons<'_>, hops: u32) {
+        if u.ordered {
+            self.ordered_untagged(u, v, cons, hops);
+            return;
+        }
         match self.select_variant(u, v, hops) {
             Some(variant) => self.check(variant, v, Some(cons), hops + 1),
             None => {
@@ -1074,6 +1078,32 @@ impl<'s> Run<'_, 's> {
                     self.wrong_type(&describe_kinds(kinds), v);
                 }
             }
+        }
+    }
+
+    /// `@untagged(ordered)`: the first variant, in declared order, the value is valid
+    /// against. When none is, the errors of the first variant that takes the value's JSON
+    /// kind (the nearest candidate), or `wrong_type` when no variant takes it.
+    fn ordered_untagged(&mut self, u: &'s Untagged, v: &Value, cons: &Cons<'_>, hops: u32) {
+        let start = self.errors.len();
+        let bit = JsonKind::of(v).bit();
+        let mut nearest: Option<Vec<ValidationError>> = None;
+        let mut kinds = 0;
+        for variant in &u.variants {
+            let k = self.kinds(variant, hops + 1);
+            kinds |= k;
+            self.check(variant, v, Some(cons), hops + 1);
+            if self.errors.len() == start {
+                return;
+            }
+            let errors = self.errors.split_off(start);
+            if nearest.is_none() && k & bit != 0 {
+                nearest = Some(errors);
+            }
+        }
+        match nearest {
+            Some(errors) => self.errors.extend(errors),
+            None => self.wrong_type(&describe_kinds(kinds), v),
         }
     }
 

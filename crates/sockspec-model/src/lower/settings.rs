@@ -474,6 +474,7 @@ impl<'a> Lower<'a> {
                         ],
                         signatures: Vec::new(),
                         keys: Vec::new(),
+                        ordered: false,
                     })),
                     constraints: Constraints::default(),
                 };

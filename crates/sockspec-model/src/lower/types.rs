@@ -384,18 +384,26 @@ impl<'a> Lower<'a> {
 
     fn lower_union(&mut self, item: &ast::Item, name: &ast::Name, variants: &[ast::TypeExpr]) -> Option<Union> {
         let mut untagged = false;
+        let mut ordered = false;
         let mut open = false;
         let mut field = "type".to_string();
         for attr in &item.attrs {
             match attr.name.text.as_str() {
-                "untagged" if self.no_args(attr) => untagged = true,
+                "untagged" => match attr.args.as_deref() {
+                    None | Some([]) => untagged = true,
+                    Some([a]) if matches!(&a.kind, ast::ExprKind::Ident(w) if w == "ordered") => {
+                        untagged = true;
+                        ordered = true;
+                    }
+                    _ => self.bad_args(attr, "nothing, or `ordered`: `@untagged(ordered)`"),
+                },
                 "open" if self.no_args(attr) => open = true,
                 "tag_field" => {
                     if let Some(f) = self.string_arg(attr, "a member name, `@tag_field(\"kind\")`") {
                         field = f;
                     }
                 }
-                "deprecated" | "since" | "example" | "untagged" | "open" => {}
+                "deprecated" | "since" | "example" | "open" => {}
                 _ => self.unknown_attr(
                     attr,
                     &["untagged", "open", "tag_field", "deprecated", "since", "example"],
@@ -427,6 +435,16 @@ impl<'a> Lower<'a> {
                     (if nullable { plain(TypeKind::Nullable(Box::new(ty))) } else { ty }, v.span)
                 })
                 .collect();
+            if ordered {
+                // First match in declared order: nothing to prove.
+                let variants = lowered.into_iter().map(|(t, _)| t).collect();
+                return Some(Union::Untagged(Untagged {
+                    variants,
+                    signatures: Vec::new(),
+                    keys: Vec::new(),
+                    ordered: true,
+                }));
+            }
             let u = self.untagged(&name.text, &lowered);
             return Some(Union::Untagged(u));
         }
@@ -988,7 +1006,7 @@ impl<'a> Lower<'a> {
         } else {
             (Vec::new(), Vec::new())
         };
-        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), signatures, keys }
+        Untagged { variants: variants.iter().map(|(t, _)| t.clone()).collect(), signatures, keys, ordered: false }
     }
 
     /// Structural signatures: each candidate's required keys. Proves they are distinct and
