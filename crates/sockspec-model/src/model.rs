@@ -604,6 +604,24 @@ pub struct Request {
 pub enum Reply {
     Message(MessageId),
     Result(Type),
+    /// A reply message whose one-value payload (`message Success = json`) holds, for this
+    /// request, a value of `result` (`-> Success<NavigateResult>`): the tagged style's
+    /// typed results. Frames are checked against the message; the runtime, which knows the
+    /// request, checks the content against `result`.
+    Typed {
+        message: MessageId,
+        result: Type,
+    },
+}
+
+impl Reply {
+    /// The reply message, for message replies (typed or not).
+    pub fn message(&self) -> Option<MessageId> {
+        match self {
+            Reply::Message(m) | Reply::Typed { message: m, .. } => Some(*m),
+            Reply::Result(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -703,10 +703,42 @@ impl<'a> Lower<'a> {
                 self.error(Diagnostic::error("S0406", "a reply is a message", r.span, "not a message name"));
                 continue;
             };
-            if !args.is_empty() || !r.attrs.is_empty() {
+            if args.len() > 1 || !r.attrs.is_empty() {
                 self.error(Diagnostic::error("S0406", "a reply is a message", r.span, "not a message name"));
                 continue;
             }
+            // `Success<NavigateResult>`: the result type of this request, carried in the
+            // reply message's one-value `json` payload.
+            let result = match args.first() {
+                None => None,
+                Some(arg) => {
+                    let generic = matches!(
+                        self.names.get(name.text.as_str()),
+                        Some(Decl::Message(_, target)) if json_payload(target)
+                    );
+                    if !generic {
+                        self.error(
+                            Diagnostic::error(
+                                "S0406",
+                                format!("`{}` cannot carry a result type", name.text),
+                                arg.span,
+                                "a result type for a message whose payload is not one `json` value",
+                            )
+                            .with_help(format!(
+                                "declare the reply with a one-value payload: `@content(\"result\") server message {} = json`",
+                                name.text
+                            )),
+                        );
+                        continue;
+                    }
+                    let (ty, nullable) = self.lower_type_expr(arg);
+                    Some(if nullable {
+                        Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() }
+                    } else {
+                        ty
+                    })
+                }
+            };
             match self.names.get(name.text.as_str()).copied() {
                 Some(Decl::Message(id, target)) => {
                     let tsender = sender_of(target);
@@ -727,7 +759,10 @@ impl<'a> Lower<'a> {
                             .with_help("a reply travels back: a client request is answered by a server message"),
                         );
                     }
-                    out.push(Reply::Message(id));
+                    out.push(match result {
+                        Some(result) => Reply::Typed { message: id, result },
+                        None => Reply::Message(id),
+                    });
                 }
                 Some(Decl::Type(..)) => {
                     self.error(
@@ -764,7 +799,7 @@ impl<'a> Lower<'a> {
             // `@correlate`: every message of the exchange repeats the field. `@subscription`:
             // the reply names the subscription and every stream and end message carries it.
             let mut targets: Vec<MessageId> = req.stream.clone();
-            targets.extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
+            targets.extend(req.replies.iter().filter_map(Reply::message));
             targets.extend(req.end.iter().copied());
             // Where the member sits in each frame of the exchange, when it is the same in all.
             let mut pointers: Vec<String> = Vec::new();
@@ -837,7 +872,7 @@ impl<'a> Lower<'a> {
                     Sender::Server => esender.includes(Direction::Client),
                     Sender::Both => *esender == Sender::Both,
                 };
-                if answers && !req.replies.iter().any(|r| matches!(r, Reply::Message(x) if x == id)) {
+                if answers && !req.replies.iter().any(|r| r.message() == Some(*id)) {
                     req.replies.push(Reply::Message(*id));
                 }
             }
@@ -852,10 +887,10 @@ impl<'a> Lower<'a> {
             let Some(req) = &m.request else { continue };
             let with_id = matches!(req.correlation, Correlation::Id | Correlation::Subscription { .. });
             for r in &req.replies {
-                if let Reply::Message(id) = r
+                if let Some(id) = r.message()
                     && !messages[id.0 as usize].error
                 {
-                    by.entry(*id).or_default().push((i, with_id));
+                    by.entry(id).or_default().push((i, with_id));
                 }
             }
         }
@@ -1315,6 +1350,17 @@ pub(crate) enum Only {
     Message(MessageId),
     /// Messages whose first tag value is this.
     Tag(TagValue),
+}
+
+/// Whether a message item's payload is one `json` value (or `map<json>`), which a request
+/// may give a result type.
+fn json_payload(item: &ast::Item) -> bool {
+    let ast::ItemKind::Message { body: ast::MessageBody::Type(te), .. } = &item.kind else { return false };
+    let is_json = |t: &ast::TypeExpr| matches!(&t.kind, ast::TypeExprKind::Named { name, args } if name.text == "json" && args.is_empty());
+    match &te.kind {
+        ast::TypeExprKind::Named { name, args } if name.text == "map" => args.len() == 1 && is_json(&args[0]),
+        _ => is_json(te),
+    }
 }
 
 fn sender_of(item: &ast::Item) -> Sender {
