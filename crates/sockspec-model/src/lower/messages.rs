@@ -992,7 +992,7 @@ impl<'a> Lower<'a> {
         let id_field = self.settings.id_field.clone();
         for m in messages.iter_mut() {
             if matches!(m.discriminator, Discriminator::Structural(_)) {
-                let mut sig = top_level_keys(m, &id_field, envelope).0;
+                let mut sig = top_level_keys(m, &id_field).0;
                 sig.sort();
                 m.discriminator = Discriminator::Structural(sig);
             }
@@ -1046,7 +1046,7 @@ impl<'a> Lower<'a> {
                 }
                 out.get_mut(dir).tags = tree;
             }
-            self.keyed_and_fallback(messages, dir, &side, envelope, out.get_mut(dir));
+            self.keyed_and_fallback(messages, dir, &side, out.get_mut(dir));
             // Structural.
             let structural: Vec<(MessageId, &Message)> = messages
                 .iter()
@@ -1058,7 +1058,7 @@ impl<'a> Lower<'a> {
                 let candidates: Vec<(usize, Vec<String>, Vec<String>, Span)> = structural
                     .iter()
                     .map(|(id, m)| {
-                        let (req, opt) = top_level_keys(m, &id_field, envelope);
+                        let (req, opt) = top_level_keys(m, &id_field);
                         (id.0 as usize, req, opt, m.meta.span)
                     })
                     .collect();
@@ -1169,14 +1169,7 @@ impl<'a> Lower<'a> {
     }
 
     /// Key rules (in declared order) and the fallback message of one side.
-    fn keyed_and_fallback(
-        &mut self,
-        messages: &[Message],
-        dir: Direction,
-        side: &str,
-        envelope: &[Field],
-        out: &mut Dispatch,
-    ) {
+    fn keyed_and_fallback(&mut self, messages: &[Message], dir: Direction, side: &str, out: &mut Dispatch) {
         let id_field = self.settings.id_field.clone();
         for (i, m) in messages.iter().enumerate() {
             if !m.sender.includes(dir) {
@@ -1184,7 +1177,7 @@ impl<'a> Lower<'a> {
             }
             match &m.discriminator {
                 Discriminator::Key(key) => {
-                    let (required, _) = top_level_keys(m, &id_field, envelope);
+                    let (required, _) = top_level_keys(m, &id_field);
                     if !required.contains(key) {
                         self.error(
                             Diagnostic::error(
@@ -1302,7 +1295,7 @@ impl<'a> Lower<'a> {
 
 /// The required and optional members of a message's frame top level (envelope included
 /// when the message carries it; a structural message has no tag member).
-fn top_level_keys(m: &Message, id_field: &str, _envelope: &[Field]) -> (Vec<String>, Vec<String>) {
+fn top_level_keys(m: &Message, id_field: &str) -> (Vec<String>, Vec<String>) {
     let mut req = Vec::new();
     let mut opt = Vec::new();
     // The envelope as this message carries it (`@only` decided), from its first side.
