@@ -464,7 +464,7 @@ impl<'a> Lower<'a> {
         let id = if jsonrpc {
             if is_request { IdPresence::Required } else { IdPresence::Forbidden }
         } else if declares_id {
-            if is_request && correlation == Correlation::Id {
+            if is_request && matches!(correlation, Correlation::Id | Correlation::Subscription { .. }) {
                 let field = self.settings.id_field.clone();
                 self.error(
                     Diagnostic::error(
@@ -801,6 +801,10 @@ impl<'a> Lower<'a> {
             let mut targets: Vec<MessageId> = req.stream.clone();
             targets.extend(req.replies.iter().filter_map(Reply::message));
             targets.extend(req.end.iter().copied());
+            // A cancel message names the exchange it ends by the same member.
+            if what == "@correlate" {
+                targets.extend(req.cancel);
+            }
             // Where the member sits in each frame of the exchange, when it is the same in all.
             let mut pointers: Vec<String> = Vec::new();
             if what == "@correlate" {
