@@ -254,6 +254,65 @@ impl<'s> Validator<'s> {
         out
     }
 
+    /// Validates a frame as an answer to a request the other side sent (what the runtime
+    /// does once it knows the request by its id): the frame must be valid, be one of the
+    /// request's replies, stream, end or error messages, and its result is checked against
+    /// the request's result type: the `result` of a JSON-RPC result frame
+    /// (`Reply::Result`), or the content of a typed reply (`-> Success<NavigateResult>`).
+    pub fn validate_answer(&self, request: MessageId, from: Direction, frame: &str) -> Outcome {
+        let kind = self.validate(from, frame)?;
+        let Some(req) = self.schema.messages.get(request.0 as usize).and_then(|m| m.request.as_ref()) else {
+            return Err(vec![ValidationError {
+                path: String::new(),
+                code: ErrorCode::UnknownTag,
+                message: "the request is no request of the schema".into(),
+            }]);
+        };
+        let request_name = self.frame_name(FrameKind::Message(request));
+        let not_an_answer = |what: &str| ValidationError {
+            path: String::new(),
+            code: ErrorCode::UnknownTag,
+            message: format!("{what} is no answer to {request_name}"),
+        };
+        // Where the result sits, and its type for this request.
+        let (key, ty) = match kind {
+            FrameKind::RpcError => return Ok(kind),
+            FrameKind::RpcResult => match req.replies.iter().find_map(|r| match r {
+                sockspec_model::Reply::Result(ty) => Some(ty),
+                _ => None,
+            }) {
+                Some(ty) => (RESULT_MEMBER, ty),
+                None => return Err(vec![not_an_answer("a result frame")]),
+            },
+            FrameKind::Message(id) => {
+                let answers = req.replies.iter().any(|r| r.message() == Some(id))
+                    || req.stream.contains(&id)
+                    || req.end.contains(&id);
+                if !answers {
+                    return Err(vec![not_an_answer(self.frame_name(kind))]);
+                }
+                let typed = req.replies.iter().find_map(|r| match r {
+                    sockspec_model::Reply::Typed { message, result } if *message == id => Some(result),
+                    _ => None,
+                });
+                match (typed, self.schema.messages.get(id.0 as usize).and_then(|m| m.content.as_deref())) {
+                    (Some(ty), Some(content)) => (content, ty),
+                    _ => return Ok(kind),
+                }
+            }
+            FrameKind::Unknown => return Err(vec![not_an_answer("an unknown frame")]),
+        };
+        let Ok(Value::Object(members)) = json::parse(frame) else { return Ok(kind) };
+        let Some(v) = member(&members, key) else { return Ok(kind) };
+        let mut run = Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new() };
+        let len = run.enter(key);
+        if !matches!(v, Value::Null) || !(self.schema.accepts_null(ty) || run.is_json(ty, 0)) {
+            run.check(ty, v, None, 0);
+        }
+        run.leave(len);
+        if run.errors.is_empty() { Ok(kind) } else { Err(run.errors) }
+    }
+
     /// Validates one frame (the text of one WebSocket message) sent by `from`.
     pub fn validate(&self, from: Direction, frame: &str) -> Outcome {
         let value = match json::parse(frame) {
@@ -1529,6 +1588,48 @@ mod tests {
         assert!(errors[0].message.contains(r#"the members "c", "d""#), "{}", errors[0].message);
         let errors = errors_of(src, Direction::Server, "{}");
         assert!(errors[0].message.contains("no members"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn answers_are_checked_against_the_request() {
+        let src = r#"protocol p {}
+struct State { entity_id: string }
+@content("result")
+server message Result = json
+client request GetStates {} -> Result<[State]>
+client request Ping {} -> Pong
+server message Pong {}
+"#;
+        let (schema, diagnostics) = sockspec_model::check(src);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let v = Validator::new(&schema);
+        let get = schema.message_named("GetStates").expect("declared");
+        let ok = r#"{"type": "result", "id": 1, "result": [{"entity_id": "light.a"}]}"#;
+        let result = schema.message_named("Result").expect("declared");
+        assert_eq!(v.validate_answer(get, Direction::Server, ok), Ok(FrameKind::Message(result)));
+        let bad = r#"{"type": "result", "id": 1, "result": [{"state": "on"}]}"#;
+        // A valid frame on its own: its content is any JSON.
+        assert!(v.validate(Direction::Server, bad).is_ok());
+        let errors = v.validate_answer(get, Direction::Server, bad).expect_err("not a list of states");
+        assert_eq!(
+            errors.iter().map(|e| (e.path.as_str(), e.code)).collect::<Vec<_>>(),
+            [("/result/0/entity_id", ErrorCode::MissingField)]
+        );
+        let pong = r#"{"type": "pong", "id": 1}"#;
+        let errors = v.validate_answer(get, Direction::Server, pong).expect_err("no answer to GetStates");
+        assert_eq!(errors[0].code, ErrorCode::UnknownTag);
+
+        let rpc =
+            "protocol q { style = jsonrpc }\nstruct Hover { contents: string }\nclient request H {} -> Hover | null";
+        let (schema, diagnostics) = sockspec_model::check(rpc);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let v = Validator::new(&schema);
+        let h = schema.message_named("H").expect("declared");
+        let null = r#"{"jsonrpc": "2.0", "id": 1, "result": null}"#;
+        assert_eq!(v.validate_answer(h, Direction::Server, null), Ok(FrameKind::RpcResult));
+        let wrong = r#"{"jsonrpc": "2.0", "id": 1, "result": {"contents": 5}}"#;
+        let errors = v.validate_answer(h, Direction::Server, wrong).expect_err("contents is a string");
+        assert_eq!(errors[0].path, "/result/contents");
     }
 
     #[test]
