@@ -345,6 +345,9 @@ impl Outline<'_> {
                 .map(|reply| match reply {
                     Reply::Message(id) => self.message_name(*id),
                     Reply::Result(ty) => format!("result {}", self.ty_text(ty)),
+                    Reply::Typed { message, result } => {
+                        format!("{}<{}>", self.message_name(*message), self.ty_text(result))
+                    }
                 })
                 .collect();
             write!(f, "  -> {}", replies.join(" | "))?;

@@ -173,6 +173,10 @@ impl<'s> Checker<'s> {
                             self.message_id(*id, &format!("{at}, a reply"));
                         }
                         Reply::Result(ty) => self.ty(ty, &format!("{at}, a result")),
+                        Reply::Typed { message, result } => {
+                            self.message_id(*message, &format!("{at}, a reply"));
+                            self.ty(result, &format!("{at}, a typed result"));
+                        }
                     }
                 }
                 for id in r.stream.iter().chain(&r.end) {

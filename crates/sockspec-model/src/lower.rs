@@ -111,6 +111,8 @@ pub(crate) struct Lower<'a> {
     pub reply_targets: std::collections::HashSet<&'a str>,
     /// Wire names of the envelope's members.
     pub envelope_names: Vec<String>,
+    /// `@only(...)` on envelope members, by member name.
+    pub envelope_only: Vec<(String, Vec<messages::Only>)>,
     /// The struct marked `@error` (JSON-RPC style).
     pub error_struct: Option<TypeId>,
     pub schema: Option<Schema>,
@@ -131,6 +133,7 @@ impl<'a> Lower<'a> {
             defaults: Vec::new(),
             reply_targets: Default::default(),
             envelope_names: Vec::new(),
+            envelope_only: Vec::new(),
             error_struct: None,
             schema: None,
         }

@@ -376,6 +376,11 @@ pub struct Untagged {
     /// for a declared `@untagged union`, which has its declaration's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `@untagged(ordered)`: the variants are not proved apart; a value is the first
+    /// variant, in declared order, that it is valid against (`signatures` and `keys` are
+    /// then empty).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
 }
 
 /// A set of JSON kinds, as readers tell untagged variants apart: `null`, a boolean, an
@@ -753,6 +758,12 @@ pub struct Message {
     pub discriminator: Discriminator,
     /// Whether the protocol's envelope members are part of this message.
     pub envelope: bool,
+    /// The envelope members of this message's frames from each side, with their presence
+    /// on this message decided: an envelope member `@only(server)` is not in the client's
+    /// list; one `@only(Ready)` (or `@only(0)`, a first tag value) is required and not null
+    /// on those messages and must be null or absent on the others (type `null`, optional).
+    /// Empty for a side that does not send the message, and with `@no_envelope`.
+    pub envelope_fields: PerDirection<Vec<Field>>,
     /// Where the payload sits: `None` flat at the top level beside the tag, or under this
     /// member (`"data"`, `"params"`, `"d"`).
     pub content: Option<String>,
@@ -805,7 +816,8 @@ pub enum Payload {
 pub enum IdPresence {
     /// The message carries no id.
     None,
-    /// The id member must be present and not null.
+    /// The id member must be present, with a value of the protocol's `id_type`: never
+    /// `null`, unless `id_type` itself includes `null` (`string | i64 | null`).
     Required,
     /// The id may be absent or null: error replies to frames whose id could not be read.
     Optional,
@@ -836,6 +848,24 @@ pub struct Request {
 pub enum Reply {
     Message(MessageId),
     Result(Type),
+    /// A reply message whose one-value payload (`message Success = json`) holds, for this
+    /// request, a value of `result` (`-> Success<NavigateResult>`): the tagged style's
+    /// typed results. Frames are checked against the message; the runtime, which knows the
+    /// request, checks the content against `result`.
+    Typed {
+        message: MessageId,
+        result: Type,
+    },
+}
+
+impl Reply {
+    /// The reply message, for message replies (typed or not).
+    pub fn message(&self) -> Option<MessageId> {
+        match self {
+            Reply::Message(m) | Reply::Typed { message: m, .. } => Some(*m),
+            Reply::Result(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -878,6 +908,10 @@ pub struct Dispatch {
     /// no signature (`@fallback`); without one, such a frame is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<MessageId>,
+    /// The envelope of this side's frames that are no message of the schema (kept unknown
+    /// frames, JSON-RPC result and error frames): the members this side carries, as
+    /// declared.
+    pub envelope: Vec<Field>,
     /// JSON-RPC: how this side's frames are read, id first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpc: Option<RpcDispatch>,

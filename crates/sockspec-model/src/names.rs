@@ -456,7 +456,7 @@ fn anonymous(schema: &mut Schema, declared: Vec<Idents>) {
         }
         if let Some(req) = &mut m.request {
             for r in &mut req.replies {
-                if let Reply::Result(ty) = r {
+                if let Reply::Result(ty) | Reply::Typed { result: ty, .. } = r {
                     namer.root(ty, &format!("{}Result", m.name), AnonymousSite::Result(id));
                 }
             }

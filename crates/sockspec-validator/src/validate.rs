@@ -314,6 +314,66 @@ impl<'s> Validator<'s> {
         if run.errors.is_empty() { Ok(()) } else { Err(run.errors) }
     }
 
+    /// Validates a frame as an answer to a request the other side sent (what the runtime
+    /// does once it knows the request by its id): the frame must be valid, be one of the
+    /// request's replies, stream, end or error messages, and its result is checked against
+    /// the request's result type: the `result` of a JSON-RPC result frame
+    /// (`Reply::Result`), or the content of a typed reply (`-> Success<NavigateResult>`).
+    pub fn validate_answer(&self, request: MessageId, from: Direction, frame: &str) -> Outcome {
+        let kind = self.validate(from, frame)?;
+        let Some(req) = self.schema.messages.get(request.0 as usize).and_then(|m| m.request.as_ref()) else {
+            return Err(vec![ValidationError {
+                path: String::new(),
+                code: ErrorCode::UnknownTag,
+                message: "the request is no request of the schema".into(),
+            }]);
+        };
+        let request_name = self.frame_name(FrameKind::Message(request));
+        let not_an_answer = |what: &str| ValidationError {
+            path: String::new(),
+            code: ErrorCode::UnknownTag,
+            message: format!("{what} is no answer to {request_name}"),
+        };
+        // Where the result sits, and its type for this request.
+        let (key, ty) = match kind {
+            FrameKind::RpcError => return Ok(kind),
+            FrameKind::RpcResult => match req.replies.iter().find_map(|r| match r {
+                sockspec_model::Reply::Result(ty) => Some(ty),
+                _ => None,
+            }) {
+                Some(ty) => (RESULT_MEMBER, ty),
+                None => return Err(vec![not_an_answer("a result frame")]),
+            },
+            FrameKind::Message(id) => {
+                let answers = req.replies.iter().any(|r| r.message() == Some(id))
+                    || req.stream.contains(&id)
+                    || req.end.contains(&id);
+                if !answers {
+                    return Err(vec![not_an_answer(self.frame_name(kind))]);
+                }
+                let typed = req.replies.iter().find_map(|r| match r {
+                    sockspec_model::Reply::Typed { message, result } if *message == id => Some(result),
+                    _ => None,
+                });
+                match (typed, self.schema.messages.get(id.0 as usize).and_then(|m| m.content.as_deref())) {
+                    (Some(ty), Some(content)) => (content, ty),
+                    _ => return Ok(kind),
+                }
+            }
+            FrameKind::Unknown => return Err(vec![not_an_answer("an unknown frame")]),
+        };
+        let Ok(Value::Object(members)) = json::parse(frame) else { return Ok(kind) };
+        let Some(v) = member(&members, key) else { return Ok(kind) };
+        let mut run =
+            Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
+        let len = run.enter(key);
+        if !matches!(v, Value::Null) || !self.schema.accepts_null(ty) {
+            run.check(ty, v, None);
+        }
+        run.leave(len);
+        if run.errors.is_empty() { Ok(kind) } else { Err(run.errors) }
+    }
+
     /// Validates one frame (the text of one WebSocket message) sent by `from`. At most
     /// [`MAX_ERRORS`] errors are returned; [`Validator::validate_capped`] also says how
     /// many more were found.
@@ -655,7 +715,7 @@ impl<'s> Run<'_, 's> {
     /// A kept frame of an open tag set: its message is unknown, but the envelope is the
     /// protocol's and is checked.
     fn unknown_frame(&mut self, members: &Members) {
-        let envelope = self.schema.protocol.envelope.as_slice();
+        let envelope = self.schema.dispatch.get(self.from).envelope.as_slice();
         self.fields(envelope, members);
     }
 
@@ -673,7 +733,7 @@ impl<'s> Run<'_, 's> {
             (None, Payload::Fields(fields)) => fields.as_slice(),
             _ => &[],
         };
-        let envelope = if m.envelope { protocol.envelope.as_slice() } else { &[] };
+        let envelope = m.envelope_fields.get(self.from).as_slice();
         let id_field = protocol.id.field.as_str();
         // A declared member with the id's name is checked as that member.
         let id_declared = flat.iter().chain(envelope).any(|f| f.name == id_field);
@@ -904,7 +964,7 @@ impl<'s> Run<'_, 's> {
             self.leave(len);
         }
         // Result and error frames carry the envelope, as every frame does.
-        let envelope = schema.protocol.envelope.as_slice();
+        let envelope = schema.dispatch.get(self.from).envelope.as_slice();
         self.fields(envelope, members);
         if *reply_unknown_fields.get(self.from) == UnknownFields::Reject {
             self.unknown_members(members, |name| {
@@ -1197,6 +1257,10 @@ impl<'s> Run<'_, 's> {
     }
 
     fn untagged(&mut self, u: &'s Untagged, v: &Value) {
+        if u.ordered {
+            self.ordered_untagged(u, v);
+            return;
+        }
         match select_variant(u, v) {
             Some(variant) => self.check(variant, v, None),
             None => {
@@ -1216,6 +1280,32 @@ impl<'s> Run<'_, 's> {
                     self.wrong_type(&describe_kinds(kinds), v);
                 }
             }
+        }
+    }
+
+    /// `@untagged(ordered)`: the first variant, in declared order, the value is valid
+    /// against. When none is, the errors of the first variant that takes the value's JSON
+    /// kind (the nearest candidate), or `wrong_type` when no variant takes it.
+    fn ordered_untagged(&mut self, u: &'s Untagged, v: &Value) {
+        let start = self.errors.len();
+        let bit = JsonKind::of(v).bit();
+        let mut nearest: Option<Vec<ValidationError>> = None;
+        let mut kinds = 0;
+        for (i, variant) in u.variants.iter().enumerate() {
+            let k = u.kinds.get(i).map_or(ANY, |k| k.0);
+            kinds |= k;
+            self.check(variant, v, None);
+            if self.errors.len() == start {
+                return;
+            }
+            let errors = self.errors.split_off(start);
+            if nearest.is_none() && k & bit != 0 {
+                nearest = Some(errors);
+            }
+        }
+        match nearest {
+            Some(errors) => self.errors.extend(errors),
+            None => self.wrong_type(&describe_kinds(kinds), v),
         }
     }
 
@@ -1594,6 +1684,72 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
         }
+    }
+
+    fn errors_of(src: &str, from: Direction, frame: &str) -> Vec<ValidationError> {
+        let (schema, diagnostics) = sockspec_model::check(src);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        validate(&schema, from, frame).expect_err("an invalid frame")
+    }
+
+    #[test]
+    fn a_missing_id_is_named_for_requests_and_replies() {
+        let src = "protocol p {}\nclient request Get {} -> Value\nserver message Value { v: u8 }";
+        let reply = errors_of(src, Direction::Server, r#"{"type": "value", "v": 1}"#);
+        assert_eq!(reply[0].message, "a reply must carry the id member \"id\"");
+        let request = errors_of(src, Direction::Client, r#"{"type": "get"}"#);
+        assert_eq!(request[0].message, "a request must carry the id member \"id\"");
+    }
+
+    #[test]
+    fn a_structural_mismatch_lists_the_frames_members() {
+        let src = "protocol p { tag = none }\nserver message A { a: u8 }\nserver message B { b: u8 }";
+        let errors = errors_of(src, Direction::Server, r#"{"c": 1, "d": 2}"#);
+        assert!(errors[0].message.contains(r#"the members "c", "d""#), "{}", errors[0].message);
+        let errors = errors_of(src, Direction::Server, "{}");
+        assert!(errors[0].message.contains("no members"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn answers_are_checked_against_the_request() {
+        let src = r#"protocol p {}
+struct State { entity_id: string }
+@content("result")
+server message Result = json
+client request GetStates {} -> Result<[State]>
+client request Ping {} -> Pong
+server message Pong {}
+"#;
+        let (schema, diagnostics) = sockspec_model::check(src);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let v = Validator::new(&schema);
+        let get = schema.message_named("GetStates").expect("declared");
+        let ok = r#"{"type": "result", "id": 1, "result": [{"entity_id": "light.a"}]}"#;
+        let result = schema.message_named("Result").expect("declared");
+        assert_eq!(v.validate_answer(get, Direction::Server, ok), Ok(FrameKind::Message(result)));
+        let bad = r#"{"type": "result", "id": 1, "result": [{"state": "on"}]}"#;
+        // A valid frame on its own: its content is any JSON.
+        assert!(v.validate(Direction::Server, bad).is_ok());
+        let errors = v.validate_answer(get, Direction::Server, bad).expect_err("not a list of states");
+        assert_eq!(
+            errors.iter().map(|e| (e.path.as_str(), e.code)).collect::<Vec<_>>(),
+            [("/result/0/entity_id", ErrorCode::MissingField)]
+        );
+        let pong = r#"{"type": "pong", "id": 1}"#;
+        let errors = v.validate_answer(get, Direction::Server, pong).expect_err("no answer to GetStates");
+        assert_eq!(errors[0].code, ErrorCode::UnknownTag);
+
+        let rpc =
+            "protocol q { style = jsonrpc }\nstruct Hover { contents: string }\nclient request H {} -> Hover | null";
+        let (schema, diagnostics) = sockspec_model::check(rpc);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let v = Validator::new(&schema);
+        let h = schema.message_named("H").expect("declared");
+        let null = r#"{"jsonrpc": "2.0", "id": 1, "result": null}"#;
+        assert_eq!(v.validate_answer(h, Direction::Server, null), Ok(FrameKind::RpcResult));
+        let wrong = r#"{"jsonrpc": "2.0", "id": 1, "result": {"contents": 5}}"#;
+        let errors = v.validate_answer(h, Direction::Server, wrong).expect_err("contents is a string");
+        assert_eq!(errors[0].path, "/result/contents");
     }
 
     #[test]

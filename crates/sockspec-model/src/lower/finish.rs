@@ -32,14 +32,20 @@ pub(crate) fn finish(schema: &mut Schema) {
     }
     walk(&mut schema.protocol.id.ty, &mut each);
     schema.protocol.envelope.iter_mut().for_each(|f| walk(&mut f.ty, &mut each));
+    for dir in Direction::BOTH {
+        schema.dispatch.get_mut(dir).envelope.iter_mut().for_each(|f| walk(&mut f.ty, &mut each));
+    }
     for m in &mut schema.messages {
         match &mut m.payload {
             Payload::Fields(fields) => fields.iter_mut().for_each(|f| walk(&mut f.ty, &mut each)),
             Payload::Value { ty, .. } => walk(ty, &mut each),
         }
+        for dir in Direction::BOTH {
+            m.envelope_fields.get_mut(dir).iter_mut().for_each(|f| walk(&mut f.ty, &mut each));
+        }
         if let Some(r) = &mut m.request {
             for reply in &mut r.replies {
-                if let Reply::Result(ty) = reply {
+                if let Reply::Result(ty) | Reply::Typed { result: ty, .. } = reply {
                     walk(ty, &mut each);
                 }
             }
@@ -59,7 +65,13 @@ pub(crate) fn finish(schema: &mut Schema) {
         }
     }
     schema.protocol.envelope.iter_mut().for_each(decide);
+    for dir in Direction::BOTH {
+        schema.dispatch.get_mut(dir).envelope.iter_mut().for_each(decide);
+    }
     for m in &mut schema.messages {
+        for dir in Direction::BOTH {
+            m.envelope_fields.get_mut(dir).iter_mut().for_each(decide);
+        }
         match &mut m.payload {
             Payload::Fields(fields) => fields.iter_mut().for_each(decide),
             Payload::Value { ty, nullable } => *nullable = accepts_null(types, ty),

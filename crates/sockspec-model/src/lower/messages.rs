@@ -37,7 +37,19 @@ impl<'a> Lower<'a> {
         for attr in &item.attrs {
             self.unknown_attr(attr, &[], "an envelope");
         }
-        let fields = self.lower_fields(fields);
+        // `@only(...)` is an attribute of envelope members alone: take it off before the
+        // members are lowered as ordinary fields.
+        let mut plain = fields.clone();
+        for f in &mut plain {
+            let (only, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut f.attrs).into_iter().partition(|a| a.name.text == "only");
+            f.attrs = rest;
+            for attr in only {
+                let targets = self.only_targets(&attr);
+                self.envelope_only.push((f.name.text.clone(), targets));
+            }
+        }
+        let fields = self.lower_fields(&plain);
         let mut top: Vec<(&str, String)> =
             self.settings.all_tag_fields().into_iter().map(|t| ("a tag field", t)).collect();
         top.push(("the id member", self.settings.id_field.clone()));
@@ -65,6 +77,96 @@ impl<'a> Lower<'a> {
             }
         }
         fields
+    }
+
+    /// `@only(server)`, `@only(Ready, Resumed)`, `@only(0)`: where an envelope member is.
+    fn only_targets(&mut self, attr: &ast::Attribute) -> Vec<Only> {
+        let expected =
+            "`client`, `server`, message names or first tag values: `@only(server)`, `@only(Ready)`, `@only(0)`";
+        let Some(args) = attr.args.as_deref().filter(|a| !a.is_empty()) else {
+            self.bad_args(attr, expected);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for a in args {
+            match &a.kind {
+                ast::ExprKind::Ident(w) if w == "client" => out.push(Only::Side(Direction::Client)),
+                ast::ExprKind::Ident(w) if w == "server" => out.push(Only::Side(Direction::Server)),
+                ast::ExprKind::Ident(n) => {
+                    if let Some(id) = self.message_ref(n, a.span) {
+                        out.push(Only::Message(id));
+                    }
+                }
+                ast::ExprKind::Str(_) | ast::ExprKind::Int(_) => {
+                    if let Some(t) = self.message_tag_value(a) {
+                        out.push(Only::Tag(t));
+                    }
+                }
+                _ => self.bad_args(attr, expected),
+            }
+        }
+        out
+    }
+
+    /// Each message's envelope members per side, with `@only` applied.
+    fn resolve_envelopes(&mut self, messages: &mut [Message], envelope: &[Field], out: &mut PerDirection<Dispatch>) {
+        let only = self.envelope_only.clone();
+        let sides_of = |name: &str| -> Vec<Direction> {
+            let sides: Vec<Direction> = only
+                .iter()
+                .filter(|(n, _)| n == name)
+                .flat_map(|(_, t)| t.iter())
+                .filter_map(|t| if let Only::Side(d) = t { Some(*d) } else { None })
+                .collect();
+            if sides.is_empty() { Direction::BOTH.to_vec() } else { sides }
+        };
+        for dir in Direction::BOTH {
+            out.get_mut(dir).envelope = envelope.iter().filter(|f| sides_of(&f.name).contains(&dir)).cloned().collect();
+        }
+        for (i, m) in messages.iter_mut().enumerate() {
+            let id = MessageId(i as u32);
+            let first_tag = match &m.discriminator {
+                Discriminator::Tag(v) => v.first().cloned(),
+                _ => None,
+            };
+            for dir in Direction::BOTH {
+                if !m.envelope || !m.sender.includes(dir) {
+                    continue;
+                }
+                let mut fields = Vec::new();
+                for f in envelope {
+                    if !sides_of(&f.name).contains(&dir) {
+                        continue;
+                    }
+                    let targets: Vec<&Only> = only
+                        .iter()
+                        .filter(|(n, _)| *n == f.name)
+                        .flat_map(|(_, t)| t.iter())
+                        .filter(|t| !matches!(t, Only::Side(_)))
+                        .collect();
+                    let mut field = f.clone();
+                    if !targets.is_empty() {
+                        let here = targets.iter().any(|t| match t {
+                            Only::Message(x) => *x == id,
+                            Only::Tag(v) => first_tag.as_ref() == Some(v),
+                            Only::Side(_) => false,
+                        });
+                        if here {
+                            field.required = true;
+                            field.nullable = false;
+                            field.default = None;
+                        } else {
+                            field.ty = Type { kind: TypeKind::Null, constraints: Constraints::default() };
+                            field.required = false;
+                            field.nullable = true;
+                            field.default = None;
+                        }
+                    }
+                    fields.push(field);
+                }
+                *m.envelope_fields.get_mut(dir) = fields;
+            }
+        }
     }
 
     /// Names of messages that carry the protocol id because they answer requests
@@ -370,7 +472,7 @@ impl<'a> Lower<'a> {
         let id = if jsonrpc {
             if is_request { IdPresence::Required } else { IdPresence::Forbidden }
         } else if declares_id {
-            if is_request && correlation == Correlation::Id {
+            if is_request && matches!(correlation, Correlation::Id | Correlation::Subscription { .. }) {
                 let field = self.settings.id_field.clone();
                 self.error(
                     Diagnostic::error(
@@ -528,6 +630,7 @@ impl<'a> Lower<'a> {
             sender,
             discriminator,
             envelope,
+            envelope_fields: PerDirection::default(),
             content,
             content_optional,
             payload,
@@ -608,10 +711,42 @@ impl<'a> Lower<'a> {
                 self.error(Diagnostic::error("S0406", "a reply is a message", r.span, "not a message name"));
                 continue;
             };
-            if !args.is_empty() || !r.attrs.is_empty() {
+            if args.len() > 1 || !r.attrs.is_empty() {
                 self.error(Diagnostic::error("S0406", "a reply is a message", r.span, "not a message name"));
                 continue;
             }
+            // `Success<NavigateResult>`: the result type of this request, carried in the
+            // reply message's one-value `json` payload.
+            let result = match args.first() {
+                None => None,
+                Some(arg) => {
+                    let generic = matches!(
+                        self.names.get(name.text.as_str()),
+                        Some(Decl::Message(_, target)) if json_payload(target)
+                    );
+                    if !generic {
+                        self.error(
+                            Diagnostic::error(
+                                "S0406",
+                                format!("`{}` cannot carry a result type", name.text),
+                                arg.span,
+                                "a result type for a message whose payload is not one `json` value",
+                            )
+                            .with_help(format!(
+                                "declare the reply with a one-value payload: `@content(\"result\") server message {} = json`",
+                                name.text
+                            )),
+                        );
+                        continue;
+                    }
+                    let (ty, nullable) = self.lower_type_expr(arg);
+                    Some(if nullable {
+                        Type { kind: TypeKind::Nullable(Box::new(ty)), constraints: Constraints::default() }
+                    } else {
+                        ty
+                    })
+                }
+            };
             match self.names.get(name.text.as_str()).copied() {
                 Some(Decl::Message(id, target)) => {
                     let tsender = sender_of(target);
@@ -632,7 +767,10 @@ impl<'a> Lower<'a> {
                             .with_help("a reply travels back: a client request is answered by a server message"),
                         );
                     }
-                    out.push(Reply::Message(id));
+                    out.push(match result {
+                        Some(result) => Reply::Typed { message: id, result },
+                        None => Reply::Message(id),
+                    });
                 }
                 Some(Decl::Type(..)) => {
                     self.error(
@@ -669,8 +807,12 @@ impl<'a> Lower<'a> {
             // `@correlate`: every message of the exchange repeats the field. `@subscription`:
             // the reply names the subscription and every stream and end message carries it.
             let mut targets: Vec<MessageId> = req.stream.clone();
-            targets.extend(req.replies.iter().filter_map(|r| if let Reply::Message(m) = r { Some(*m) } else { None }));
+            targets.extend(req.replies.iter().filter_map(Reply::message));
             targets.extend(req.end.iter().copied());
+            // A cancel message names the exchange it ends by the same member.
+            if what == "@correlate" {
+                targets.extend(req.cancel);
+            }
             // Where the member sits in each frame of the exchange, when it is the same in all.
             let mut pointers: Vec<String> = Vec::new();
             if what == "@correlate" {
@@ -742,7 +884,7 @@ impl<'a> Lower<'a> {
                     Sender::Server => esender.includes(Direction::Client),
                     Sender::Both => *esender == Sender::Both,
                 };
-                if answers && !req.replies.iter().any(|r| matches!(r, Reply::Message(x) if x == id)) {
+                if answers && !req.replies.iter().any(|r| r.message() == Some(*id)) {
                     req.replies.push(Reply::Message(*id));
                 }
             }
@@ -757,10 +899,10 @@ impl<'a> Lower<'a> {
             let Some(req) = &m.request else { continue };
             let with_id = matches!(req.correlation, Correlation::Id | Correlation::Subscription { .. });
             for r in &req.replies {
-                if let Reply::Message(id) = r
+                if let Some(id) = r.message()
                     && !messages[id.0 as usize].error
                 {
-                    by.entry(*id).or_default().push((i, with_id));
+                    by.entry(id).or_default().push((i, with_id));
                 }
             }
         }
@@ -856,16 +998,17 @@ impl<'a> Lower<'a> {
 
     /// Builds each direction's dispatch, proving every frame names one message.
     pub(crate) fn dispatch(&mut self, messages: &mut [Message], envelope: &[Field]) -> PerDirection<Dispatch> {
+        let mut out = PerDirection::<Dispatch>::default();
+        self.resolve_envelopes(messages, envelope, &mut out);
         // Structural signatures: the required members of the frame's top level.
         let id_field = self.settings.id_field.clone();
         for m in messages.iter_mut() {
             if matches!(m.discriminator, Discriminator::Structural(_)) {
-                let mut sig = top_level_keys(m, &id_field, envelope).0;
+                let mut sig = top_level_keys(m, &id_field).0;
                 sig.sort();
                 m.discriminator = Discriminator::Structural(sig);
             }
         }
-        let mut out = PerDirection::<Dispatch>::default();
         for dir in Direction::BOTH {
             let side = format!("the {}", dir.as_str());
             // Tags. In the JSON-RPC style requests and notifications are looked up apart,
@@ -915,7 +1058,7 @@ impl<'a> Lower<'a> {
                 }
                 out.get_mut(dir).tags = tree;
             }
-            self.keyed_and_fallback(messages, dir, &side, envelope, out.get_mut(dir));
+            self.keyed_and_fallback(messages, dir, &side, out.get_mut(dir));
             // Structural.
             let structural: Vec<(MessageId, &Message)> = messages
                 .iter()
@@ -927,7 +1070,7 @@ impl<'a> Lower<'a> {
                 let candidates: Vec<(usize, Vec<String>, Vec<String>, Span)> = structural
                     .iter()
                     .map(|(id, m)| {
-                        let (req, opt) = top_level_keys(m, &id_field, envelope);
+                        let (req, opt) = top_level_keys(m, &id_field);
                         (id.0 as usize, req, opt, m.meta.span)
                     })
                     .collect();
@@ -1038,14 +1181,7 @@ impl<'a> Lower<'a> {
     }
 
     /// Key rules (in declared order) and the fallback message of one side.
-    fn keyed_and_fallback(
-        &mut self,
-        messages: &[Message],
-        dir: Direction,
-        side: &str,
-        envelope: &[Field],
-        out: &mut Dispatch,
-    ) {
+    fn keyed_and_fallback(&mut self, messages: &[Message], dir: Direction, side: &str, out: &mut Dispatch) {
         let id_field = self.settings.id_field.clone();
         for (i, m) in messages.iter().enumerate() {
             if !m.sender.includes(dir) {
@@ -1053,7 +1189,7 @@ impl<'a> Lower<'a> {
             }
             match &m.discriminator {
                 Discriminator::Key(key) => {
-                    let (required, _) = top_level_keys(m, &id_field, envelope);
+                    let (required, _) = top_level_keys(m, &id_field);
                     if !required.contains(key) {
                         self.error(
                             Diagnostic::error(
@@ -1171,9 +1307,12 @@ impl<'a> Lower<'a> {
 
 /// The required and optional members of a message's frame top level (envelope included
 /// when the message carries it; a structural message has no tag member).
-fn top_level_keys(m: &Message, id_field: &str, envelope: &[Field]) -> (Vec<String>, Vec<String>) {
+fn top_level_keys(m: &Message, id_field: &str) -> (Vec<String>, Vec<String>) {
     let mut req = Vec::new();
     let mut opt = Vec::new();
+    // The envelope as this message carries it (`@only` decided), from its first side.
+    let envelope =
+        if m.sender.includes(Direction::Client) { &m.envelope_fields.client } else { &m.envelope_fields.server };
     if m.envelope {
         for f in envelope {
             if f.required { req.push(f.name.clone()) } else { opt.push(f.name.clone()) }
@@ -1207,6 +1346,26 @@ fn top_level_keys(m: &Message, id_field: &str, envelope: &[Field]) -> (Vec<Strin
 fn correlation_pointer(m: &Message, field: &str, envelope: &[Field]) -> String {
     let top = (m.envelope && envelope.iter().any(|f| f.name == field)) || m.content.is_none();
     super::settings::member_pointer(if top { None } else { m.content.as_deref() }, field)
+}
+
+/// One argument of `@only(...)` on an envelope member.
+#[derive(Clone, Debug)]
+pub(crate) enum Only {
+    Side(Direction),
+    Message(MessageId),
+    /// Messages whose first tag value is this.
+    Tag(TagValue),
+}
+
+/// Whether a message item's payload is one `json` value (or `map<json>`), which a request
+/// may give a result type.
+fn json_payload(item: &ast::Item) -> bool {
+    let ast::ItemKind::Message { body: ast::MessageBody::Type(te), .. } = &item.kind else { return false };
+    let is_json = |t: &ast::TypeExpr| matches!(&t.kind, ast::TypeExprKind::Named { name, args } if name.text == "json" && args.is_empty());
+    match &te.kind {
+        ast::TypeExprKind::Named { name, args } if name.text == "map" => args.len() == 1 && is_json(&args[0]),
+        _ => is_json(te),
+    }
 }
 
 fn sender_of(item: &ast::Item) -> Sender {

@@ -476,6 +476,7 @@ impl<'a> Lower<'a> {
                         signatures: Vec::new(),
                         keys: Vec::new(),
                         name: None,
+                        ordered: false,
                     })),
                     constraints: Constraints::default(),
                 };
@@ -780,6 +781,20 @@ impl<'a> Lower<'a> {
                 },
                 _ => self.unknown_setting(key, CONNECTION_KEYS, "connection"),
             }
+        }
+        if !out.auth_required
+            && out.auth.is_empty()
+            && let Some(s) = settings.iter().find(|s| s.key.text == "auth_required")
+        {
+            self.error(
+                Diagnostic::error(
+                    "S0402",
+                    "`auth_required = false` without `auth`",
+                    s.span,
+                    "no way to authenticate is declared",
+                )
+                .with_help("name the mechanisms a client may use: `auth = query(\"token\")`"),
+            );
         }
         out
     }

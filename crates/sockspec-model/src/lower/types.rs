@@ -410,12 +410,20 @@ impl<'a> Lower<'a> {
 
     fn lower_union(&mut self, item: &ast::Item, name: &ast::Name, variants: &[ast::TypeExpr]) -> Option<Union> {
         let mut untagged = false;
+        let mut ordered = false;
         let mut open = false;
         let mut field = "type".to_string();
         let mut base_attr = None;
         for attr in &item.attrs {
             match attr.name.text.as_str() {
-                "untagged" if self.no_args(attr) => untagged = true,
+                "untagged" => match attr.args.as_deref() {
+                    None | Some([]) => untagged = true,
+                    Some([a]) if matches!(&a.kind, ast::ExprKind::Ident(w) if w == "ordered") => {
+                        untagged = true;
+                        ordered = true;
+                    }
+                    _ => self.bad_args(attr, "nothing, or `ordered`: `@untagged(ordered)`"),
+                },
                 "open" if self.no_args(attr) => open = true,
                 "base" => {
                     if let Some(arg) = self.one_arg(attr, "a struct name, `@base(EventBase)`") {
@@ -427,7 +435,7 @@ impl<'a> Lower<'a> {
                         field = f;
                     }
                 }
-                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "untagged" | "open" => {}
+                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "open" => {}
                 _ => self.unknown_attr(
                     attr,
                     &[
@@ -475,6 +483,18 @@ impl<'a> Lower<'a> {
                     (if nullable { plain(TypeKind::Nullable(Box::new(ty))) } else { ty }, v.span)
                 })
                 .collect();
+            if ordered {
+                // First match in declared order: nothing to prove.
+                let variants = lowered.into_iter().map(|(t, _)| t).collect();
+                return Some(Union::Untagged(Untagged {
+                    variants,
+                    kinds: Vec::new(),
+                    signatures: Vec::new(),
+                    keys: Vec::new(),
+                    name: None,
+                    ordered: true,
+                }));
+            }
             let u = self.untagged(&name.text, &lowered);
             return Some(Union::Untagged(u));
         }
@@ -1164,6 +1184,7 @@ impl<'a> Lower<'a> {
             signatures,
             keys,
             name: None,
+            ordered: false,
         }
     }
 
