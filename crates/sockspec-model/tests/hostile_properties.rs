@@ -45,6 +45,8 @@ const ONCE: &[(&str, &str)] = &[
     ("@range(0..9)", "struct A { a: u8 ATTR }"),
     ("@as(string)", "struct A { a: u64 ATTR }"),
     ("@tag(\"x\")", "ATTR client message A {}"),
+    ("@tag(\"x\")", "ATTR struct S {}"),
+    ("@correlate(a)", "ATTR client request A { a: u8 } -> B\nserver message B { a: u8 }"),
     ("@strict", "ATTR client message A {}"),
     ("@deprecated(\"old\")", "struct A { ATTR a: u8 }"),
     ("@absent(null)", "struct A { ATTR a?: u8 | null }"),
