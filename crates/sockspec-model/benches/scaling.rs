@@ -35,6 +35,13 @@ fn huge_names(n: usize) -> String {
     format!("protocol p {{}}\nstruct {long}B {{}}\nclient message M {{ a: {long} }}\n")
 }
 
+/// `n` declared types and `n` fields of unknown types: "did you mean" for each.
+fn unknown_among_many(n: usize) -> String {
+    let types: String = (0..n).map(|i| format!("struct T{i} {{ a: u8 }}\n")).collect();
+    let fields: Vec<String> = (0..n).map(|i| format!("  f{i}: Nope{i}")).collect();
+    format!("protocol p {{}}\n{types}struct A {{\n{}\n}}\n", fields.join("\n"))
+}
+
 /// A struct of `n` fields of unknown types: `n` diagnostics, for `render_json`.
 fn many_errors(n: usize) -> String {
     let fields: Vec<String> = (0..n).map(|i| format!("  f{i}: Nope{i}")).collect();
@@ -61,6 +68,9 @@ fn benches(c: &mut Criterion) {
         black_box(parse(t));
     });
     group(c, "huge_names/check", huge_names, |t| {
+        black_box(sockspec_model::check(t));
+    });
+    group(c, "unknown_among_many/check", unknown_among_many, |t| {
         black_box(sockspec_model::check(t));
     });
     group(c, "many_errors/check_and_render_json", many_errors, |t| {

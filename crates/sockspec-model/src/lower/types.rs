@@ -739,7 +739,9 @@ impl<'a> Lower<'a> {
             }
             None => {
                 let mut candidates: Vec<&str> = BUILTIN_TYPES.to_vec();
-                candidates.extend(self.names.iter().filter(|(_, d)| matches!(d, Decl::Type(..))).map(|(n, _)| *n));
+                if self.may_suggest(self.names.len()) {
+                    candidates.extend(self.names.iter().filter(|(_, d)| matches!(d, Decl::Type(..))).map(|(n, _)| *n));
+                }
                 let mut diag =
                     Diagnostic::error("S0202", format!("unknown type `{}`", name.text), name.span, "not declared");
                 if let Some(s) = suggest(&name.text, candidates) {
