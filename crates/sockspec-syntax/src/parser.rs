@@ -524,6 +524,9 @@ impl<'s> Parser<'s> {
             if self.at(TokenKind::RBrace) {
                 let leading = self.take_leading();
                 self.bump();
+                // Members are large and most blocks small: spare capacity would be most of
+                // the tree's memory in a schema of many one-field structs.
+                members.shrink_to_fit();
                 return (members, Trivia { leading, trailing: None, blank_before: false });
             }
             if self.at(TokenKind::Eof) {

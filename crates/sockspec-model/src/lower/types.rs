@@ -533,6 +533,8 @@ impl<'a> Lower<'a> {
             spans.push(f.name.span);
             out.push(field);
         }
+        // A `Field` is large and most structs are small: no spare capacity in the model.
+        out.shrink_to_fit();
         out
     }
 
