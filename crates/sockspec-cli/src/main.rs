@@ -44,7 +44,7 @@ enum Command {
         /// The schema.
         schema: PathBuf,
         /// Messages to read: a JSON Lines file, or `-` (the default) for standard input. Each
-        /// line is answered as it arrives; blank lines are skipped.
+        /// line is answered as it arrives; lines of only spaces and tabs are skipped.
         #[arg(default_value = "-", value_name = "FILE")]
         input: PathBuf,
         /// Which side sent the messages; without it a line is valid if either side may send it.

@@ -267,6 +267,16 @@ fn write_report(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> any
     }
 }
 
+/// The most characters of a path or message printed for a person.
+const MAX_SHOWN_CHARS: usize = 300;
+
+fn shorten(text: &str) -> String {
+    match sockspec_syntax::prefix(text, MAX_SHOWN_CHARS) {
+        (all, false) => all.to_string(),
+        (cut, true) => format!("{cut}… ({} characters)", text.chars().count()),
+    }
+}
+
 fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> std::io::Result<()> {
     match format {
         Format::Json => {
@@ -289,9 +299,10 @@ fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> st
             // Paths hold the frame's member names and messages quote its values: nothing
             // of them reaches the terminal raw (an ESC or a newline in a key could clear
             // the screen or forge a verdict).
+            // A path under a huge member name is shortened here (JSON output keeps it whole).
             for e in &r.errors {
-                let path = if e.error.path.is_empty() { "\"\"".into() } else { escape(&e.error.path) };
-                let message = escape(&e.error.message);
+                let path = if e.error.path.is_empty() { "\"\"".into() } else { shorten(&escape(&e.error.path)) };
+                let message = shorten(&escape(&e.error.message));
                 match e.from {
                     Some(side) => writeln!(out, "  {side}: {path}  {}  {message}", e.error.code)?,
                     None => writeln!(out, "  {path}  {}  {message}", e.error.code)?,

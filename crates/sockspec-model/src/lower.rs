@@ -116,7 +116,15 @@ pub(crate) struct Lower<'a> {
     /// The struct marked `@error` (JSON-RPC style).
     pub error_struct: Option<TypeId>,
     pub schema: Option<Schema>,
+    /// How many more names "did you mean" may compare in this file; see `may_suggest`.
+    pub suggest_budget: usize,
 }
+
+/// Names "did you mean" compares in one file, over all its unknown names. Each search is
+/// linear in the declared names, so without a budget a schema with 20,000 types and 20,000
+/// unknown names took 50 s; past it, unknown names get no suggestion (a file with that many
+/// is not one typo).
+const SUGGEST_BUDGET: usize = 500_000;
 
 impl<'a> Lower<'a> {
     fn new(file: &'a ast::File) -> Self {
@@ -136,6 +144,7 @@ impl<'a> Lower<'a> {
             envelope_only: Vec::new(),
             error_struct: None,
             schema: None,
+            suggest_budget: SUGGEST_BUDGET,
         }
     }
 
@@ -344,8 +353,11 @@ impl<'a> Lower<'a> {
                 None
             }
             None => {
-                let candidates: Vec<&str> =
-                    self.names.iter().filter(|(_, d)| matches!(d, Decl::Message(..))).map(|(n, _)| *n).collect();
+                let candidates: Vec<&str> = if self.may_suggest(self.names.len()) {
+                    self.names.iter().filter(|(_, d)| matches!(d, Decl::Message(..))).map(|(n, _)| *n).collect()
+                } else {
+                    Vec::new()
+                };
                 let mut diag =
                     Diagnostic::error("S0203", format!("unknown message `{name}`"), span, "no message has this name");
                 if let Some(s) = suggest(name, candidates) {
@@ -354,6 +366,18 @@ impl<'a> Lower<'a> {
                 self.error(diag);
                 None
             }
+        }
+    }
+
+    /// Whether a "did you mean" search over `candidates` names still fits the file's
+    /// budget (and takes it from the budget).
+    pub(crate) fn may_suggest(&mut self, candidates: usize) -> bool {
+        match self.suggest_budget.checked_sub(candidates) {
+            Some(left) => {
+                self.suggest_budget = left;
+                true
+            }
+            None => false,
         }
     }
 

@@ -65,6 +65,9 @@ struct Parser<'s> {
     diagnostics: Vec<Diagnostic>,
     /// How many type expressions or values are open around the cursor.
     depth: usize,
+    /// S0105 was reported inside the innermost part at the limit: its other members are
+    /// skipped without another report.
+    too_deep: bool,
     /// For each open `(` (true) or `{` (false) around the cursor: whether it holds call
     /// arguments, where `name = value` is a named argument.
     brackets: Vec<bool>,
@@ -121,7 +124,17 @@ impl<'s> Parser<'s> {
                 ))
             })
             .collect();
-        Parser { src, tokens, comments, blank_before, pos: 0, diagnostics, depth: 0, brackets: Vec::new() }
+        Parser {
+            src,
+            tokens,
+            comments,
+            blank_before,
+            pos: 0,
+            diagnostics,
+            depth: 0,
+            too_deep: false,
+            brackets: Vec::new(),
+        }
     }
 
     // ---- nesting ----
@@ -133,6 +146,9 @@ impl<'s> Parser<'s> {
             // The label stays on the first token: the skipped part may be huge.
             let start = self.peek().span;
             self.skip_nested();
+            if std::mem::replace(&mut self.too_deep, true) {
+                return false;
+            }
             self.diagnostics.push(
                 Diagnostic::error(
                     "S0105",
@@ -150,6 +166,9 @@ impl<'s> Parser<'s> {
 
     fn leave(&mut self) {
         self.depth -= 1;
+        if self.depth < MAX_NESTING {
+            self.too_deep = false;
+        }
     }
 
     /// Skips, without recursion, one nested part: a bracketed group with everything in it,
@@ -515,6 +534,9 @@ impl<'s> Parser<'s> {
             if self.at(TokenKind::RBrace) {
                 let leading = self.take_leading();
                 self.bump();
+                // Members are large and most blocks small: spare capacity would be most of
+                // the tree's memory in a schema of many one-field structs.
+                members.shrink_to_fit();
                 return (members, Trivia { leading, trailing: None, blank_before: false });
             }
             if self.at(TokenKind::Eof) {

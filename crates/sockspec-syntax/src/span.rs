@@ -10,8 +10,11 @@ pub struct Span {
 }
 
 impl Span {
+    /// Offsets beyond `u32::MAX` (a text over 4 GiB, which `parse` refuses) saturate
+    /// instead of wrapping, so a span never points before where it should.
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        let offset = |o: usize| u32::try_from(o).unwrap_or(u32::MAX);
+        Span { start: offset(start), end: offset(end) }
     }
 
     /// The smallest span covering both.
@@ -38,5 +41,15 @@ pub struct Spanned<T> {
 impl<T> Spanned<T> {
     pub fn new(value: T, span: Span) -> Self {
         Spanned { value, span }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_beyond_4_gib_saturate() {
+        assert_eq!(Span::new(5, 1 << 33), Span { start: 5, end: u32::MAX });
     }
 }

@@ -81,16 +81,20 @@ impl std::error::Error for VectorFileError {}
 /// Reads a JSON Lines vector file.
 pub fn load(text: &str) -> Result<Vec<Vector>, VectorFileError> {
     let mut vectors: Vec<Vector> = Vec::new();
+    // Each name's line, so a file of many vectors loads in linear time.
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
-        if line.trim().is_empty() {
+        // Only JSON's whitespace makes a line blank, as for `sockspec validate`.
+        if line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             continue;
         }
         let error = |message: String| VectorFileError { line: line_no, message };
         let vector = parse_line(line, line_no).map_err(error)?;
-        if let Some(first) = vectors.iter().find(|v| v.name == vector.name) {
-            return Err(error(format!("the name {:?} is already used on line {}", vector.name, first.line)));
+        if let Some(first) = names.get(&vector.name) {
+            return Err(error(format!("the name {:?} is already used on line {first}", vector.name)));
         }
+        names.insert(vector.name.clone(), line_no);
         vectors.push(vector);
     }
     Ok(vectors)
@@ -326,6 +330,17 @@ impl fmt::Display for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_json_whitespace_is_blank_and_names_stay_unique() {
+        let line = |i: usize| format!(r#"{{"name": "n{i}", "from": "client", "raw": "{{}}", "expect": "ok"}}"#);
+        let many: Vec<String> = (0..50_000).map(line).collect();
+        assert_eq!(load(&format!(" \t\r\n{}", many.join("\n"))).expect("loads").len(), 50_000);
+        let err = load(&format!("{}\n\u{a0}\n", line(0))).expect_err("a no-break space is not blank");
+        assert_eq!(err.line, 2);
+        let err = load(&format!("{}\n{}\n", line(0), line(0))).expect_err("a name used twice");
+        assert!(err.to_string().contains("already used on line 1"), "{err}");
+    }
 
     #[test]
     fn expects_at_most_the_errors_a_frame_reports() {

@@ -685,6 +685,8 @@ impl<'a> Lower<'a> {
             spans.push(f.name.span);
             out.push(field);
         }
+        // A `Field` is large and most structs are small: no spare capacity in the model.
+        out.shrink_to_fit();
         out
     }
 
@@ -914,7 +916,9 @@ impl<'a> Lower<'a> {
             }
             None => {
                 let mut candidates: Vec<&str> = BUILTIN_TYPES.to_vec();
-                candidates.extend(self.names.iter().filter(|(_, d)| matches!(d, Decl::Type(..))).map(|(n, _)| *n));
+                if self.may_suggest(self.names.len()) {
+                    candidates.extend(self.names.iter().filter(|(_, d)| matches!(d, Decl::Type(..))).map(|(n, _)| *n));
+                }
                 let mut diag =
                     Diagnostic::error("S0202", format!("unknown type `{}`", name.text), name.span, "not declared");
                 if let Some(s) = suggest(&name.text, candidates) {
