@@ -24,6 +24,9 @@ fn accepts_null_follows_aliases() {
         assert_eq!(f.nullable, schema.accepts_null(&f.ty), "{}", f.name);
     }
     assert!(matches!(fields(&schema)[4].ty.kind, TypeKind::Nullable(_)), "string | null on the field");
+    // `resolve` follows the chain Far -> Near -> MaybeName to the type it ends in.
+    let end = schema.resolve(&fields(&schema)[6].ty).expect("no cycle");
+    assert!(matches!(&end.kind, TypeKind::Nullable(inner) if inner.kind == TypeKind::String), "{end:?}");
 }
 
 /// `x?: MaybeT` with `type MaybeT = T | null` may be null, so the writer's `absent = null`
