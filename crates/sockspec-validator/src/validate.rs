@@ -15,6 +15,14 @@
 //!   matches no signature is `unknown_tag` at the object's path (DESIGN §4: "a structurally
 //!   discriminated value that matches no kind"); a value of a JSON kind no variant takes is
 //!   `wrong_type`.
+//! - **Tuples**: an array with another number of items than the tuple has elements is
+//!   `bad_length` at the array, and the items that have a position are still checked, each
+//!   at its index (as a list's items are checked when its `@len` fails).
+//! - **A tagged union's base** (`@base`): its members are checked on every value beside the
+//!   variant's own; on an unknown tag of an open union they are all that is checked, and
+//!   that value's other members are never unknown (a strict variant knows the base's).
+//! - **`enum X: int`**: any integer literal, of any size; one that is no variant's value is
+//!   `unknown_value`, never `out_of_range` (an open one keeps it).
 //! - **Constraints accumulate**: an alias's constraints and those written where it is used
 //!   all apply (the model flattens them into each use site); at most one error per code is
 //!   reported for one value.
