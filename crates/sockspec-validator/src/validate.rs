@@ -938,7 +938,7 @@ impl<'s> Run<'_, 's> {
         }
     }
 
-    /// A tagged union's value; `shape` is whether it is open and its base struct.
+    /// A tagged union's value; the pair says whether it is open and names its base struct.
     fn tagged_union(
         &mut self,
         name: &str,
