@@ -316,6 +316,16 @@ impl Serialize for JsonKinds {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for JsonKinds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let names = <Vec<String> as serde::Deserialize>::deserialize(deserializer)?;
+        names.iter().try_fold(JsonKinds::default(), |acc, name| match JsonKinds::NAMES.iter().position(|n| n == name) {
+            Some(i) => Ok(acc.union(JsonKinds(1 << i))),
+            None => Err(serde::de::Error::unknown_variant(name, &JsonKinds::NAMES)),
+        })
+    }
+}
+
 /// A value tag: a message tag, a union variant tag, an enum value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(untagged)]

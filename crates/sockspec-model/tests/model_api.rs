@@ -168,3 +168,15 @@ fn kinds_apart(kinds: &[sockspec_model::JsonKinds], path: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn json_kinds_read_back_as_written() {
+    use sockspec_model::JsonKinds;
+    for bits in 0..=0x7f {
+        let kinds = JsonKinds(bits);
+        let text = serde_json::to_string(&kinds).expect("serializes");
+        assert_eq!(serde_json::from_str::<JsonKinds>(&text).expect("reads back"), kinds, "{text}");
+    }
+    assert_eq!(serde_json::to_string(&JsonKinds::NUMBER).expect("serializes"), r#"["integer","fraction"]"#);
+    assert!(serde_json::from_str::<JsonKinds>(r#"["number"]"#).is_err());
+}
