@@ -180,3 +180,12 @@ fn json_kinds_read_back_as_written() {
     assert_eq!(serde_json::to_string(&JsonKinds::NUMBER).expect("serializes"), r#"["integer","fraction"]"#);
     assert!(serde_json::from_str::<JsonKinds>(r#"["number"]"#).is_err());
 }
+
+#[test]
+fn close_codes_may_be_an_int_enum() {
+    let (schema, diagnostics) = check(
+        "protocol p {}\nenum Close: int { unauthorized = 4401 }\nconnection { close_codes = Close }\nmessage M {}",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(schema.expect("clean").protocol.connection.close_codes.is_some());
+}
