@@ -15,6 +15,14 @@
 //!   matches no signature is `unknown_tag` at the object's path (DESIGN §4: "a structurally
 //!   discriminated value that matches no kind"); a value of a JSON kind no variant takes is
 //!   `wrong_type`.
+//! - **Tuples**: an array with another number of items than the tuple has elements is
+//!   `bad_length` at the array, and the items that have a position are still checked, each
+//!   at its index (as a list's items are checked when its `@len` fails).
+//! - **A tagged union's base** (`@base`): its members are checked on every value beside the
+//!   variant's own; on an unknown tag of an open union they are all that is checked, and
+//!   that value's other members are never unknown (a strict variant knows the base's).
+//! - **`enum X: int`**: any integer literal, of any size; one that is no variant's value is
+//!   `unknown_value`, never `out_of_range` (an open one keeps it).
 //! - **Constraints accumulate**: an alias's constraints and those written where it is used
 //!   all apply (the model flattens them into each use site); at most one error per code is
 //!   reported for one value.
@@ -840,6 +848,8 @@ impl<'s> Run<'_, 's> {
                     self.error_at(&f.name, ErrorCode::MissingField, format!("missing the required member {:?}", f.name))
                 }
                 None => {}
+                // The model decided it once: nothing to check in a null the field takes.
+                Some(Value::Null) if f.nullable => {}
                 Some(v) => {
                     let len = self.enter(&f.name);
                     self.check(&f.ty, v, None);
@@ -1006,35 +1016,6 @@ impl<'s> Run<'_, 's> {
     /// the use site it was reached from through aliases and `| null` (flattened by the
     /// model, so they hold all of the target's own); otherwise the type's own apply.
     fn check(&mut self, ty: &'s Type, v: &Value, carried: Option<&'s Constraints>) {
-        // Aliases and `| null` are followed in a loop: chains of any length, no recursion.
-        // The bound is a proof (a longer chain goes round a cycle), not a cut-off.
-        let mut ty = ty;
-        let mut carried = carried;
-        let mut hops = 0usize;
-        loop {
-            match &ty.kind {
-                TypeKind::Named(id) => match self.schema.types.get(id.0 as usize).map(|d| (d, &d.kind)) {
-                    Some((def, TypeDefKind::Alias(target))) => {
-                        hops += 1;
-                        if hops > self.schema.types.len() {
-                            let message = format!("the schema's type {} refers to itself without nesting", def.name);
-                            self.error(ErrorCode::WrongType, message);
-                            return;
-                        }
-                        carried = Some(carried.unwrap_or(&ty.constraints));
-                        ty = target;
-                    }
-                    _ => break,
-                },
-                TypeKind::Nullable(inner) => {
-                    if matches!(v, Value::Null) {
-                        return;
-                    }
-                    ty = inner;
-                }
-                _ => break,
-            }
-        }
         let cons = carried.unwrap_or(&ty.constraints);
         match &ty.kind {
             TypeKind::Bool => {
@@ -1127,15 +1108,61 @@ impl<'s> Run<'_, 's> {
             },
             TypeKind::Named(id) => self.named(*id, v, Some(cons)),
             TypeKind::OneOf(u) => self.untagged(u, v),
-            // Followed above.
-            TypeKind::Nullable(inner) => self.check(inner, v, carried),
+            TypeKind::Nullable(inner) => {
+                if !matches!(v, Value::Null) {
+                    self.check(inner, v, carried);
+                }
+            }
+        }
+    }
+
+    /// Follows aliases and `| null` from a type to the one the value is checked against,
+    /// with the constraints that hold there; `None` when the value is a `null` the type
+    /// takes (or the schema's aliases go round a cycle, reported). In a loop: chains of any
+    /// length, no recursion; the bound is a proof (a longer chain repeats), not a cut-off.
+    fn through_aliases(
+        &mut self,
+        mut ty: &'s Type,
+        v: &Value,
+        mut carried: Option<&'s Constraints>,
+    ) -> Option<(&'s Type, Option<&'s Constraints>)> {
+        let mut hops = 0usize;
+        loop {
+            match &ty.kind {
+                TypeKind::Named(id) => match self.schema.types.get(id.0 as usize).map(|d| (d, &d.kind)) {
+                    Some((def, TypeDefKind::Alias(target))) => {
+                        hops += 1;
+                        if hops > self.schema.types.len() {
+                            let message = format!("the schema's type {} refers to itself without nesting", def.name);
+                            self.error(ErrorCode::WrongType, message);
+                            return None;
+                        }
+                        carried = Some(carried.unwrap_or(&ty.constraints));
+                        ty = target;
+                    }
+                    _ => return Some((ty, carried)),
+                },
+                TypeKind::Nullable(inner) => {
+                    if matches!(v, Value::Null) {
+                        return None;
+                    }
+                    ty = inner;
+                }
+                _ => return Some((ty, carried)),
+            }
         }
     }
 
     fn named(&mut self, id: TypeId, v: &Value, cons: Option<&'s Constraints>) {
         let Some(def) = self.schema.types.get(id.0 as usize) else { return };
         match &def.kind {
-            TypeDefKind::Alias(ty) => self.check(ty, v, cons),
+            // The whole chain at once, in a loop; `cons` are the use site's, which hold the
+            // chain's own (the model flattened them).
+            TypeDefKind::Alias(target) => {
+                if let Some((end, carried)) = self.through_aliases(target, v, cons) {
+                    self.check(end, v, carried);
+                }
+            }
             TypeDefKind::Struct(s) => match v {
                 Value::Object(members) => {
                     self.fields(&s.fields, members);
@@ -1207,7 +1234,7 @@ impl<'s> Run<'_, 's> {
         }
     }
 
-    /// A tagged union's value; `shape` is whether it is open and its base struct.
+    /// A tagged union's value; the pair says whether it is open and names its base struct.
     fn tagged_union(
         &mut self,
         name: &str,
@@ -1436,12 +1463,13 @@ impl<'s> Run<'_, 's> {
 fn select_variant<'s>(u: &'s Untagged, v: &Value) -> Option<&'s Type> {
     let kind = JsonKind::of(v);
     let bit = kind.bit();
-    let kinds: Vec<Kinds> = (0..u.variants.len()).map(|i| u.kinds.get(i).map_or(0, |k| k.0)).collect();
-    let specific = |i: usize| kinds[i] != ANY && kinds[i] & bit != 0;
+    let kinds = |i: usize| u.kinds.get(i).map_or(0, |k| k.0);
+    let count = u.variants.len();
+    let specific = |i: usize| kinds(i) != ANY && kinds(i) & bit != 0;
     let chosen = match kind {
         JsonKind::Object => {
             let Value::Object(members) = v else { return None };
-            let mut objects = (0..kinds.len()).filter(|&i| specific(i));
+            let mut objects = (0..count).filter(|&i| specific(i));
             match (objects.next(), objects.next()) {
                 (Some(only), None) => Some(only),
                 (None, _) => None,
@@ -1450,18 +1478,18 @@ fn select_variant<'s>(u: &'s Untagged, v: &Value) -> Option<&'s Type> {
                     u.signatures
                         .iter()
                         .find(|(i, sig)| {
-                            *i < kinds.len() && sig.len() == present && sig.iter().all(|k| member(members, k).is_some())
+                            *i < count && sig.len() == present && sig.iter().all(|k| member(members, k).is_some())
                         })
                         .map(|(i, _)| *i)
                 }
             }
         }
-        JsonKind::Integer => (0..kinds.len())
-            .find(|&i| specific(i) && kinds[i] & NUMBER != NUMBER)
-            .or_else(|| (0..kinds.len()).find(|&i| specific(i))),
-        _ => (0..kinds.len()).find(|&i| specific(i)),
+        JsonKind::Integer => (0..count)
+            .find(|&i| specific(i) && kinds(i) & NUMBER != NUMBER)
+            .or_else(|| (0..count).find(|&i| specific(i))),
+        _ => (0..count).find(|&i| specific(i)),
     };
-    chosen.or_else(|| (0..kinds.len()).find(|&i| kinds[i] == ANY)).and_then(|i| u.variants.get(i))
+    chosen.or_else(|| (0..count).find(|&i| kinds(i) == ANY)).and_then(|i| u.variants.get(i))
 }
 
 /// The JSON kinds of the tags among `values`.

@@ -24,6 +24,46 @@ fn resolve<'t>(types: &'t [TypeDef], mut ty: &'t Type) -> &'t TypeKind {
     &ty.kind
 }
 
+/// The constraints a use site inherits through its alias chain (and `| null`), with the
+/// name of the first alias; `None` when it goes through no alias with constraints.
+fn inherited_constraints(types: &[TypeDef], ty: &Type) -> Option<(String, Constraints)> {
+    let mut at = ty;
+    let mut first = None;
+    let mut inherited = Constraints::default();
+    for _ in 0..=types.len() * 2 + 1 {
+        match &at.kind {
+            TypeKind::Named(id) => match &types[id.0 as usize].kind {
+                TypeDefKind::Alias(target) => {
+                    first.get_or_insert_with(|| types[id.0 as usize].name.clone());
+                    inherited = inherited.intersect(&target.constraints);
+                    at = target;
+                }
+                _ => break,
+            },
+            TypeKind::Nullable(inner) => {
+                inherited = inherited.intersect(&inner.constraints);
+                at = inner;
+            }
+            _ => break,
+        }
+    }
+    first.filter(|_| !inherited.is_empty()).map(|name| (name, inherited))
+}
+
+/// Whether a range or length admits no value at all.
+fn is_empty_range(c: &Constraints) -> bool {
+    let len_empty = c.len.is_some_and(|l| matches!((l.min, l.max), (Some(a), Some(b)) if a > b));
+    let range_empty = c.range.is_some_and(|r| match (r.min, r.max) {
+        (Some(lo), Some(hi)) => match lo.value.cmp_exact(hi.value) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => lo.exclusive || hi.exclusive,
+            std::cmp::Ordering::Less => false,
+        },
+        _ => false,
+    });
+    len_empty || range_empty
+}
+
 impl<'a> Lower<'a> {
     pub(crate) fn run_deferred(&mut self, types: &mut [TypeDef]) {
         for d in std::mem::take(&mut self.deferred) {
@@ -32,6 +72,21 @@ impl<'a> Lower<'a> {
                     let kind = resolve(types, &ty);
                     let what = kind_name(kind, types);
                     let c = &ty.constraints;
+                    // The use site's constraints and its alias chain's hold together: say so
+                    // when no value meets both.
+                    if let Some((alias, inherited)) = inherited_constraints(types, &ty)
+                        && is_empty_range(&c.intersect(&inherited))
+                    {
+                        self.error(
+                            Diagnostic::error(
+                                "S0304",
+                                format!("no value meets both this constraint and those of `{alias}`"),
+                                span,
+                                "empty together",
+                            )
+                            .with_note("the constraints of an alias and of the place it is used both apply"),
+                        );
+                    }
                     if let Some(r) = &c.range {
                         // Integer-encoded times are integers of `i64` for their range.
                         let i64_type = IntType { signed: true, bits: 64, encoding: IntEncoding::Number };

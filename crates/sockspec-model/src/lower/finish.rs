@@ -51,7 +51,7 @@ pub(crate) fn finish(schema: &mut Schema) {
             }
         }
     }
-    // Nullability, from the types as they now stand.
+    // Nullability (which no constraint changes), from the types.
     let types = &types_snapshot;
     let decide = |f: &mut Field| {
         f.nullable = accepts_null(types, &f.ty);

@@ -725,7 +725,7 @@ impl<'a> Lower<'a> {
                 "heartbeat" => out.heartbeat = self.heartbeat(v, messages),
                 "close_codes" => match &v.kind {
                     ast::ExprKind::Ident(n) => match self.names.get(n.as_str()) {
-                        Some(Decl::Type(id, _)) if matches!(&types[id.0 as usize].kind, TypeDefKind::Enum(e) if matches!(e.repr, EnumRepr::Int(_))) =>
+                        Some(Decl::Type(id, _)) if matches!(&types[id.0 as usize].kind, TypeDefKind::Enum(e) if matches!(e.repr, EnumRepr::Int(_) | EnumRepr::Integer)) =>
                         {
                             out.close_codes = Some(*id);
                         }
