@@ -133,7 +133,7 @@ fn value_example_diagnostics(validator: &Validator<'_>) -> Vec<Diagnostic> {
     };
     let fields = |owner: &str, fields: &[Field], judge: &mut dyn FnMut(&Meta, String, &Type, bool)| {
         for f in fields {
-            judge(&f.meta, format!("field `{}` of `{owner}`", f.name), &f.ty, f.nullable);
+            judge(&f.meta, format!("field `{}` of {owner}", f.name), &f.ty, f.nullable);
         }
     };
     fields("the envelope", &schema.protocol.envelope, &mut judge);
@@ -141,12 +141,12 @@ fn value_example_diagnostics(validator: &Validator<'_>) -> Vec<Diagnostic> {
         let named = Type { kind: TypeKind::Named(TypeId(i as u32)), constraints: Default::default() };
         judge(&def.meta, format!("`{}`", def.name), &named, false);
         if let TypeDefKind::Struct(s) = &def.kind {
-            fields(&def.name, &s.fields, &mut judge);
+            fields(&format!("`{}`", def.name), &s.fields, &mut judge);
         }
     }
     for m in &schema.messages {
         if let Payload::Fields(f) = &m.payload {
-            fields(&m.name, f, &mut judge);
+            fields(&format!("`{}`", m.name), f, &mut judge);
         }
     }
     out
