@@ -407,7 +407,9 @@ pub struct Constraints {
     /// items, map entries. Bounds inclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub len: Option<LenRange>,
-    /// `@pattern("regex")`: the string must contain a match (anchor with `^...$`).
+    /// `@pattern("regex")`: the string must contain a match (anchor with `^...$`). Written
+    /// in the portable subset, as the schema has it; readers run
+    /// [`crate::pattern::translate`]'s spelling for their engine, never this text as is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
 }
