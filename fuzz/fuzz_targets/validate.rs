@@ -11,7 +11,9 @@ use sockspec_validator::Validator;
 
 static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     let (schema, diagnostics) = sockspec_validator::check(include_str!("../../examples/chat.sockspec"));
-    schema.unwrap_or_else(|| panic!("the chat example does not check: {diagnostics:#?}"))
+    let schema = schema.unwrap_or_else(|| panic!("the chat example does not check: {diagnostics:#?}"));
+    assert_eq!(schema.check_invariants(), Ok(()), "the chat example's model breaks its invariants");
+    schema
 });
 
 static VALIDATOR: LazyLock<Validator<'static>> = LazyLock::new(|| Validator::new(&SCHEMA));

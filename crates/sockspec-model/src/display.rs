@@ -262,7 +262,15 @@ impl Outline<'_> {
         write!(f, "type #{i} {}", def.name)?;
         match &def.kind {
             TypeDefKind::Struct(s) => {
-                write!(f, " = struct, tag {}, unknown members {}", s.tag, policy(&s.unknown_fields))?;
+                write!(f, " = struct")?;
+                // The tag matters only to a tagged union's variant.
+                let variant = self.0.types.iter().any(|t| {
+                    matches!(&t.kind, TypeDefKind::Union(Union::Tagged { variants, .. }) if variants.contains(&TypeId(i as u32)))
+                });
+                if variant {
+                    write!(f, ", tag {}", s.tag)?;
+                }
+                write!(f, ", unknown members {}", policy(&s.unknown_fields))?;
                 meta(f, &def.meta)?;
                 writeln!(f)?;
                 self.fields(f, &s.fields, "  ")

@@ -1,8 +1,9 @@
 //! The string formats of DESIGN §4: uuid, RFC 3339 and local date-times, dates, base64 and
 //! decimal integer strings, each checked exactly as every generated validator must.
 //!
-//! They are part of the language's definition, so they live beside the model: the
-//! compiler checks defaults with them and the validator checks frames.
+//! They are part of the language's definition, so they live beside the model: the validator
+//! checks frames with them (and, in the whole check, the schema's defaults and examples),
+//! and generators will spell the same rules in each language.
 
 use crate::model::BytesEncoding;
 use base64::Engine as _;

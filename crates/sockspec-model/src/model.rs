@@ -628,7 +628,9 @@ pub struct Constraints {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub len: Option<LenRange>,
     /// `@pattern("regex")`: the string must contain a match of each (anchor with `^...$`);
-    /// several when an alias and its use site both declare one.
+    /// several when an alias and its use site both declare one. Written in the portable
+    /// subset, as the schema has it; readers run [`crate::pattern::translate`]'s spelling
+    /// for their engine, never this text as is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
 }

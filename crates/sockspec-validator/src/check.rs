@@ -133,7 +133,7 @@ fn value_example_diagnostics(validator: &Validator<'_>) -> Vec<Diagnostic> {
     };
     let fields = |owner: &str, fields: &[Field], judge: &mut dyn FnMut(&Meta, String, &Type, bool)| {
         for f in fields {
-            judge(&f.meta, format!("field `{}` of `{owner}`", f.name), &f.ty, f.nullable);
+            judge(&f.meta, format!("field `{}` of {owner}", f.name), &f.ty, f.nullable);
         }
     };
     fields("the envelope", &schema.protocol.envelope, &mut judge);
@@ -141,13 +141,51 @@ fn value_example_diagnostics(validator: &Validator<'_>) -> Vec<Diagnostic> {
         let named = Type { kind: TypeKind::Named(TypeId(i as u32)), constraints: Default::default() };
         judge(&def.meta, format!("`{}`", def.name), &named, false);
         if let TypeDefKind::Struct(s) = &def.kind {
-            fields(&def.name, &s.fields, &mut judge);
+            fields(&format!("`{}`", def.name), &s.fields, &mut judge);
         }
     }
     for m in &schema.messages {
         if let Payload::Fields(f) = &m.payload {
-            fields(&m.name, f, &mut judge);
+            fields(&format!("`{}`", m.name), f, &mut judge);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        let (schema, diagnostics) = check(src);
+        let codes: Vec<&'static str> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(schema.is_some(), !diagnostics.iter().any(Diagnostic::is_error), "{codes:?}");
+        codes
+    }
+
+    #[test]
+    fn values_are_judged_beside_other_errors() {
+        // One run reports everything: a bad default is found even when the schema has
+        // another error, as long as its model could be built.
+        let src = "protocol p { colour = \"red\" }\nstruct A { level: u8 = 300 }\n";
+        assert_eq!(codes(src), ["S0401", "S0306"]);
+    }
+
+    #[test]
+    fn the_model_alone_does_not_judge_values() {
+        let src = "protocol p {}\nstruct A { level: u8 = 300 }\n";
+        let (schema, diagnostics) = sockspec_model::check(src);
+        assert!(schema.is_some() && diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(codes(src), ["S0306"]);
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8() {
+        let (file, schema, diagnostics) = check_file("bad.sockspec", b"protocol p {}\n// \xff\n");
+        assert!(schema.is_none());
+        assert_eq!(diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["S0104"]);
+        assert!(file.text.contains('\u{fffd}'));
+        let (_, schema, diagnostics) = check_file("bom.sockspec", b"\xef\xbb\xbfprotocol p {}\n");
+        assert!(schema.is_some() && diagnostics.is_empty(), "{diagnostics:?}");
+    }
 }
