@@ -278,9 +278,15 @@ pub(crate) fn assign(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) {
             TypeDefKind::Union(_) | TypeDefKind::Alias(_) => {}
         }
     }
+    let rpc = matches!(schema.protocol.style, Style::JsonRpc { .. });
     for m in &mut schema.messages {
         let ident = idents(IdentKind::Type, m.meta.ident_name.as_deref().unwrap_or(&m.name));
         let (tags, keys) = match &m.discriminator {
+            // In JSON-RPC a request and a notification may share a method: the id member,
+            // which tells them apart on the wire, is part of a request's identity.
+            Discriminator::Tag(values) if rpc && m.id == IdPresence::Required => {
+                (values.clone(), vec![schema.protocol.id.field.clone()])
+            }
             Discriminator::Tag(values) => (values.clone(), Vec::new()),
             Discriminator::Structural(keys) => (Vec::new(), keys.clone()),
             Discriminator::Key(key) => (Vec::new(), vec![key.clone()]),
