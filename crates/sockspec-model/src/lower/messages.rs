@@ -153,7 +153,15 @@ impl<'a> Lower<'a> {
                         });
                         if here {
                             field.required = true;
+                            // Not null here: `T | null` loses its `| null` (nullability
+                            // lives in the type, and `finish` reads it from there).
+                            if let TypeKind::Nullable(inner) = field.ty.kind {
+                                let constraints = field.ty.constraints;
+                                field.ty = *inner;
+                                field.ty.constraints = field.ty.constraints.intersect(&constraints);
+                            }
                             field.nullable = false;
+                            field.absent = Absent::Omit;
                             field.default = None;
                         } else {
                             field.ty = Type { kind: TypeKind::Null, constraints: Constraints::default() };
