@@ -2,6 +2,7 @@
 
 mod check;
 mod fmt;
+mod judge;
 mod validate;
 
 use std::path::PathBuf;
@@ -66,6 +67,10 @@ enum Command {
         /// Vector files; defaults to the schema's `NAME.vectors.jsonl` beside it.
         #[arg(value_name = "VECTORS")]
         vectors: Vec<PathBuf>,
+        /// The implementations that judge the vectors, comma-separated: each must give
+        /// every vector its expected outcome.
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "dynamic")]
+        target: Vec<judge::Target>,
     },
 }
 
@@ -96,7 +101,7 @@ fn main() -> ExitCode {
         Command::Validate { schema, input, from, format, max_frame_bytes } => {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
-        Command::Test { schema, vectors } => validate::run_vectors(&schema, &vectors),
+        Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,

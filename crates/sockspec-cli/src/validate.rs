@@ -10,6 +10,7 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use sockspec_validator::{ErrorCode, Outcome, ValidationError, Validator};
 
 use crate::check::{load, report};
+use crate::judge::{self, Target};
 use crate::{Format, Side, Verdict, out, read_bytes, shown};
 use sockspec_syntax::{escape, escape_multiline};
 
@@ -321,7 +322,7 @@ fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> st
     Ok(())
 }
 
-pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Result<Verdict> {
+pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf], targets: &[Target]) -> anyhow::Result<Verdict> {
     let Some(schema) = schema(schema_path, Format::Human)? else { return Ok(Verdict::Bad) };
     let files: Vec<PathBuf> = if vectors.is_empty() {
         let stem = schema_path.file_stem().context("the schema path has no file name")?;
@@ -333,8 +334,7 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Re
     } else {
         vectors.to_vec()
     };
-    let validator = Validator::new(&schema);
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut loaded = Vec::new();
     for file in &files {
         let text = String::from_utf8(read_bytes(file)?).with_context(|| format!("{} is not UTF-8", shown(file)))?;
         let cases = sockspec_validator::vectors::load(&text).with_context(|| format!("in {}", shown(file)))?;
@@ -351,13 +351,33 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf]) -> anyhow::Re
                 bail!("in {}: line {}: \"is\": {is:?} names no message of the schema", shown(file), case.line);
             }
         }
-        let report = sockspec_validator::vectors::run(&validator, &cases);
-        passed += report.total - report.failures.len();
-        failed += report.failures.len();
-        for failure in &report.failures {
-            out(&format!("{}: {}\n", shown(file), escape_multiline(&failure.to_string())))?;
+        loaded.push((file, cases));
+    }
+    let targets = Target::expand(targets);
+    let several = targets.len() > 1;
+    let mut disagreed = false;
+    for target in targets {
+        let mut judge = judge::judge_for(target, &schema, schema_path)
+            .with_context(|| format!("the {} target cannot run", target.name()))?;
+        let (mut passed, mut failed) = (0usize, 0usize);
+        for (file, cases) in &loaded {
+            let mut actuals = judge.judge(cases)?.into_iter();
+            let report = sockspec_validator::vectors::run_with(cases, |_| {
+                actuals.next().expect("a judge answers every vector (checked when it answers)")
+            });
+            passed += report.total - report.failures.len();
+            failed += report.failures.len();
+            for failure in &report.failures {
+                let prefix = if several { format!("{}: ", target.name()) } else { String::new() };
+                out(&format!("{prefix}{}: {}\n", shown(file), escape_multiline(&failure.to_string())))?;
+            }
+        }
+        disagreed |= failed > 0;
+        if several {
+            out(&format!("{}: {passed} passed, {failed} failed\n", target.name()))?;
+        } else {
+            out(&format!("{passed} passed, {failed} failed\n"))?;
         }
     }
-    out(&format!("{passed} passed, {failed} failed\n"))?;
-    Ok(if failed == 0 { Verdict::Clean } else { Verdict::Bad })
+    Ok(if disagreed { Verdict::Bad } else { Verdict::Clean })
 }

@@ -1,0 +1,168 @@
+//! `sockspec test --target`: test vectors judged by each implementation of DESIGN §4 (the
+//! dynamic validator, and the code generated for each language), so a user proves in CI
+//! that every side of their protocol gives the same verdict on every frame.
+//!
+//! An implementation other than the dynamic validator is a program that speaks the judge
+//! protocol (docs/vectors.md, "Judging vectors with generated code"): it reads frames as
+//! JSON Lines on standard input and answers each with one JSON line on standard output.
+//! [`external`] runs such a program; each target builds its program (generates the code
+//! for the schema, compiles it where the language needs that, in a cache folder) and hands
+//! the command to it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use sockspec_model::{Direction, Schema};
+use sockspec_validator::vectors::{Actual, Vector};
+use sockspec_validator::{ErrorCode, ValidationError, Validator};
+
+/// An implementation that `sockspec test` can run vectors through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Target {
+    /// The dynamic validator (`sockspec validate`).
+    Dynamic,
+    /// Every target above.
+    All,
+}
+
+impl Target {
+    /// What `all` stands for: every target that can judge vectors.
+    const EVERY: &'static [Target] = &[Target::Dynamic];
+
+    /// The targets `--target` names, `all` spelled out, each once, in the order given.
+    pub(crate) fn expand(targets: &[Target]) -> Vec<Target> {
+        let mut out: Vec<Target> = Vec::new();
+        for t in targets.iter().flat_map(|t| if *t == Target::All { Self::EVERY } else { std::slice::from_ref(t) }) {
+            if !out.contains(t) {
+                out.push(*t);
+            }
+        }
+        out
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Target::Dynamic => "dynamic",
+            Target::All => "all",
+        }
+    }
+}
+
+/// Judges a batch of vectors: one [`Actual`] per vector, in order.
+pub(crate) trait Judge {
+    fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>>;
+}
+
+/// Builds the judge of one target for a schema. `schema_path` names the schema file (for
+/// the generated code's header and the cache folder).
+pub(crate) fn judge_for<'s>(
+    target: Target,
+    schema: &'s Schema,
+    _schema_path: &std::path::Path,
+) -> anyhow::Result<Box<dyn Judge + 's>> {
+    match target {
+        Target::Dynamic => Ok(Box::new(Dynamic(Validator::new(schema)))),
+        Target::All => bail!("`all` names several targets; expand it first"),
+    }
+}
+
+struct Dynamic<'s>(Validator<'s>);
+
+impl Judge for Dynamic<'_> {
+    fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
+        Ok(vectors
+            .iter()
+            .map(|v| match self.0.validate(v.from, &v.frame) {
+                Ok(kind) => Actual::Ok { is: self.0.frame_name(kind).to_string() },
+                Err(errors) => Actual::Errors(errors),
+            })
+            .collect())
+    }
+}
+
+// The protocol's types and runner, for the generated-code targets (Rust, Python,
+// TypeScript) that plug in here; until one is registered nothing calls them.
+#[allow(dead_code)]
+/// One line the judge protocol sends: the side that sent the frame, and its exact text.
+#[derive(serde::Serialize)]
+struct Request<'a> {
+    from: &'static str,
+    frame: &'a str,
+}
+
+#[allow(dead_code)]
+/// One line a judge answers: `{"ok": "MessageName"}` (or `"@result"`, `"@error"`,
+/// `"@unknown"`), or `{"errors": [{"path", "code", "message"}]}`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Answer {
+    ok: Option<String>,
+    errors: Option<Vec<AnswerError>>,
+}
+
+#[allow(dead_code)]
+#[derive(serde::Deserialize)]
+struct AnswerError {
+    path: String,
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// Runs a program that speaks the judge protocol over every vector at once: all frames are
+/// written to its standard input (from a thread, so a program that answers as it reads
+/// cannot deadlock on a full pipe), and its answers read back in order.
+#[allow(dead_code)]
+pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
+    let shown = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("cannot start the judge {shown}"))?;
+    let mut input = String::new();
+    for v in vectors {
+        let from = match v.from {
+            Direction::Client => "client",
+            Direction::Server => "server",
+        };
+        input.push_str(&serde_json::to_string(&Request { from, frame: &v.frame })?);
+        input.push('\n');
+    }
+    let mut stdin = child.stdin.take().context("the judge's standard input")?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let stdout = child.stdout.take().context("the judge's standard output")?;
+    let mut actuals = Vec::with_capacity(vectors.len());
+    for line in BufReader::new(stdout).lines() {
+        let line = line.with_context(|| format!("reading the answers of {shown}"))?;
+        let answer: Answer = serde_json::from_str(&line)
+            .with_context(|| format!("the judge {shown} answered a line that is not a verdict: {line}"))?;
+        actuals.push(match (answer.ok, answer.errors) {
+            (Some(is), None) => Actual::Ok { is },
+            (None, Some(errors)) => Actual::Errors(
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        let code = ErrorCode::from_name(&e.code)
+                            .with_context(|| format!("the judge {shown} gave an unknown code {:?}", e.code))?;
+                        Ok(ValidationError { path: e.path, code, message: e.message })
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            _ => bail!("the judge {shown} answered a line with neither or both of `ok` and `errors`: {line}"),
+        });
+    }
+    let wrote = writer.join().map_err(|_| anyhow::anyhow!("the writer to {shown} panicked"))?;
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("the judge {shown} failed ({status})");
+    }
+    wrote.with_context(|| format!("writing frames to {shown}"))?;
+    if actuals.len() != vectors.len() {
+        bail!("the judge {shown} answered {} of {} frames", actuals.len(), vectors.len());
+    }
+    Ok(actuals)
+}
