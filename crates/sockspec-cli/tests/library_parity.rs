@@ -1,8 +1,8 @@
 //! `sockspec check` reports exactly what the library's one entry point
 //! (`sockspec_validator::check_file`) reports, on every schema file the project has: the
-//! model's ok and err fixtures, the CLI's, the validator's cases, the formatter's fixtures
-//! and the examples. A build helper or any other tool calling the library therefore accepts
-//! and rejects exactly what the CLI does.
+//! model's ok and err fixtures, the CLI's, the validator's cases, the formatter's fixtures,
+//! the examples and the conformance suite. A build helper or any other tool calling the
+//! library therefore accepts and rejects exactly what the CLI does.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +14,7 @@ const FOLDERS: &[&str] = &[
     "crates/sockspec-validator/tests/cases",
     "crates/sockspec-syntax/tests/fmt",
     "examples",
+    "conformance",
 ];
 
 fn root() -> PathBuf {
