@@ -46,6 +46,7 @@ fn all_vectors() -> BTreeMap<String, Vec<vectors::Vector>> {
 #[test]
 fn every_schema_checks_clean_and_passes_its_vectors() {
     let mut total = 0;
+    let all = all_vectors();
     for (name, path) in schemas() {
         let text = read(&path);
         let (schema, diagnostics) = sockspec_validator::check(&text);
@@ -53,7 +54,7 @@ fn every_schema_checks_clean_and_passes_its_vectors() {
         assert!(diagnostics.is_empty(), "{}", sockspec_syntax::render_human(&file, &diagnostics, false));
         let schema = schema.expect("a clean schema");
 
-        let cases = &all_vectors()[&name];
+        let cases = &all[&name];
         let valid = cases.iter().filter(|c| matches!(c.expect, vectors::Expect::Ok { .. })).count();
         assert!(valid > 0 && valid < cases.len(), "{name}: needs valid and invalid cases ({valid} of {})", cases.len());
         let report = vectors::run(&Validator::new(&schema), cases);
