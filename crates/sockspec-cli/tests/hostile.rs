@@ -446,13 +446,9 @@ fn a_vector_naming_no_message_is_a_file_error() {
     expect(&out, 2, 1000);
     assert!(text(&out.stderr).contains("\"NoSuch\" names no message of the schema"), "{}", text(&out.stderr));
     // An `@` name other than `@result` and `@error` is no frame either.
-    let bogus = temp_file(
-        "bogus.vectors.jsonl",
-        &std::fs::read(root().join(data("unknown_is.vectors.jsonl"))).expect("readable")[..],
-    );
-    let second_only: Vec<u8> =
-        std::fs::read(&bogus).expect("readable").split(|b| *b == b'\n').nth(1).expect("two lines").to_vec();
-    std::fs::write(&bogus, second_only).expect("written");
+    let line =
+        r#"{"name": "y", "from": "client", "message": {"type": "rows", "rows": []}, "expect": "ok", "is": "@bogus"}"#;
+    let bogus = temp_file("bogus.vectors.jsonl", line.as_bytes());
     let out = run(&["test", &data("wide.sockspec"), path_str(&bogus)], Input::Nothing);
     expect(&out, 2, 1000);
     assert!(text(&out.stderr).contains("\"@bogus\" names no message of the schema"), "{}", text(&out.stderr));
