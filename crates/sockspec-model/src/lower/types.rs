@@ -287,6 +287,10 @@ impl<'a> Lower<'a> {
         }
         let mut out: Vec<EnumVariant> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
+        // Each name's and value's index, so an enum of 100,000 variants is checked in
+        // linear time.
+        let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut values: std::collections::HashMap<TagValue, usize> = std::collections::HashMap::new();
         for v in variants {
             let (meta, rest) = self.member_meta(&v.docs, &v.attrs, v.name.span);
             for attr in rest {
@@ -354,7 +358,7 @@ impl<'a> Lower<'a> {
                     continue;
                 }
             };
-            if let Some(i) = out.iter().position(|o| o.name == v.name.text) {
+            if let Some(&i) = names.get(&v.name.text) {
                 self.error(
                     Diagnostic::error(
                         "S0205",
@@ -366,13 +370,15 @@ impl<'a> Lower<'a> {
                 );
                 continue;
             }
-            if let Some(i) = out.iter().position(|o| o.value == value) {
+            if let Some(&i) = values.get(&value) {
                 self.error(
                     Diagnostic::error("S0205", format!("two variants have the value {value}"), v.span, "same value")
                         .with_secondary(spans[i], format!("`{}` has it already", out[i].name)),
                 );
                 continue;
             }
+            names.insert(v.name.text.clone(), out.len());
+            values.insert(value.clone(), out.len());
             spans.push(v.span);
             out.push(EnumVariant { name: v.name.text.clone(), meta, value });
         }
@@ -431,7 +437,9 @@ impl<'a> Lower<'a> {
             return Some(Union::Untagged(u));
         }
         let mut ids = Vec::new();
-        let mut tags: Vec<(TagValue, Span)> = Vec::new();
+        // The first variant with each tag, so a union of 100,000 variants is checked in
+        // linear time.
+        let mut tags: std::collections::HashMap<TagValue, Span> = std::collections::HashMap::new();
         for v in variants {
             let ast::TypeExprKind::Named { name: vname, args } = &v.kind else {
                 self.not_struct_variant(v.span, name);
@@ -466,7 +474,7 @@ impl<'a> Lower<'a> {
                     _ => None,
                 })
                 .unwrap_or_else(|| TagValue::Str(vname.text.to_snake_case()));
-            if let Some((_, first)) = tags.iter().find(|(t, _)| *t == tag) {
+            if let Some(first) = tags.get(&tag) {
                 self.error(
                     Diagnostic::error(
                         "S0311",
@@ -490,7 +498,7 @@ impl<'a> Lower<'a> {
                     .with_help("rename the field, or set another tag member with `@tag_field(\"kind\")`"),
                 );
             }
-            tags.push((tag, v.span));
+            tags.entry(tag).or_insert(v.span);
             ids.push(id);
         }
         Some(Union::Tagged { field, variants: ids, open })
@@ -960,8 +968,13 @@ impl<'a> Lower<'a> {
     pub(crate) fn untagged(&mut self, owner: &str, variants: &[(Type, Span)]) -> Untagged {
         let shapes: Vec<Shape> = variants.iter().map(|(t, _)| self.shape(t, 0)).collect();
         let mut ok = true;
+        // The first clashing pair (i, then j) is found without comparing every pair: for
+        // each `i`, the first later variant that clashes is the nearest later one sharing
+        // one of its JSON kinds (objects: any later object if `i`'s is not one struct's,
+        // else the nearest later object that is not).
+        let next = next_clashing(&shapes);
         'pairs: for i in 0..shapes.len() {
-            for j in i + 1..shapes.len() {
+            if let Some(j) = next(i) {
                 let common = shapes[i].kinds & shapes[j].kinds & !kind::OBJECT;
                 let both_objects = shapes[i].kinds & shapes[j].kinds & kind::OBJECT != 0;
                 let clash = if common != 0 {
@@ -1207,4 +1220,41 @@ fn list(keys: &[String]) -> String {
 
 fn quote_owner(owner: &str) -> String {
     if owner.contains(' ') { owner.to_string() } else { format!("`{owner}`") }
+}
+
+/// For an untagged union's shapes: a function giving, for variant `i`, the first later
+/// variant that clashes with it (see `Lower::untagged`), in constant time after a linear
+/// pass.
+fn next_clashing(shapes: &[Shape]) -> impl Fn(usize) -> Option<usize> + '_ {
+    const NONE: usize = usize::MAX;
+    let n = shapes.len();
+    // `after[b][i]`: the first index >= i whose kinds have bit b (bit 7: an object that is
+    // not one struct's).
+    let mut after = vec![[NONE; 8]; n + 1];
+    for i in (0..n).rev() {
+        after[i] = after[i + 1];
+        for b in 0..7 {
+            if shapes[i].kinds & (1 << b) != 0 {
+                after[i][b] = i;
+            }
+        }
+        if shapes[i].kinds & kind::OBJECT != 0 && shapes[i].object.is_none() {
+            after[i][7] = i;
+        }
+    }
+    move |i| {
+        let s = &shapes[i];
+        let later = &after[i + 1];
+        let mut first = NONE;
+        for b in 0..6 {
+            if s.kinds & (1 << b) != 0 {
+                first = first.min(later[b]);
+            }
+        }
+        if s.kinds & kind::OBJECT != 0 {
+            let object = kind::OBJECT.trailing_zeros() as usize;
+            first = first.min(if s.object.is_none() { later[object] } else { later[7] });
+        }
+        (first != NONE).then_some(first)
+    }
 }
