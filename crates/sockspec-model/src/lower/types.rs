@@ -1233,9 +1233,9 @@ fn next_clashing(shapes: &[Shape]) -> impl Fn(usize) -> Option<usize> + '_ {
     let mut after = vec![[NONE; 8]; n + 1];
     for i in (0..n).rev() {
         after[i] = after[i + 1];
-        for b in 0..7 {
+        for (b, slot) in after[i].iter_mut().enumerate().take(7) {
             if shapes[i].kinds & (1 << b) != 0 {
-                after[i][b] = i;
+                *slot = i;
             }
         }
         if shapes[i].kinds & kind::OBJECT != 0 && shapes[i].object.is_none() {
@@ -1246,9 +1246,9 @@ fn next_clashing(shapes: &[Shape]) -> impl Fn(usize) -> Option<usize> + '_ {
         let s = &shapes[i];
         let later = &after[i + 1];
         let mut first = NONE;
-        for b in 0..6 {
+        for (b, next) in later.iter().enumerate().take(6) {
             if s.kinds & (1 << b) != 0 {
-                first = first.min(later[b]);
+                first = first.min(*next);
             }
         }
         if s.kinds & kind::OBJECT != 0 {
