@@ -194,6 +194,28 @@ pub struct Validator<'s> {
     /// Each dispatch table node (by its address in the schema, which the validator borrows)
     /// as a hash map, so dispatch costs the same with 100,000 messages as with ten.
     tag_index: HashMap<usize, TagIndex<'s>>,
+    /// Each side's structural signatures by their keys (see [`signature_key`]), and the
+    /// set of keys that appear in any, so an untagged frame is matched in time linear in
+    /// its own members, whatever the number of messages.
+    structural: [(HashMap<String, MessageId>, std::collections::HashSet<&'s str>); 2],
+}
+
+/// A set of member names as one string: each name with its length before it, in sorted
+/// order (so names holding any character cannot run together).
+fn signature_key<'k>(names: impl Iterator<Item = &'k str>) -> String {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    names.iter().fold(String::new(), |mut key, name| {
+        let _ = write!(key, "{}:{name}", name.len());
+        key
+    })
+}
+
+fn side_index(side: Direction) -> usize {
+    match side {
+        Direction::Client => 0,
+        Direction::Server => 1,
+    }
 }
 
 /// One dispatch node's entries by tag value, and which kinds of tag value it has.
@@ -242,12 +264,21 @@ impl<'s> Validator<'s> {
             }
         }
         let mut tag_index = HashMap::new();
+        let mut structural: [(HashMap<String, MessageId>, std::collections::HashSet<&'s str>); 2] = Default::default();
         for side in Direction::BOTH {
-            if let Some(node) = &schema.dispatch.get(side).tags {
+            let dispatch = schema.dispatch.get(side);
+            if let Some(node) = &dispatch.tags {
                 index_tags(node, &mut tag_index);
             }
+            let (by_keys, keys) = &mut structural[side_index(side)];
+            keys.extend(dispatch.keys.iter().map(String::as_str));
+            for (sig, id) in &dispatch.structural {
+                // The first of equal signatures, as a search in order would find (the
+                // compiler proves them distinct).
+                by_keys.entry(signature_key(sig.iter().map(String::as_str))).or_insert(*id);
+            }
         }
-        Validator { schema, patterns, tag_index }
+        Validator { schema, patterns, tag_index, structural }
     }
 
     pub fn schema(&self) -> &'s Schema {
@@ -698,26 +729,27 @@ impl<'s> Run<'_, 's> {
 
     fn structural(&mut self, members: &Members) -> Result<MessageId, ValidationError> {
         let dispatch = self.schema.dispatch.get(self.from);
-        let present = dispatch.keys.iter().filter(|k| member(members, k).is_some()).count();
-        dispatch
-            .structural
-            .iter()
-            .find(|(sig, _)| sig.len() == present && sig.iter().all(|k| member(members, k).is_some()))
-            .map(|(_, id)| *id)
-            .ok_or_else(|| {
-                let keys = dispatch.keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
-                let has: Vec<String> = members.iter().map(|(k, _)| format!("{k:?}")).collect();
-                let has =
-                    if has.is_empty() { "no members".to_string() } else { format!("the members {}", has.join(", ")) };
-                self.only_error_at(
-                    None,
-                    ErrorCode::UnknownTag,
-                    format!(
-                        "the frame has no tag and {has}; its members among {keys} match no {} message",
-                        self.from.as_str()
-                    ),
-                )
-            })
+        // The frame's members that are signature keys (names are unique in a frame) must be
+        // exactly one signature's keys.
+        let (by_keys, keys) = &self.validator.structural[side_index(self.from)];
+        let present = signature_key(members.iter().map(|(k, _)| k.as_ref()).filter(|k| keys.contains(k)));
+        by_keys.get(&present).copied().ok_or_else(|| {
+            let keys = dispatch.keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+            let has: Vec<String> = members.iter().take(16).map(|(k, _)| quote(k)).collect();
+            let has = match members.len() {
+                0 => "no members".to_string(),
+                n if n > has.len() => format!("the members {} and {} more", has.join(", "), n - has.len()),
+                _ => format!("the members {}", has.join(", ")),
+            };
+            self.only_error_at(
+                None,
+                ErrorCode::UnknownTag,
+                format!(
+                    "the frame has no tag and {has}; its members among {keys} match no {} message",
+                    self.from.as_str()
+                ),
+            )
+        })
     }
 
     /// A kept frame of an open tag set: its message is unknown, but the envelope is the
