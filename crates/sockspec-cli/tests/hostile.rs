@@ -412,6 +412,11 @@ fn a_comment_ends_at_a_carriage_return() {
     let out = run(&["check", &data("cr_only.sockspec")], Input::Nothing);
     expect(&out, 1, 2000);
     assert!(text(&out.stderr).contains("error[S0202]: unknown type `Nope`"), "{}", text(&out.stderr));
+    // A lone CR ends a line for the line numbers too (they said line 1 for every error).
+    assert!(text(&out.stderr).contains("cr_only.sockspec:3:15"), "{}", text(&out.stderr));
+    let out = run(&["check", "--format", "json", &data("cr_only.sockspec")], Input::Nothing);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json[0]["primary"]["start"]["line"], 3, "{json}");
 }
 
 // ---- 8. messages a user can act on ----
