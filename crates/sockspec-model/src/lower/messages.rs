@@ -680,7 +680,7 @@ impl<'a> Lower<'a> {
             _ => {
                 self.error(Diagnostic::error(
                     "S0410",
-                    "a message's tag value is a JSON scalar",
+                    "a tag value is a JSON scalar",
                     arg.span,
                     "expected \"name\", an integer, `true`, `false` or `null`",
                 ));

@@ -217,10 +217,11 @@ impl<'a> Lower<'a> {
         Some(TypeDef { name: name.text, meta, kind })
     }
 
-    /// `@tag("x")` or `@tag(3)` with one value.
+    /// `@tag("x")`, `@tag(3)`, `@tag(true)` or `@tag(null)`: a struct's tag in a tagged
+    /// union is any JSON scalar, as a message's is (`"success": true` picks one variant).
     fn tag_arg(&mut self, attr: &ast::Attribute) -> Option<TagValue> {
         let arg = self.one_arg(attr, "one tag value, `@tag(\"name\")` or `@tag(3)`")?;
-        self.tag_value(arg)
+        self.message_tag_value(arg)
     }
 
     pub(crate) fn tag_value(&mut self, arg: &ast::Expr) -> Option<TagValue> {
@@ -538,6 +539,9 @@ impl<'a> Lower<'a> {
                     Some([e]) => match &e.kind {
                         ast::ExprKind::Str(s) => Some(TagValue::Str(s.clone())),
                         ast::ExprKind::Int(t) => parse_int(t).and_then(|i| i64::try_from(i).ok()).map(TagValue::Int),
+                        ast::ExprKind::Ident(w) if w == "true" => Some(TagValue::Bool(true)),
+                        ast::ExprKind::Ident(w) if w == "false" => Some(TagValue::Bool(false)),
+                        ast::ExprKind::Ident(w) if w == "null" => Some(TagValue::Null),
                         _ => None,
                     },
                     _ => None,
