@@ -176,6 +176,32 @@ fn validate_with_a_bad_schema_exits_one() {
 }
 
 #[test]
+fn test_passes_on_every_example_through_the_binary() {
+    // The library test runs the same vectors; this one also covers the command's own
+    // checks of the vector files (`is` names, such as `@unknown` for a kept frame).
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "sockspec") {
+            let out = sockspec(&["test", path.to_str().expect("utf-8"), "--target", "all"], None);
+            assert_eq!(out.status.code(), Some(0), "{}: {}{}", path.display(), text(&out.stdout), text(&out.stderr));
+        }
+    }
+}
+
+#[test]
+fn test_target_all_reports_per_target_and_a_broken_vector_fails() {
+    let out = sockspec(&["test", "examples/chat.sockspec", "--target", "dynamic,all"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let vectors = temp_file(
+        "claims.vectors.jsonl",
+        "{\"name\": \"claims ok\", \"from\": \"client\", \"message\": {\"type\": \"nope\"}, \"expect\": \"ok\"}\n",
+    );
+    let out = sockspec(&["test", "examples/chat.sockspec", vectors.to_str().expect("utf-8"), "--target", "all"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 passed, 1 failed"), "{}", text(&out.stdout));
+}
+
+#[test]
 fn test_runs_the_vectors_beside_the_schema() {
     let out = sockspec(&["test", "examples/chat.sockspec"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));

@@ -42,6 +42,12 @@ fn unknown_among_many(n: usize) -> String {
     format!("protocol p {{}}\n{types}struct A {{\n{}\n}}\n", fields.join("\n"))
 }
 
+/// `n` untagged messages, each told apart by its own required member.
+fn untagged_messages(n: usize) -> String {
+    let messages: String = (0..n).map(|i| format!("@tag(none) client message U{i} {{ k{i}: u8 }}\n")).collect();
+    format!("protocol p {{}}\n{messages}")
+}
+
 /// A struct of `n` fields of unknown types: `n` diagnostics, for `render_json`.
 fn many_errors(n: usize) -> String {
     let fields: Vec<String> = (0..n).map(|i| format!("  f{i}: Nope{i}")).collect();
@@ -71,6 +77,9 @@ fn benches(c: &mut Criterion) {
         black_box(sockspec_model::check(t));
     });
     group(c, "unknown_among_many/check", unknown_among_many, |t| {
+        black_box(sockspec_model::check(t));
+    });
+    group(c, "untagged_messages/check", untagged_messages, |t| {
         black_box(sockspec_model::check(t));
     });
     group(c, "many_errors/check_and_render_json", many_errors, |t| {

@@ -154,6 +154,8 @@ pub fn typed(types: &[TypeDef], ty: &Type, json: &serde_json::Value, depth: usiz
                     let tag = match v.as_object()?.get(field)? {
                         J::String(s) => TagValue::Str(s.clone()),
                         J::Number(n) => TagValue::Int(n.as_i64()?),
+                        J::Bool(b) => TagValue::Bool(*b),
+                        J::Null => TagValue::Null,
                         _ => return None,
                     };
                     let found = variants.iter().enumerate().find(|(_, vid)| {

@@ -89,3 +89,67 @@ proptest! {
         prop_assert!(!codes(&once).contains(&"S0314"), "{}", once);
     }
 }
+
+/// Variants for untagged unions, with the JSON kinds each accepts (bits as in the
+/// compiler: null, bool, int, fraction, string, array, object) and whether an object of
+/// it is one struct's (told apart by required members).
+const VARIANTS: &[(&str, u8, bool)] = &[
+    ("string", 16, false),
+    ("u8", 4, false),
+    ("f64", 4 | 8, false),
+    ("bool", 2, false),
+    ("[u8]", 32, false),
+    ("json", 127, false),
+    ("A", 64, true),
+    ("B", 64, true),
+    ("map<u8>", 64, false),
+];
+
+/// The first pair (i, then j) of variants that cannot be told apart, by brute force.
+fn first_clash(picked: &[usize]) -> Option<(usize, usize)> {
+    for i in 0..picked.len() {
+        for j in i + 1..picked.len() {
+            let (a, b) = (VARIANTS[picked[i]], VARIANTS[picked[j]]);
+            let common = a.1 & b.1 & !64;
+            let objects = a.1 & b.1 & 64 != 0 && (!a.2 || !b.2);
+            if common != 0 || objects {
+                return Some((i, j));
+            }
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn untagged_clashes_are_found_as_by_comparing_every_pair(
+        picked in prop::collection::vec(0..VARIANTS.len(), 2..7),
+    ) {
+        let names: Vec<&str> = picked.iter().map(|p| VARIANTS[*p].0).collect();
+        // A and B differ by their required members; the same struct twice is a clash.
+        let src = format!(
+            "protocol p {{}}\nstruct A {{ a: u8 }}\nstruct B {{ b: u8 }}\n@untagged union U = {}\n",
+            names.join(" | ")
+        );
+        let (_, diagnostics) = sockspec_model::check(&src);
+        let clash: Vec<_> = diagnostics.iter().filter(|d| d.code == "S0308").collect();
+        // The same struct twice clashes by its (equal) required members: the signature check.
+        let twice = |n: &str| names.iter().filter(|m| **m == n).count() > 1;
+        let expected = first_clash(&picked);
+        if twice("A") || twice("B") {
+            prop_assert!(!clash.is_empty(), "{}", src);
+        } else {
+            match expected {
+                None => prop_assert!(clash.is_empty(), "{}: {:?}", src, clash),
+                Some((i, j)) => {
+                    prop_assert_eq!(clash.len(), 1, "{}", src);
+                    let text = |s: sockspec_syntax::Span| &src[s.range()];
+                    prop_assert_eq!(text(clash[0].primary.span), names[j], "{}", src);
+                    prop_assert_eq!(text(clash[0].secondary[0].span), names[i], "{}", src);
+                }
+            }
+        }
+    }
+}

@@ -43,8 +43,9 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset. Reads the text up to the
     /// offset: for many offsets, `render_json` finds them all in one pass.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = (offset as usize).min(self.text.len());
-        let before = &self.text[..offset];
+        let text = unified_line_breaks(&self.text);
+        let offset = (offset as usize).min(text.len());
+        let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         (line, before[line_start..].chars().count() + 1)
@@ -61,6 +62,18 @@ fn shorten(text: &str) -> String {
         (all, false) => all.to_string(),
         (cut, true) => format!("{cut}… ({} characters)", text.chars().count()),
     }
+}
+
+/// The text with every lone CR (one not followed by LF) as LF: the lexer ends a line at
+/// either, so line numbers must too (a file with CR-only line endings would otherwise be
+/// one line). Each is one byte, so every span still points at the same place.
+fn unified_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    let lone = |i: usize| text.as_bytes().get(i + 1) != Some(&b'\n');
+    if !text.bytes().enumerate().any(|(i, b)| b == b'\r' && lone(i)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes: Vec<u8> = text.bytes().enumerate().map(|(i, b)| if b == b'\r' && lone(i) { b'\n' } else { b }).collect();
+    std::borrow::Cow::Owned(String::from_utf8(bytes).expect("a CR replaced by a LF keeps UTF-8 valid"))
 }
 
 /// The longest source line shown under a diagnostic, in bytes.
@@ -106,23 +119,24 @@ fn line_cols(text: &str, offsets: impl Iterator<Item = u32>) -> std::collections
 /// snippet they are masked with `?` (one per byte, so the spans still point right).
 pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) -> String {
     let name = crate::escape(&file.name);
-    let text = crate::mask(&file.text);
+    let source = unified_line_breaks(&file.text);
+    let text = crate::mask(&source);
     let files = SimpleFile::new(name.as_ref(), text.as_ref());
     let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = Config::default();
     // A label on a very long line (a generated one-line schema) is not shown under its
     // line: that would print the whole line once per diagnostic. Its place is a note.
-    let starts = line_starts(&file.text);
+    let starts = line_starts(&source);
     let line_len = |offset: u32| {
         let at = starts.partition_point(|s| *s <= offset as usize).saturating_sub(1);
-        starts.get(at + 1).copied().unwrap_or(file.text.len()) - starts[at]
+        starts.get(at + 1).copied().unwrap_or(source.len()) - starts[at]
     };
     let on_long_line =
         |l: &crate::Label| line_len(l.span.start) > MAX_SNIPPET_LINE || line_len(l.span.end) > MAX_SNIPPET_LINE;
     let long: Vec<bool> =
         diagnostics.iter().map(|d| std::iter::once(&d.primary).chain(&d.secondary).any(on_long_line)).collect();
     let positions = line_cols(
-        &file.text,
+        &source,
         diagnostics
             .iter()
             .zip(&long)
@@ -204,7 +218,7 @@ pub fn render_json<'a>(file: &'a SourceFile, diagnostics: &'a [Diagnostic]) -> V
     // Every offset's line and column, found in one pass over the text (not one pass per
     // label, which made 30,000 diagnostics take seconds).
     let offsets = diagnostics.iter().flat_map(|d| std::iter::once(&d.primary).chain(&d.secondary));
-    let positions = line_cols(&file.text, offsets.flat_map(|l| [l.span.start, l.span.end]));
+    let positions = line_cols(&unified_line_breaks(&file.text), offsets.flat_map(|l| [l.span.start, l.span.end]));
     let pos = |offset: u32| {
         let (line, column) = positions.get(&offset).copied().unwrap_or((1, 1));
         JsonPosition { line, column, offset }

@@ -191,30 +191,73 @@ pub struct Validator<'s> {
     /// compile (the model checks them with the same translation, so only a model bug could
     /// cause it) makes every value checked against it a `pattern_mismatch` that says so.
     patterns: HashMap<&'s str, Result<Regex, String>>,
-    /// Each dispatch table node (by its address in the schema, which the validator borrows)
-    /// as a hash map, so dispatch costs the same with 100,000 messages as with ten.
+    /// Each dispatch table node of more than [`INDEXED_NODE`] entries (by its address in the
+    /// schema, which the validator borrows) as hash maps, so dispatch costs the same with
+    /// 100,000 messages as with ten.
     tag_index: HashMap<usize, TagIndex<'s>>,
+    /// Each side's structural signatures by their keys (see [`signature_key`]), and the
+    /// set of keys that appear in any, so an untagged frame is matched in time linear in
+    /// its own members, whatever the number of messages.
+    structural: [(HashMap<String, MessageId>, std::collections::HashSet<&'s str>); 2],
 }
 
-/// One dispatch node's entries by tag value, and which kinds of tag value it has.
+/// A set of member names as one string: each name with its length before it, in sorted
+/// order (so names holding any character cannot run together).
+fn signature_key<'k>(names: impl Iterator<Item = &'k str>) -> String {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    names.iter().fold(String::new(), |mut key, name| {
+        let _ = write!(key, "{}:{name}", name.len());
+        key
+    })
+}
+
+fn side_index(side: Direction) -> usize {
+    match side {
+        Direction::Client => 0,
+        Direction::Server => 1,
+    }
+}
+
+/// Dispatch nodes of at most this many entries are searched in order: comparing a few tags
+/// costs less than hashing one (a hash lookup per frame made `sockspec validate` of the
+/// dictation session 5% slower, by instruction count); larger nodes are indexed.
+const INDEXED_NODE: usize = 16;
+
+/// One dispatch node's string and integer tags by value (the first entry with each, as a
+/// search in order finds), and which kinds of tag value it has. Boolean and `null` tags,
+/// at most three, are searched.
 #[derive(Debug)]
 struct TagIndex<'s> {
-    /// The first entry with each value (what a linear search would find).
-    entries: HashMap<&'s TagValue, &'s TagTarget>,
+    strings: HashMap<&'s str, &'s TagTarget>,
+    ints: HashMap<i64, &'s TagTarget>,
     kinds: Kinds,
 }
 
-/// Indexes `node` and every node below it.
+/// Indexes `node` and every node below it that has more than [`INDEXED_NODE`] entries.
 fn index_tags<'s>(node: &'s TagNode, out: &mut HashMap<usize, TagIndex<'s>>) {
-    let kinds = tag_kinds(node.entries.iter().map(|(v, _)| v));
-    let mut entries = HashMap::with_capacity(node.entries.len());
-    for (value, target) in &node.entries {
-        entries.entry(value).or_insert(target);
+    for (_, target) in &node.entries {
         if let TagTarget::Next(next) = target {
             index_tags(next, out);
         }
     }
-    out.insert(node_key(node), TagIndex { entries, kinds });
+    if node.entries.len() <= INDEXED_NODE {
+        return;
+    }
+    let (mut strings, mut ints) = (HashMap::new(), HashMap::new());
+    for (value, target) in &node.entries {
+        match value {
+            TagValue::Str(s) => {
+                strings.entry(s.as_str()).or_insert(target);
+            }
+            TagValue::Int(i) => {
+                ints.entry(*i).or_insert(target);
+            }
+            TagValue::Bool(_) | TagValue::Null => {}
+        }
+    }
+    let kinds = tag_kinds(node.entries.iter().map(|(v, _)| v));
+    out.insert(node_key(node), TagIndex { strings, ints, kinds });
 }
 
 fn node_key(node: &TagNode) -> usize {
@@ -242,12 +285,22 @@ impl<'s> Validator<'s> {
             }
         }
         let mut tag_index = HashMap::new();
+        let mut structural: [(HashMap<String, MessageId>, std::collections::HashSet<&'s str>); 2] = Default::default();
         for side in Direction::BOTH {
-            if let Some(node) = &schema.dispatch.get(side).tags {
+            let dispatch = schema.dispatch.get(side);
+            let rpc = dispatch.rpc.iter().flat_map(|r| [&r.requests, &r.notifications]);
+            for node in std::iter::once(&dispatch.tags).chain(rpc).flatten() {
                 index_tags(node, &mut tag_index);
             }
+            let (by_keys, keys) = &mut structural[side_index(side)];
+            keys.extend(dispatch.keys.iter().map(String::as_str));
+            for (sig, id) in &dispatch.structural {
+                // The first of equal signatures, as a search in order would find (the
+                // compiler proves them distinct).
+                by_keys.entry(signature_key(sig.iter().map(String::as_str))).or_insert(*id);
+            }
         }
-        Validator { schema, patterns, tag_index }
+        Validator { schema, patterns, tag_index, structural }
     }
 
     pub fn schema(&self) -> &'s Schema {
@@ -665,9 +718,10 @@ impl<'s> Run<'_, 's> {
     }
 
     fn follow(&mut self, node: &TagNode, tag: &Value, members: &Members) -> Result<Target, ValidationError> {
-        let found = match self.validator.tag_index.get(&node_key(node)) {
-            Some(index) => lookup_tag(index, tag),
-            // Every node of the schema is indexed; a node from elsewhere is searched.
+        let index = (node.entries.len() > INDEXED_NODE).then(|| self.validator.tag_index.get(&node_key(node)));
+        let found = match index.flatten() {
+            Some(index) => lookup_tag(index, node, tag),
+            // Small nodes, and nodes from another schema, are searched.
             None => {
                 let kinds = tag_kinds(node.entries.iter().map(|(v, _)| v));
                 find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, kinds)
@@ -698,26 +752,27 @@ impl<'s> Run<'_, 's> {
 
     fn structural(&mut self, members: &Members) -> Result<MessageId, ValidationError> {
         let dispatch = self.schema.dispatch.get(self.from);
-        let present = dispatch.keys.iter().filter(|k| member(members, k).is_some()).count();
-        dispatch
-            .structural
-            .iter()
-            .find(|(sig, _)| sig.len() == present && sig.iter().all(|k| member(members, k).is_some()))
-            .map(|(_, id)| *id)
-            .ok_or_else(|| {
-                let keys = dispatch.keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
-                let has: Vec<String> = members.iter().map(|(k, _)| format!("{k:?}")).collect();
-                let has =
-                    if has.is_empty() { "no members".to_string() } else { format!("the members {}", has.join(", ")) };
-                self.only_error_at(
-                    None,
-                    ErrorCode::UnknownTag,
-                    format!(
-                        "the frame has no tag and {has}; its members among {keys} match no {} message",
-                        self.from.as_str()
-                    ),
-                )
-            })
+        // The frame's members that are signature keys (names are unique in a frame) must be
+        // exactly one signature's keys.
+        let (by_keys, keys) = &self.validator.structural[side_index(self.from)];
+        let present = signature_key(members.iter().map(|(k, _)| k.as_ref()).filter(|k| keys.contains(k)));
+        by_keys.get(&present).copied().ok_or_else(|| {
+            let keys = dispatch.keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+            let has: Vec<String> = members.iter().take(16).map(|(k, _)| quote(k)).collect();
+            let has = match members.len() {
+                0 => "no members".to_string(),
+                n if n > has.len() => format!("the members {} and {} more", has.join(", "), n - has.len()),
+                _ => format!("the members {}", has.join(", ")),
+            };
+            self.only_error_at(
+                None,
+                ErrorCode::UnknownTag,
+                format!(
+                    "the frame has no tag and {has}; its members among {keys} match no {} message",
+                    self.from.as_str()
+                ),
+            )
+        })
     }
 
     /// A kept frame of an open tag set: its message is unknown, but the envelope is the
@@ -1505,22 +1560,17 @@ fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> Kinds {
 }
 
 /// [`find_tag`] in a node's index: the same answer in constant time.
-fn lookup_tag<'s>(index: &TagIndex<'s>, tag: &Value) -> Option<Option<&'s TagTarget>> {
+fn lookup_tag<'s>(index: &TagIndex<'s>, node: &'s TagNode, tag: &Value) -> Option<Option<&'s TagTarget>> {
     let kinds = if index.kinds == 0 { JsonKind::String.bit() } else { index.kinds };
     if kinds & JsonKind::of(tag).bit() == 0 {
         return None;
     }
-    let key = match tag {
-        Value::String(s) => TagValue::Str(s.to_string()),
-        Value::Number(n) => match n.to_i128().and_then(|n| i64::try_from(n).ok()) {
-            Some(i) => TagValue::Int(i),
-            None => return Some(None),
-        },
-        Value::Bool(b) => TagValue::Bool(*b),
-        Value::Null => TagValue::Null,
-        Value::Array(_) | Value::Object(_) => return Some(None),
-    };
-    Some(index.entries.get(&key).copied())
+    Some(match tag {
+        Value::String(s) => index.strings.get(s.as_ref()).copied(),
+        Value::Number(n) => n.to_i128().and_then(|n| i64::try_from(n).ok()).and_then(|i| index.ints.get(&i).copied()),
+        Value::Bool(_) | Value::Null => find_tag(node.entries.iter().map(|(v, t)| (v, t)), tag, kinds).flatten(),
+        Value::Array(_) | Value::Object(_) => None,
+    })
 }
 
 /// Looks a tag value up among `entries`: `None` if it has a JSON type no tag has (strings

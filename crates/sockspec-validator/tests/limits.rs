@@ -84,3 +84,20 @@ fn dispatch_finds_any_of_many_messages() {
     let errors = validator.validate(Direction::Server, &format!(r#"{{"op": {}}}"#, u64::MAX)).expect_err("too big");
     assert_eq!(errors[0].code, ErrorCode::UnknownTag);
 }
+
+#[test]
+fn structural_dispatch_finds_any_of_many_untagged_messages() {
+    let n = 10_000;
+    let messages: Vec<String> =
+        (0..n).map(|i| format!("@tag(none) client message U{i} {{ k{i}: u8, o?: u8 }}")).collect();
+    let schema = schema(&format!("protocol p {{}}\n{}", messages.join("\n")));
+    let validator = Validator::new(&schema);
+    for i in [0, n / 2, n - 1] {
+        let kind = validator.validate(Direction::Client, &format!(r#"{{"k{i}": 1, "o": 2}}"#)).expect("valid");
+        assert_eq!(validator.frame_name(kind), format!("U{i}"));
+    }
+    for frame in [r#"{"o": 1}"#, r#"{"k1": 1, "k2": 2}"#, "{}"] {
+        let errors = validator.validate(Direction::Client, frame).expect_err("no signature");
+        assert_eq!((errors[0].path.as_str(), errors[0].code), ("", ErrorCode::UnknownTag), "{frame}");
+    }
+}

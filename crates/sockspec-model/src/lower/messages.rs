@@ -108,18 +108,23 @@ impl<'a> Lower<'a> {
         out
     }
 
+    /// The sides whose frames carry an envelope member: both, unless `@only(client)` or
+    /// `@only(server)` says one.
+    fn envelope_sides(&self, name: &str) -> Vec<Direction> {
+        let sides: Vec<Direction> = self
+            .envelope_only
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(|(_, t)| t.iter())
+            .filter_map(|t| if let Only::Side(d) = t { Some(*d) } else { None })
+            .collect();
+        if sides.is_empty() { Direction::BOTH.to_vec() } else { sides }
+    }
+
     /// Each message's envelope members per side, with `@only` applied.
     fn resolve_envelopes(&mut self, messages: &mut [Message], envelope: &[Field], out: &mut PerDirection<Dispatch>) {
         let only = self.envelope_only.clone();
-        let sides_of = |name: &str| -> Vec<Direction> {
-            let sides: Vec<Direction> = only
-                .iter()
-                .filter(|(n, _)| n == name)
-                .flat_map(|(_, t)| t.iter())
-                .filter_map(|t| if let Only::Side(d) = t { Some(*d) } else { None })
-                .collect();
-            if sides.is_empty() { Direction::BOTH.to_vec() } else { sides }
-        };
+        let sides_of = |name: &str| self.envelope_sides(name);
         for dir in Direction::BOTH {
             out.get_mut(dir).envelope = envelope.iter().filter(|f| sides_of(&f.name).contains(&dir)).cloned().collect();
         }
@@ -675,7 +680,7 @@ impl<'a> Lower<'a> {
             _ => {
                 self.error(Diagnostic::error(
                     "S0410",
-                    "a message's tag value is a JSON scalar",
+                    "a tag value is a JSON scalar",
                     arg.span,
                     "expected \"name\", an integer, `true`, `false` or `null`",
                 ));
@@ -995,7 +1000,10 @@ impl<'a> Lower<'a> {
             Some("a tag field")
         } else if matches!(m.id, IdPresence::Required | IdPresence::Optional) && name == self.settings.id_field {
             Some("the id member")
-        } else if m.envelope && envelope.iter().any(|e| e.name == name) {
+        } else if m.envelope
+            // A member `@only(server)` is not in what the client sends, and the reverse.
+            && envelope.iter().any(|e| e.name == name && self.envelope_sides(&e.name).iter().any(|d| m.sender.includes(*d)))
+        {
             Some("an envelope member")
         } else if self.settings.jsonrpc && self.settings.jsonrpc_member && name == "jsonrpc" {
             Some("the `jsonrpc` member")
