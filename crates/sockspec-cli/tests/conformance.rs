@@ -80,6 +80,21 @@ fn at_least_ten_schemas_each_with_vectors_beside_it() {
     }
 }
 
+/// The README's table of schemas names each schema of the folder once.
+#[test]
+fn readme_lists_every_schema() {
+    let readme = read(&suite().join("README.md"));
+    let listed: Vec<String> = table(&readme, "## What is here").iter().flat_map(|row| code_spans(&row[0])).collect();
+    let unique: BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(unique.len(), listed.len(), "a schema listed twice: {listed:?}");
+    let on_disk: BTreeSet<String> = schemas().into_keys().collect();
+    assert_eq!(
+        unique.into_iter().cloned().collect::<BTreeSet<_>>(),
+        on_disk,
+        "conformance/README.md's table of schemas"
+    );
+}
+
 /// The command a user runs, `sockspec test SCHEMA`, passes on every file of the suite.
 #[test]
 fn sockspec_test_passes_every_schema() {
@@ -105,7 +120,7 @@ fn table(text: &str, heading: &str) -> Vec<Vec<String>> {
     for line in body[..end].lines().filter(|l| l.starts_with('|')) {
         let cells: Vec<String> =
             line.replace("\\|", "\u{0}").trim_matches('|').split('|').map(|c| c.trim().replace('\u{0}', "|")).collect();
-        let header = cells[0] == "capability" || cells[0] == "code";
+        let header = ["capability", "code", "schema"].contains(&cells[0].as_str());
         if !header && !cells[0].starts_with("---") {
             rows.push(cells);
         }
