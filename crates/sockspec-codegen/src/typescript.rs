@@ -5,7 +5,6 @@
 //! docs/typescript.md maps every construct.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use sockspec_model::{
@@ -535,6 +534,8 @@ impl<'s> Gen<'s> {
         let mut parts = Vec::new();
         let lim = |l: &Limit| {
             let v = match l.value {
+                // Exact as a double below 2^53, so compared without BigInt.
+                Number::Int(i) if i.unsigned_abs() < 1 << 53 => i.to_string(),
                 Number::Int(i) => format!("{i}n"),
                 Number::Float(f) => float_literal(f),
             };
@@ -707,7 +708,7 @@ impl<'s> Gen<'s> {
             let name = q(&f.name);
             let path = format!("{p} + {}", seg(&f.name));
             self.out.open("{");
-            self.out.line(&format!("const x = {o}.map.get({name});"));
+            self.out.line(&format!("const x = {o}.get({name});"));
             let set = |value: &str| -> String {
                 if f.name == "__proto__" {
                     format!(
@@ -933,7 +934,7 @@ impl<'s> Gen<'s> {
             "if (!(v instanceof $JObj)) return $wrong(c, p, {}, v);",
             q(&format!("an object ({name})"))
         ));
-        self.out.line(&format!("const t = v.map.get({});", q(field)));
+        self.out.line(&format!("const t = v.get({});", q(field)));
         self.out.line(&format!(
             "if (t === undefined) return $err(c, p + {}, \"missing_field\", {});",
             seg(field),
@@ -1063,11 +1064,7 @@ impl<'s> Gen<'s> {
             _ => Vec::new(),
         };
         for t in &shown_tags {
-            self.out.line(&format!(
-                "{{ const t = o.map.get({}); if (t !== undefined) r[{}] = $json(t); }}",
-                q(t),
-                q(t)
-            ));
+            self.out.line(&format!("{{ const t = o.get({}); if (t !== undefined) r[{}] = $json(t); }}", q(t), q(t)));
         }
         // The id member.
         let idq = q(id_field);
@@ -1076,7 +1073,7 @@ impl<'s> Gen<'s> {
             IdRule::Absent => {}
             IdRule::Required | IdRule::Optional | IdRule::Forbidden => {
                 self.out.open("{");
-                self.out.line(&format!("const x = o.map.get({idq});"));
+                self.out.line(&format!("const x = o.get({idq});"));
                 match id_rule {
                     IdRule::Required => {
                         let what = if m.request.is_some() { "a request" } else { "a reply" };
@@ -1109,7 +1106,7 @@ impl<'s> Gen<'s> {
             && let Some(field) = tag_fields.get(1)
         {
             self.out.line(&format!(
-                "{{ const x = o.map.get({}); if (x !== undefined && x !== null) $wrong(c, {}, {}, x); }}",
+                "{{ const x = o.get({}); if (x !== undefined && x !== null) $wrong(c, {}, {}, x); }}",
                 q(field),
                 seg(field),
                 q(&format!("null or no {field:?}: {} has one tag value", m.name))
@@ -1121,7 +1118,7 @@ impl<'s> Gen<'s> {
             let kq = q(key);
             let kp = seg(key);
             self.out.open("{");
-            self.out.line(&format!("const pl = o.map.get({kq});"));
+            self.out.line(&format!("const pl = o.get({kq});"));
             if m.content_optional {
                 self.out.line("if (pl === undefined) {}");
             } else {
@@ -1275,7 +1272,7 @@ impl<'s> Gen<'s> {
             );
             self.out.open(&format!(
                 "export function parse{}(text: string | Uint8Array): SockspecResult<{union}> {{",
-                capitalize(&union)
+                union
             ));
             self.out.line("const o = $frame(text);");
             self.out.line("if (!(o instanceof $JObj)) return { ok: false, errors: [o] };");
@@ -1303,15 +1300,11 @@ impl<'s> Gen<'s> {
             self.out.close("}");
             self.out.blank();
             self.out.doc(
-                &[format!(
-                    "Like `parse{}`, but returns the message or throws one {{@link SockspecError}}.",
-                    capitalize(&union)
-                )],
+                &[format!("Like `parse{}`, but returns the message or throws one {{@link SockspecError}}.", union)],
                 None,
             );
-            self.out
-                .open(&format!("export function decode{}(text: string | Uint8Array): {union} {{", capitalize(&union)));
-            self.out.line(&format!("const r = parse{}(text);", capitalize(&union)));
+            self.out.open(&format!("export function decode{}(text: string | Uint8Array): {union} {{", union));
+            self.out.line(&format!("const r = parse{}(text);", union));
             self.out.line("if (!r.ok) throw new SockspecError(r.errors);");
             self.out.line("return r.value;");
             self.out.close("}");
@@ -1334,9 +1327,9 @@ impl<'s> Gen<'s> {
         let id_field = schema.protocol.id.field.as_str();
         let idq = q(id_field);
         let idp = seg(id_field);
-        self.out.line("const method = o.map.get(\"method\");");
+        self.out.line("const method = o.get(\"method\");");
         self.out.open("if (method !== undefined) {");
-        self.out.line(&format!("const isRequest = o.map.has({idq});"));
+        self.out.line(&format!("const isRequest = o.has({idq});"));
         self.out.line(&format!("const rpc = $DISPATCH_{side}.rpc;"));
         self.out.line("const node = rpc === null ? null : isRequest ? rpc.requests : rpc.notifications;");
         self.out.line("let found: $Found;");
@@ -1372,14 +1365,14 @@ impl<'s> Gen<'s> {
                 q(&message)
             ));
         } else {
-            self.out.line("const hasResult = o.map.has(\"result\");");
-            self.out.line("const hasError = o.map.has(\"error\");");
+            self.out.line("const hasResult = o.has(\"result\");");
+            self.out.line("const hasError = o.has(\"error\");");
             self.out.line("if (hasResult === hasError) return { ok: false, errors: [$issue(\"\", \"unknown_tag\", hasResult ? 'the frame has both \"result\" and \"error\"' : 'the frame has neither \"method\", \"result\" nor \"error\"')] };");
             if version {
                 self.out.line("$rpcVersion(c, o);");
             }
             self.out.open("{");
-            self.out.line(&format!("const x = o.map.get({idq});"));
+            self.out.line(&format!("const x = o.get({idq});"));
             let optional =
                 if error_id == IdPresence::Optional { "if (x === undefined && hasError) {}\nelse " } else { "" };
             let optional = optional.replace('\n', " ");
@@ -1392,17 +1385,12 @@ impl<'s> Gen<'s> {
             self.out.line(&format!("else {check};"));
             self.out.close("}");
             if result == ResultShape::Object {
-                self.out.line("{ const x = o.map.get(\"result\"); if (hasResult && x !== undefined && !(x instanceof $JObj)) $wrong(c, \"/result\", \"an object (every result of this protocol is one)\", x); }");
+                self.out.line("{ const x = o.get(\"result\"); if (hasResult && x !== undefined && !(x instanceof $JObj)) $wrong(c, \"/result\", \"an object (every result of this protocol is one)\", x); }");
             }
             if let Some(e) = error {
-                let call = match &schema.ty(e).kind {
-                    TypeDefKind::Alias(_) | TypeDefKind::Enum(_) => format!("$d_{}(x, \"/error\", c)", e.0),
-                    _ => format!("$d_{}(x, \"/error\", c)", e.0),
-                };
-                self.out
-                    .line(&format!("{{ const x = o.map.get(\"error\"); if (hasError && x !== undefined) {call}; }}"));
+                let call = format!("$d_{}(x, \"/error\", c)", e.0);
+                self.out.line(&format!("{{ const x = o.get(\"error\"); if (hasError && x !== undefined) {call}; }}"));
             }
-            let _ = envelope;
             self.out.line(&format!("$envelope_{side}(o, c);"));
             if reply_policy == UnknownFields::Reject {
                 let mut names = vec![id_field.to_string()];
@@ -1457,11 +1445,8 @@ impl<'s> Gen<'s> {
                 format!("`[${{{}}}]`", parts.join("},${"))
             }
             TypeKind::Named(id) => format!("$w_{}({x})", id.0),
-            TypeKind::OneOf(u) => {
-                // Untagged values are written by their JSON kind, as JSON.
-                let _ = u;
-                format!("$wj({x} as unknown as SockspecJson)")
-            }
+            // Untagged values are written by their JSON view (docs/typescript.md).
+            TypeKind::OneOf(_) => format!("$wj({x} as unknown as SockspecJson)"),
             TypeKind::Nullable(inner) => {
                 let inner = self.write(inner, x, depth);
                 format!("({x} === null ? \"null\" : {inner})")
@@ -1550,14 +1535,14 @@ impl<'s> Gen<'s> {
                 ],
                 None,
             );
-            self.out.open(&format!("export function serialize{}(m: {union}): string {{", capitalize(&union)));
+            self.out.open(&format!("export function serialize{}(m: {union}): string {{", union));
             if schema.messages_from(dir).next().is_none() && self.extra_kinds(dir).is_empty() {
                 self.out.line(&format!("return $bad(`the {} sends no message: ${{String(m)}}`);", dir.as_str()));
                 self.out.close("}");
                 continue;
             }
             self.out.open("switch (m.name) {");
-            for (id, msg) in schema.messages_from(dir) {
+            for (_, msg) in schema.messages_from(dir) {
                 let side = Self::side_of(msg);
                 self.out.open(&format!("case {}: {{", q(&msg.name)));
                 self.out.line("const f = m.frame;");
@@ -1611,7 +1596,6 @@ impl<'s> Gen<'s> {
                         parts.push(format!("{value} === undefined ? undefined : {} + \":\" + {inner}", q(&q(key))));
                     }
                 }
-                let _ = id;
                 self.out.line(&format!("return $wo([{}]);", parts.join(", ")));
                 self.out.close("}");
             }
@@ -1684,10 +1668,6 @@ fn union_name(dir: Direction) -> String {
     }
 }
 
-fn capitalize(s: &str) -> String {
-    s.to_string()
-}
-
 /// A predicate over member names, as TypeScript.
 fn known_fn(names: &[String]) -> String {
     if names.is_empty() {
@@ -1730,5 +1710,4 @@ fn collect_inline_unions<'s>(schema: &'s Schema, out: &mut Vec<&'s Untagged>) {
             fields(m.envelope_fields.get(d), out);
         }
     }
-    let _ = write!(String::new(), "");
 }

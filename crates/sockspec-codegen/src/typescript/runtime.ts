@@ -60,7 +60,47 @@ class $JNum {
 
 /** An object: its members in order, never a name twice. */
 class $JObj {
-  constructor(readonly map: Map<string, $J>) {}
+  /** By name, once the object is large enough that a search would cost more. */
+  private index: Map<string, number> | null = null;
+  constructor(
+    readonly keys: string[],
+    readonly vals: $J[],
+  ) {
+    if (keys.length > 8) this.indexAll();
+  }
+
+  private indexAll(): void {
+    const index = new Map<string, number>();
+    for (let i = 0; i < this.keys.length; i++) index.set(this.keys[i] as string, i);
+    this.index = index;
+  }
+
+  /** Where a member is, or -1. */
+  find(name: string): number {
+    if (this.index !== null) return this.index.get(name) ?? -1;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === name) return i;
+    return -1;
+  }
+
+  get(name: string): $J | undefined {
+    const i = this.find(name);
+    return i < 0 ? undefined : this.vals[i];
+  }
+
+  has(name: string): boolean {
+    return this.find(name) >= 0;
+  }
+
+  /** Adds a member; false if the name is there already. */
+  add(name: string, v: $J): boolean {
+    if (this.find(name) >= 0) return false;
+    this.keys.push(name);
+    this.vals.push(v);
+    if (this.index !== null) this.index.set(name, this.keys.length - 1);
+    else if (this.keys.length > 8) this.indexAll();
+    return true;
+  }
 }
 
 type $J = null | boolean | string | $JNum | $J[] | $JObj;
@@ -120,65 +160,71 @@ class $Reader {
   number(): $JNum {
     const s = this.s;
     const start = this.i;
+    let i = start;
     let int = true;
-    const digits = (): number => {
-      const from = this.i;
-      while (this.i < s.length) {
-        const d = s.charCodeAt(this.i);
-        if (d < 0x30 || d > 0x39) break;
-        this.i++;
+    let c = s.charCodeAt(i);
+    if (c === 0x2d) c = s.charCodeAt(++i);
+    if (c === 0x30) c = s.charCodeAt(++i);
+    else if (c >= 0x31 && c <= 0x39) {
+      do c = s.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
+    } else {
+      this.i = i;
+      this.fail("a digit expected");
+    }
+    if (c === 0x2e) {
+      int = false;
+      c = s.charCodeAt(++i);
+      if (!(c >= 0x30 && c <= 0x39)) {
+        this.i = i;
+        this.fail("a digit expected after the decimal point");
       }
-      return this.i - from;
-    };
-    if (s.charCodeAt(this.i) === 0x2d) this.i++;
-    const first = s.charCodeAt(this.i);
-    if (first === 0x30) this.i++;
-    else if (first >= 0x31 && first <= 0x39) digits();
-    else this.fail("a digit expected");
-    if (s.charCodeAt(this.i) === 0x2e) {
-      int = false;
-      this.i++;
-      if (digits() === 0) this.fail("a digit expected after the decimal point");
+      do c = s.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
     }
-    const e = s.charCodeAt(this.i);
-    if (e === 0x65 || e === 0x45) {
+    if (c === 0x65 || c === 0x45) {
       int = false;
-      this.i++;
-      const sign = s.charCodeAt(this.i);
-      if (sign === 0x2b || sign === 0x2d) this.i++;
-      if (digits() === 0) this.fail("a digit expected in the exponent");
+      c = s.charCodeAt(++i);
+      if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+      if (!(c >= 0x30 && c <= 0x39)) {
+        this.i = i;
+        this.fail("a digit expected in the exponent");
+      }
+      do c = s.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
     }
-    return new $JNum(s.slice(start, this.i), int);
+    this.i = i;
+    return new $JNum(s.slice(start, i), int);
   }
 
   string(): string {
     const s = this.s;
-    this.i++; // the opening quote
+    let i = this.i + 1; // past the opening quote
+    let start = i;
     let out = "";
-    let from = this.i;
     for (;;) {
-      if (this.i >= s.length) this.fail("unterminated string");
-      const c = s.charCodeAt(this.i);
+      // Characters that stand for themselves, up to the next quote, backslash, control
+      // character or surrogate.
+      let c = s.charCodeAt(i);
+      while (c >= 0x20 && c !== 0x22 && c !== 0x5c && (c < 0xd800 || c > 0xdfff)) c = s.charCodeAt(++i);
       if (c === 0x22) {
-        out += s.slice(from, this.i);
-        this.i++;
-        return out;
+        this.i = i + 1;
+        return start === i && out === "" ? "" : out + s.slice(start, i);
       }
+      this.i = i;
+      if (i >= s.length) this.fail("unterminated string");
       if (c < 0x20) this.fail("a control character in a string");
       if (c >= 0xd800 && c <= 0xdfff) {
         // Raw text is Unicode: a surrogate stands only in a pair.
-        const next = s.charCodeAt(this.i + 1);
+        const next = s.charCodeAt(i + 1);
         if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-          this.i += 2;
+          i += 2;
           continue;
         }
         this.fail("a lone surrogate in the text");
       }
-      if (c !== 0x5c) {
-        this.i++;
-        continue;
-      }
-      out += s.slice(from, this.i);
+      out += s.slice(start, i);
+      // A backslash.
       this.i++;
       const e = s.charCodeAt(this.i);
       this.i++;
@@ -225,7 +271,8 @@ class $Reader {
           this.i--;
           this.fail("an unknown escape");
       }
-      from = this.i;
+      i = this.i;
+      start = i;
     }
   }
 
@@ -261,25 +308,24 @@ class $Reader {
   object(depth: number): $JObj {
     if (depth > $MAX_DEPTH) this.fail(`nesting deeper than ${$MAX_DEPTH} levels`);
     this.i++;
-    const map = new Map<string, $J>();
+    const o = new $JObj([], []);
     this.ws();
     if (this.s.charCodeAt(this.i) === 0x7d) {
       this.i++;
-      return new $JObj(map);
+      return o;
     }
     for (;;) {
       this.ws();
       if (this.s.charCodeAt(this.i) !== 0x22) this.fail("a member name expected");
       const name = this.string();
-      if (map.has(name)) this.fail(`the member name ${JSON.stringify(name)} appears twice`);
       this.ws();
       if (this.s.charCodeAt(this.i) !== 0x3a) this.fail("`:` expected");
       this.i++;
-      map.set(name, this.value(depth));
+      if (!o.add(name, this.value(depth))) this.fail(`the member name ${JSON.stringify(name)} appears twice`);
       this.ws();
       const c = this.s.charCodeAt(this.i);
       this.i++;
-      if (c === 0x7d) return new $JObj(map);
+      if (c === 0x7d) return o;
       if (c !== 0x2c) {
         this.i--;
         this.fail("`,` or `}` expected");
@@ -339,6 +385,12 @@ class $Ctx {
 function $err(c: $Ctx, path: string, code: SockspecErrorCode, message: string): undefined {
   if (c.errors.length < $MAX_ERRORS) c.errors.push({ path, code, message });
   return undefined;
+}
+
+/** Sets a member, `__proto__` included (as an own member, never the prototype). */
+function $set<T>(o: Record<string, T>, key: string, v: T): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[key] = v;
 }
 
 /** A member name as a JSON Pointer segment. */
@@ -493,6 +545,13 @@ function $int(v: $J, p: string, c: $Ctx, name: string, min: bigint, max: bigint,
     if (!v.int) return $wrong(c, p, `an integer (${name}) written without fraction or exponent`, v);
     raw = v.raw;
   }
+  if (raw.length <= 15) {
+    // Exact as a double: no BigInt on the common path.
+    const x = Number(raw);
+    if (x < Number(min) || x > Number(max)) return $err(c, p, "out_of_range", `${raw} does not fit in ${name} (${min}..=${max})`);
+    if (k.min !== undefined || k.max !== undefined) $range(c, p, k, x, raw);
+    return big ? BigInt(x) : x === 0 ? 0 : x;
+  }
   const n = BigInt(raw);
   if (n < min || n > max) return $err(c, p, "out_of_range", `${raw.length > 64 ? raw.slice(0, 64) + "…" : raw} does not fit in ${name} (${min}..=${max})`);
   $range(c, p, k, n, n.toString());
@@ -636,8 +695,8 @@ function $json(v: $J): SockspecJson {
     return Number(v.raw);
   }
   if (Array.isArray(v)) return v.map($json);
-  const o: { [key: string]: SockspecJson } = Object.create(null) as { [key: string]: SockspecJson };
-  for (const [key, x] of v.map) o[key] = $json(x);
+  const o: { [key: string]: SockspecJson } = {};
+  for (let i = 0; i < v.keys.length; i++) $set(o, v.keys[i] as string, $json(v.vals[i] ?? null));
   return o;
 }
 
@@ -664,14 +723,17 @@ function $tuple(v: $J, p: string, c: $Ctx, items: readonly ((x: $J, q: string) =
 
 function $map<T>(v: $J, p: string, c: $Ctx, k: $Cons, item: (x: $J, q: string) => T | undefined): Record<string, T> | undefined {
   if (!(v instanceof $JObj)) return $wrong(c, p, "an object", v);
-  $len(c, p, k, v.map.size, "entries");
-  const out = Object.create(null) as Record<string, T>;
-  for (const [key, x] of v.map) out[key] = item(x, p + $seg(key)) as T;
+  $len(c, p, k, v.keys.length, "entries");
+  const out: Record<string, T> = {};
+  for (let i = 0; i < v.keys.length; i++) {
+    const key = v.keys[i] as string;
+    $set(out, key, item(v.vals[i] ?? null, p + $seg(key)) as T);
+  }
   return out;
 }
 
 function $unknownMembers(c: $Ctx, p: string, o: $JObj, known: (name: string) => boolean): void {
-  for (const name of o.map.keys()) {
+  for (const name of o.keys) {
     if (!known(name)) $err(c, p + $seg(name), "unknown_field", `unknown member ${$quote(name)}`);
   }
 }
@@ -722,9 +784,9 @@ function $select(v: $J, kinds: readonly number[], sigs: readonly (readonly [numb
     if (objects.length === 1) chosen = objects[0] ?? -1;
     else if (objects.length > 1) {
       let present = 0;
-      for (const key of keys) if (v.map.has(key)) present++;
+      for (const key of keys) if (v.has(key)) present++;
       for (const [i, sig] of sigs) {
-        if (i < n && sig.length === present && sig.every((key) => v.map.has(key))) {
+        if (i < n && sig.length === present && sig.every((key) => v.has(key))) {
           chosen = i;
           break;
         }
@@ -807,24 +869,24 @@ function $follow(node: $TagNode, tag: $J, o: $JObj, side: string): $Found {
     return $issue($seg(node.f), "unknown_tag", `no ${side} message has the tag ${$tagText(tag)}`);
   }
   if (typeof target === "number") return target;
-  const next = o.map.get(target.f);
+  const next = o.get(target.f);
   if (next === undefined) return $issue($seg(target.f), "missing_field", `missing the tag member ${JSON.stringify(target.f)}`);
   return $follow(target, next, o, side);
 }
 
 function $structural(d: $Dispatch, o: $JObj): $Found {
   let present = 0;
-  for (const key of d.keys) if (o.map.has(key)) present++;
+  for (const key of d.keys) if (o.has(key)) present++;
   for (const [sig, id] of d.structural) {
-    if (sig.length === present && sig.every((key) => o.map.has(key))) return id;
+    if (sig.length === present && sig.every((key) => o.has(key))) return id;
   }
   const keys = d.keys.map((k) => JSON.stringify(k)).join(", ");
-  const has = o.map.size === 0 ? "no members" : `the members ${[...o.map.keys()].map((k) => JSON.stringify(k)).join(", ")}`;
+  const has = o.keys.length === 0 ? "no members" : `the members ${o.keys.map((k) => JSON.stringify(k)).join(", ")}`;
   return $issue("", "unknown_tag", `the frame has no tag and ${has}; its members among ${keys} match no ${d.side} message`);
 }
 
 function $untaggedFrame(d: $Dispatch, o: $JObj, tagField: string | undefined): $Found {
-  for (const [key, id] of d.keyed) if (o.map.has(key)) return id;
+  for (const [key, id] of d.keyed) if (o.has(key)) return id;
   if (d.structural.length > 0) {
     const found = $structural(d, o);
     if (typeof found === "number" || d.fallback < 0) return found;
@@ -838,13 +900,13 @@ function $untaggedFrame(d: $Dispatch, o: $JObj, tagField: string | undefined): $
 
 function $dispatch(d: $Dispatch, o: $JObj): $Found {
   if (d.tags !== null) {
-    const tag = o.map.get(d.tags.f);
+    const tag = o.get(d.tags.f);
     return tag === undefined ? $untaggedFrame(d, o, d.tags.f) : $follow(d.tags, tag, o, d.side);
   }
   const untagged = d.structural.length > 0 || d.keyed.length > 0 || d.fallback >= 0;
   const field = d.tagFields[0];
   if (field !== undefined) {
-    if (o.map.has(field)) {
+    if (o.has(field)) {
       return $issue($seg(field), "unknown_tag", untagged ? `the ${d.side} sends no message tagged by ${JSON.stringify(field)}` : `the ${d.side} sends no message`);
     }
     if (!untagged) return $issue($seg(field), "missing_field", `missing the tag member ${JSON.stringify(field)}`);
@@ -864,7 +926,7 @@ function $frame(text: string | Uint8Array): $JObj | SockspecIssue {
 
 /** The JSON-RPC `jsonrpc` member, when the protocol writes it. */
 function $rpcVersion(c: $Ctx, o: $JObj): void {
-  const v = o.map.get("jsonrpc");
+  const v = o.get("jsonrpc");
   if (v === undefined) $err(c, "/jsonrpc", "missing_field", 'every frame carries "jsonrpc": "2.0"');
   else if (typeof v !== "string") $wrong(c, "/jsonrpc", 'the string "2.0"', v);
   else if (v !== "2.0") $err(c, "/jsonrpc", "unknown_value", `expected "2.0", found ${$quote(v)}`);
