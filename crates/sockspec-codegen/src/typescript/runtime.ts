@@ -1,0 +1,988 @@
+// ---------------------------------------------------------------------------------------
+// The sockspec runtime: the same in every generated module, so the module depends on
+// nothing. A strict JSON reader (docs/json.md), the error type of DESIGN §4, and the
+// checks of scalars and formats that every validator of sockspec shares.
+
+/** One problem in a frame: where (a JSON Pointer), what kind, and a sentence for a person. */
+export interface SockspecIssue {
+  readonly path: string;
+  readonly code: SockspecErrorCode;
+  readonly message: string;
+}
+
+/** The fixed set of error codes of sockspec (DESIGN §4). */
+export type SockspecErrorCode =
+  | "invalid_json"
+  | "unknown_tag"
+  | "missing_field"
+  | "wrong_type"
+  | "out_of_range"
+  | "unknown_value"
+  | "bad_length"
+  | "pattern_mismatch"
+  | "unknown_field"
+  | "bad_format";
+
+/** A frame that is not a valid message: every error found in it. */
+export class SockspecError extends globalThis.Error {
+  readonly errors: readonly SockspecIssue[];
+  constructor(errors: readonly SockspecIssue[]) {
+    const first = errors[0];
+    const where = first === undefined ? "" : `${first.path === "" ? "(frame)" : first.path}: ${first.code}: ${first.message}`;
+    super(errors.length === 1 ? where : `${where} (and ${errors.length - 1} more)`);
+    this.name = "SockspecError";
+    this.errors = errors;
+  }
+}
+
+/** The outcome of a parse: the typed value, or every error. */
+export type SockspecResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errors: readonly SockspecIssue[] };
+
+/** Any JSON value, as a parser returns it: integers beyond 2^53 as `bigint`. */
+export type SockspecJson = null | boolean | number | bigint | string | SockspecJson[] | { [key: string]: SockspecJson };
+
+/** The most errors one frame reports. */
+const $MAX_ERRORS = 100;
+/** The deepest nesting of arrays and objects a frame may have. */
+const $MAX_DEPTH = 127;
+
+// ---- the JSON reader ----
+
+/** A number as written: its text, and whether it is an integer literal. */
+class $JNum {
+  constructor(
+    readonly raw: string,
+    readonly int: boolean,
+  ) {}
+}
+
+/** An object: its members in order, never a name twice. */
+class $JObj {
+  /** By name, once the object is large enough that a search would cost more. */
+  private index: Map<string, number> | null = null;
+  constructor(
+    readonly keys: string[],
+    readonly vals: $J[],
+  ) {
+    if (keys.length > 8) this.indexAll();
+  }
+
+  private indexAll(): void {
+    const index = new Map<string, number>();
+    for (let i = 0; i < this.keys.length; i++) index.set(this.keys[i] as string, i);
+    this.index = index;
+  }
+
+  /** Where a member is, or -1. */
+  find(name: string): number {
+    if (this.index !== null) return this.index.get(name) ?? -1;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === name) return i;
+    return -1;
+  }
+
+  get(name: string): $J | undefined {
+    const i = this.find(name);
+    return i < 0 ? undefined : this.vals[i];
+  }
+
+  has(name: string): boolean {
+    return this.find(name) >= 0;
+  }
+
+  /** Adds a member; false if the name is there already. */
+  add(name: string, v: $J): boolean {
+    if (this.find(name) >= 0) return false;
+    this.keys.push(name);
+    this.vals.push(v);
+    if (this.index !== null) this.index.set(name, this.keys.length - 1);
+    else if (this.keys.length > 8) this.indexAll();
+    return true;
+  }
+}
+
+type $J = null | boolean | string | $JNum | $J[] | $JObj;
+
+class $JsonSyntaxError {
+  constructor(readonly message: string) {}
+}
+
+function $isWs(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+class $Reader {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  fail(what: string): never {
+    throw new $JsonSyntaxError(`${what} at character ${this.i}`);
+  }
+
+  ws(): void {
+    const s = this.s;
+    while (this.i < s.length && $isWs(s.charCodeAt(this.i))) this.i++;
+  }
+
+  value(depth: number): $J {
+    this.ws();
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    switch (c) {
+      case 0x7b: // {
+        return this.object(depth + 1);
+      case 0x5b: // [
+        return this.array(depth + 1);
+      case 0x22: // "
+        return this.string();
+      case 0x74: // t
+        return this.literal("true", true);
+      case 0x66: // f
+        return this.literal("false", false);
+      case 0x6e: // n
+        return this.literal("null", null);
+      default:
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+        return this.fail(this.i >= s.length ? "unexpected end of text" : "unexpected character");
+    }
+  }
+
+  literal<T extends $J>(word: string, v: T): T {
+    if (this.s.startsWith(word, this.i)) {
+      this.i += word.length;
+      return v;
+    }
+    return this.fail("unexpected character");
+  }
+
+  number(): $JNum {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    let int = true;
+    let c = s.charCodeAt(i);
+    if (c === 0x2d) c = s.charCodeAt(++i);
+    if (c === 0x30) c = s.charCodeAt(++i);
+    else if (c >= 0x31 && c <= 0x39) {
+      do c = s.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
+    } else {
+      this.i = i;
+      this.fail("a digit expected");
+    }
+    if (c === 0x2e) {
+      int = false;
+      c = s.charCodeAt(++i);
+      if (!(c >= 0x30 && c <= 0x39)) {
+        this.i = i;
+        this.fail("a digit expected after the decimal point");
+      }
+      do c = s.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
+    }
+    if (c === 0x65 || c === 0x45) {
+      int = false;
+      c = s.charCodeAt(++i);
+      if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+      if (!(c >= 0x30 && c <= 0x39)) {
+        this.i = i;
+        this.fail("a digit expected in the exponent");
+      }
+      do c = s.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
+    }
+    this.i = i;
+    return new $JNum(s.slice(start, i), int);
+  }
+
+  string(): string {
+    const s = this.s;
+    let i = this.i + 1; // past the opening quote
+    let start = i;
+    let out = "";
+    for (;;) {
+      // Characters that stand for themselves, up to the next quote, backslash, control
+      // character or surrogate.
+      let c = s.charCodeAt(i);
+      while (c >= 0x20 && c !== 0x22 && c !== 0x5c && (c < 0xd800 || c > 0xdfff)) c = s.charCodeAt(++i);
+      if (c === 0x22) {
+        this.i = i + 1;
+        return start === i && out === "" ? "" : out + s.slice(start, i);
+      }
+      this.i = i;
+      if (i >= s.length) this.fail("unterminated string");
+      if (c < 0x20) this.fail("a control character in a string");
+      if (c >= 0xd800 && c <= 0xdfff) {
+        // Raw text is Unicode: a surrogate stands only in a pair.
+        const next = s.charCodeAt(i + 1);
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          i += 2;
+          continue;
+        }
+        this.fail("a lone surrogate in the text");
+      }
+      out += s.slice(start, i);
+      // A backslash.
+      this.i++;
+      const e = s.charCodeAt(this.i);
+      this.i++;
+      switch (e) {
+        case 0x22:
+          out += '"';
+          break;
+        case 0x5c:
+          out += "\\";
+          break;
+        case 0x2f:
+          out += "/";
+          break;
+        case 0x62:
+          out += "\b";
+          break;
+        case 0x66:
+          out += "\f";
+          break;
+        case 0x6e:
+          out += "\n";
+          break;
+        case 0x72:
+          out += "\r";
+          break;
+        case 0x74:
+          out += "\t";
+          break;
+        case 0x75: {
+          const u = this.hex();
+          if (u >= 0xdc00 && u <= 0xdfff) this.fail("a lone low surrogate escape");
+          if (u >= 0xd800 && u <= 0xdbff) {
+            if (s.charCodeAt(this.i) !== 0x5c || s.charCodeAt(this.i + 1) !== 0x75) this.fail("a lone high surrogate escape");
+            this.i += 2;
+            const low = this.hex();
+            if (low < 0xdc00 || low > 0xdfff) this.fail("a high surrogate escape without its low surrogate");
+            out += String.fromCharCode(u, low);
+          } else {
+            out += String.fromCharCode(u);
+          }
+          break;
+        }
+        default:
+          this.i--;
+          this.fail("an unknown escape");
+      }
+      i = this.i;
+      start = i;
+    }
+  }
+
+  hex(): number {
+    const h = this.s.slice(this.i, this.i + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(h)) this.fail("four hexadecimal digits expected");
+    this.i += 4;
+    return parseInt(h, 16);
+  }
+
+  array(depth: number): $J[] {
+    if (depth > $MAX_DEPTH) this.fail(`nesting deeper than ${$MAX_DEPTH} levels`);
+    this.i++;
+    const items: $J[] = [];
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x5d) {
+      this.i++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value(depth));
+      this.ws();
+      const c = this.s.charCodeAt(this.i);
+      this.i++;
+      if (c === 0x5d) return items;
+      if (c !== 0x2c) {
+        this.i--;
+        this.fail("`,` or `]` expected");
+      }
+    }
+  }
+
+  object(depth: number): $JObj {
+    if (depth > $MAX_DEPTH) this.fail(`nesting deeper than ${$MAX_DEPTH} levels`);
+    this.i++;
+    const o = new $JObj([], []);
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x7d) {
+      this.i++;
+      return o;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 0x22) this.fail("a member name expected");
+      const name = this.string();
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 0x3a) this.fail("`:` expected");
+      this.i++;
+      if (!o.add(name, this.value(depth))) this.fail(`the member name ${JSON.stringify(name)} appears twice`);
+      this.ws();
+      const c = this.s.charCodeAt(this.i);
+      this.i++;
+      if (c === 0x7d) return o;
+      if (c !== 0x2c) {
+        this.i--;
+        this.fail("`,` or `}` expected");
+      }
+    }
+  }
+}
+
+const $utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Reads one JSON text strictly (docs/json.md); a string describing the problem if it is none. */
+function $readJson(text: string | Uint8Array): $J | $JsonSyntaxError {
+  let s: string;
+  if (typeof text === "string") {
+    s = text;
+  } else {
+    try {
+      s = $utf8.decode(text);
+    } catch {
+      return new $JsonSyntaxError("the bytes are not UTF-8");
+    }
+  }
+  const r = new $Reader(s);
+  try {
+    const v = r.value(0);
+    r.ws();
+    if (r.i < s.length) r.fail("text after the JSON value");
+    return v;
+  } catch (e) {
+    if (e instanceof $JsonSyntaxError) return e;
+    throw e;
+  }
+}
+
+/**
+ * Reads one JSON text with the rules of every sockspec reader (docs/json.md): a repeated
+ * member name, a lone surrogate or nesting beyond 127 levels is an error, and integers
+ * beyond 2^53 stay exact (as `bigint`). Throws a {@link SockspecError} with one
+ * `invalid_json` error otherwise.
+ */
+export function parseSockspecJson(text: string | Uint8Array): SockspecJson {
+  const v = $readJson(text);
+  if (v instanceof $JsonSyntaxError) {
+    throw new SockspecError([{ path: "", code: "invalid_json", message: `not one JSON text: ${v.message}` }]);
+  }
+  return $json(v);
+}
+
+// ---- errors and paths ----
+
+/** One validation: the side that sent the frame and the errors found so far. */
+class $Ctx {
+  readonly errors: SockspecIssue[] = [];
+  constructor(readonly from: "client" | "server") {}
+}
+
+function $err(c: $Ctx, path: string, code: SockspecErrorCode, message: string): undefined {
+  if (c.errors.length < $MAX_ERRORS) c.errors.push({ path, code, message });
+  return undefined;
+}
+
+/** Sets a member, `__proto__` included (as an own member, never the prototype). */
+function $set<T>(o: Record<string, T>, key: string, v: T): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[key] = v;
+}
+
+/** A member name as a JSON Pointer segment. */
+function $seg(name: string): string {
+  return "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function $kind(v: $J): number {
+  if (v === null) return 1;
+  if (typeof v === "boolean") return 2;
+  if (typeof v === "string") return 16;
+  if (v instanceof $JNum) return v.int ? 4 : 8;
+  if (Array.isArray(v)) return 32;
+  return 64;
+}
+
+const $KIND_NAMES = ["null", "a boolean", "an integer", "a number with a fraction or exponent", "a string", "an array", "an object"];
+
+function $described(v: $J): string {
+  return $KIND_NAMES[Math.log2($kind(v))] ?? "a value";
+}
+
+function $describeKinds(kinds: number): string {
+  if (kinds === 0x7f) return "any value";
+  const parts: string[] = [];
+  if ((kinds & 12) === 12) parts.push("a number");
+  for (let i = 0; i < 7; i++) {
+    const bit = 1 << i;
+    if ((kinds & bit) !== 0 && !((kinds & 12) === 12 && (bit & 12) !== 0)) parts.push($KIND_NAMES[i] ?? "");
+  }
+  return parts.join(" or ");
+}
+
+function $wrong(c: $Ctx, p: string, expected: string, v: $J): undefined {
+  return $err(c, p, "wrong_type", `expected ${expected}, found ${$described(v)}`);
+}
+
+function $quote(s: string): string {
+  const chars = Array.from(s);
+  return chars.length <= 64 ? JSON.stringify(s) : `${JSON.stringify(chars.slice(0, 64).join(""))}… (${chars.length} characters)`;
+}
+
+// ---- constraints ----
+
+/** A limit of a range: an integer (`bigint`) or a float, and whether it is excluded. */
+type $Lim = readonly [value: bigint | number, exclusive: boolean];
+
+/** The constraints at one use site: range, length, patterns. */
+interface $Cons {
+  readonly min?: $Lim;
+  readonly max?: $Lim;
+  readonly lmin?: number;
+  readonly lmax?: number;
+  readonly pat?: readonly RegExp[];
+  readonly text?: string;
+}
+
+const $NONE: $Cons = {};
+
+/** A float against an integer, exactly: negative, zero or positive. */
+function $cmpFI(f: number, i: bigint): number {
+  if (Number.isNaN(f)) return 0;
+  if (f === Infinity) return 1;
+  if (f === -Infinity) return -1;
+  const whole = Math.trunc(f);
+  const w = BigInt(whole);
+  if (w !== i) return w < i ? -1 : 1;
+  return f === whole ? 0 : f > whole ? 1 : -1;
+}
+
+function $cmp(x: bigint | number, l: bigint | number): number {
+  if (typeof x === "bigint") {
+    if (typeof l === "bigint") return x < l ? -1 : x > l ? 1 : 0;
+    return -$cmpFI(l, x);
+  }
+  if (typeof l === "bigint") return $cmpFI(x, l);
+  return x < l ? -1 : x > l ? 1 : 0;
+}
+
+function $inRange(k: $Cons, x: bigint | number): boolean {
+  if (k.min !== undefined) {
+    const o = $cmp(x, k.min[0]);
+    if (o < 0 || (o === 0 && k.min[1])) return false;
+  }
+  if (k.max !== undefined) {
+    const o = $cmp(x, k.max[0]);
+    if (o > 0 || (o === 0 && k.max[1])) return false;
+  }
+  return true;
+}
+
+function $range(c: $Ctx, p: string, k: $Cons, x: bigint | number, shown: string): void {
+  if ((k.min !== undefined || k.max !== undefined) && !$inRange(k, x)) {
+    $err(c, p, "out_of_range", `${shown} is out of range${k.text === undefined ? "" : `: expected ${k.text}`}`);
+  }
+}
+
+function $len(c: $Ctx, p: string, k: $Cons, n: number, unit: string): void {
+  if ((k.lmin !== undefined && n < k.lmin) || (k.lmax !== undefined && n > k.lmax)) {
+    const want = k.lmin === k.lmax ? `exactly ${k.lmin}` : k.lmax === undefined ? `at least ${k.lmin}` : k.lmin === undefined ? `at most ${k.lmax}` : `${k.lmin} to ${k.lmax}`;
+    $err(c, p, "bad_length", `${n} ${unit}, expected ${want}`);
+  }
+}
+
+function $codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    if (u >= 0xd800 && u <= 0xdbff) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+function $strCons(c: $Ctx, p: string, k: $Cons, s: string): void {
+  if (k.lmin !== undefined || k.lmax !== undefined) $len(c, p, k, $codePoints(s), "characters");
+  if (k.pat !== undefined) {
+    for (const re of k.pat) {
+      if (!re.test(s)) {
+        $err(c, p, "pattern_mismatch", `${$quote(s)} does not match the pattern ${re.source}`);
+        break;
+      }
+    }
+  }
+}
+
+// ---- scalars ----
+
+function $bool(v: $J, p: string, c: $Ctx): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  return $wrong(c, p, "a boolean", v);
+}
+
+function $null(v: $J, p: string, c: $Ctx): null | undefined {
+  if (v === null) return null;
+  return $wrong(c, p, "null", v);
+}
+
+const $DECIMAL = /^-?(0|[1-9][0-9]*)$/;
+
+/** An integer of a width: `big` gives a `bigint`, else a `number` (exact below 2^53). */
+function $int(v: $J, p: string, c: $Ctx, name: string, min: bigint, max: bigint, str: boolean, big: boolean, k: $Cons): bigint | number | undefined {
+  let raw: string;
+  if (str) {
+    if (typeof v !== "string") return $wrong(c, p, `a string of decimal digits (${name})`, v);
+    if (!$DECIMAL.test(v)) return $err(c, p, "bad_format", `${$quote(v)} is not a decimal integer (${name} as a string)`);
+    raw = v;
+  } else {
+    if (!(v instanceof $JNum)) return $wrong(c, p, `an integer (${name})`, v);
+    if (!v.int) return $wrong(c, p, `an integer (${name}) written without fraction or exponent`, v);
+    raw = v.raw;
+  }
+  if (raw.length <= 15) {
+    // Exact as a double: no BigInt on the common path.
+    const x = Number(raw);
+    if (x < Number(min) || x > Number(max)) return $err(c, p, "out_of_range", `${raw} does not fit in ${name} (${min}..=${max})`);
+    if (k.min !== undefined || k.max !== undefined) $range(c, p, k, x, raw);
+    return big ? BigInt(x) : x === 0 ? 0 : x;
+  }
+  const n = BigInt(raw);
+  if (n < min || n > max) return $err(c, p, "out_of_range", `${raw.length > 64 ? raw.slice(0, 64) + "…" : raw} does not fit in ${name} (${min}..=${max})`);
+  $range(c, p, k, n, n.toString());
+  return big ? n : Number(n);
+}
+
+function $float(v: $J, p: string, c: $Ctx, f32: boolean, k: $Cons): number | undefined {
+  if (!(v instanceof $JNum)) return $wrong(c, p, "a number", v);
+  const x = Number(v.raw);
+  if (!Number.isFinite(x) || (f32 && !Number.isFinite(Math.fround(x)))) {
+    return $err(c, p, "out_of_range", `${v.raw} is too large for ${f32 ? "f32" : "f64"}`);
+  }
+  // An integer literal keeps its exact value for the range check.
+  $range(c, p, k, v.int && !Number.isSafeInteger(x) ? BigInt(v.raw) : x, v.raw);
+  return x === 0 ? 0 : x;
+}
+
+function $str(v: $J, p: string, c: $Ctx, k: $Cons): string | undefined {
+  if (typeof v !== "string") return $wrong(c, p, "a string", v);
+  $strCons(c, p, k, v);
+  return v;
+}
+
+function $fmt(v: $J, p: string, c: $Ctx, valid: (s: string) => boolean, what: string, k: $Cons): string | undefined {
+  if (typeof v !== "string") return $wrong(c, p, `a string (${what})`, v);
+  if (!valid(v)) $err(c, p, "bad_format", `${$quote(v)} is not ${what}`);
+  $strCons(c, p, k, v);
+  return v;
+}
+
+function $isUuid(s: string): boolean {
+  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s);
+}
+
+function $isDate(s: string): boolean {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
+}
+
+const $DATE_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(.*)$/s;
+
+function $dateTimeRest(s: string): string | undefined {
+  const m = $DATE_TIME.exec(s);
+  if (m === null || !$isDate(m[1] ?? "")) return undefined;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) return undefined;
+  return m[5];
+}
+
+function $isRfc3339(s: string): boolean {
+  const rest = $dateTimeRest(s);
+  if (rest === undefined) return false;
+  if (rest === "Z" || rest === "z") return true;
+  const m = /^[+-]([0-9]{2}):([0-9]{2})$/.exec(rest);
+  return m !== null && Number(m[1]) <= 23 && Number(m[2]) <= 59;
+}
+
+function $isLocal(s: string): boolean {
+  return $dateTimeRest(s) === "";
+}
+
+const $B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const $B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const $B64_INDEX = new Int16Array(128).fill(-1);
+const $B64URL_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  $B64_INDEX[$B64.charCodeAt(i)] = i;
+  $B64URL_INDEX[$B64URL.charCodeAt(i)] = i;
+}
+
+/** Decodes base64 strictly: canonical padding (none for base64url), no stray bits. */
+function $b64decode(s: string, url: boolean): Uint8Array | undefined {
+  let end = s.length;
+  if (!url) {
+    if (s.length % 4 !== 0) return undefined;
+    if (s.endsWith("==")) end -= 2;
+    else if (s.endsWith("=")) end -= 1;
+  } else if (s.length % 4 === 1) {
+    return undefined;
+  }
+  const table = url ? $B64URL_INDEX : $B64_INDEX;
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    const d = ch < 128 ? (table[ch] ?? -1) : -1;
+    if (d < 0) return undefined;
+    acc = ((acc << 6) | d) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
+  return out;
+}
+
+function $b64encode(b: Uint8Array, url: boolean): string {
+  const a = url ? $B64URL : $B64;
+  let s = "";
+  let i = 0;
+  for (; i + 2 < b.length; i += 3) {
+    const n = ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+    s += a.charAt(n >> 18) + a.charAt((n >> 12) & 63) + a.charAt((n >> 6) & 63) + a.charAt(n & 63);
+  }
+  if (i < b.length) {
+    const two = i + 1 < b.length;
+    const n = ((b[i] ?? 0) << 16) | (two ? (b[i + 1] ?? 0) << 8 : 0);
+    s += a.charAt(n >> 18) + a.charAt((n >> 12) & 63);
+    if (two) s += a.charAt((n >> 6) & 63);
+    if (!url) s += two ? "=" : "==";
+  }
+  return s;
+}
+
+function $bytes(v: $J, p: string, c: $Ctx, url: boolean, k: $Cons): Uint8Array | undefined {
+  if (typeof v !== "string") return $wrong(c, p, "a base64 string", v);
+  const b = $b64decode(v, url);
+  if (b === undefined) return $err(c, p, "bad_format", url ? "not valid base64url (URL-safe alphabet, no padding)" : "not valid base64 (standard alphabet, padded)");
+  $len(c, p, k, b.length, "bytes");
+  return b;
+}
+
+/** A JSON value as the parser hands it out: integers as `number`, or `bigint` beyond 2^53. */
+function $json(v: $J): SockspecJson {
+  if (v === null || typeof v === "boolean" || typeof v === "string") return v;
+  if (v instanceof $JNum) {
+    if (v.int) {
+      const n = Number(v.raw);
+      return Number.isSafeInteger(n) ? (n === 0 ? 0 : n) : BigInt(v.raw);
+    }
+    return Number(v.raw);
+  }
+  if (Array.isArray(v)) return v.map($json);
+  const o: { [key: string]: SockspecJson } = {};
+  for (let i = 0; i < v.keys.length; i++) $set(o, v.keys[i] as string, $json(v.vals[i] ?? null));
+  return o;
+}
+
+// ---- collections ----
+
+function $list<T>(v: $J, p: string, c: $Ctx, k: $Cons, item: (x: $J, q: string) => T | undefined): T[] | undefined {
+  if (!Array.isArray(v)) return $wrong(c, p, "an array", v);
+  $len(c, p, k, v.length, "items");
+  const out: T[] = new Array<T>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = item(v[i] ?? null, `${p}/${i}`) as T;
+  return out;
+}
+
+function $tuple(v: $J, p: string, c: $Ctx, items: readonly ((x: $J, q: string) => unknown)[]): unknown[] | undefined {
+  if (!Array.isArray(v)) return $wrong(c, p, `an array of ${items.length} items (a tuple)`, v);
+  if (v.length !== items.length) $err(c, p, "bad_length", `${v.length} items, the tuple has exactly ${items.length}`);
+  const out: unknown[] = [];
+  for (let i = 0; i < v.length && i < items.length; i++) {
+    const item = items[i];
+    if (item !== undefined) out.push(item(v[i] ?? null, `${p}/${i}`));
+  }
+  return out;
+}
+
+function $map<T>(v: $J, p: string, c: $Ctx, k: $Cons, item: (x: $J, q: string) => T | undefined): Record<string, T> | undefined {
+  if (!(v instanceof $JObj)) return $wrong(c, p, "an object", v);
+  $len(c, p, k, v.keys.length, "entries");
+  const out: Record<string, T> = {};
+  for (let i = 0; i < v.keys.length; i++) {
+    const key = v.keys[i] as string;
+    $set(out, key, item(v.vals[i] ?? null, p + $seg(key)) as T);
+  }
+  return out;
+}
+
+function $unknownMembers(c: $Ctx, p: string, o: $JObj, known: (name: string) => boolean): void {
+  for (const name of o.keys) {
+    if (!known(name)) $err(c, p + $seg(name), "unknown_field", `unknown member ${$quote(name)}`);
+  }
+}
+
+function $missing(c: $Ctx, p: string, name: string): undefined {
+  return $err(c, p + $seg(name), "missing_field", `missing the required member ${JSON.stringify(name)}`);
+}
+
+// ---- tags and untagged values ----
+
+/**
+ * The key of a tag value among tags of the JSON kinds `kinds` (strings when 0): `null` if
+ * the value has another JSON type, `""` if it can name no entry.
+ */
+function $tagKey(v: $J, kinds: number): string | null {
+  const k = kinds === 0 ? 16 : kinds;
+  if ((k & $kind(v)) === 0) return null;
+  if (typeof v === "string") return "s:" + v;
+  if (v instanceof $JNum) {
+    const n = BigInt(v.raw);
+    return n >= -(1n << 63n) && n < 1n << 63n ? "i:" + n.toString() : "";
+  }
+  if (typeof v === "boolean") return v ? "b:true" : "b:false";
+  if (v === null) return "n:";
+  return "";
+}
+
+function $tagText(v: $J): string {
+  if (typeof v === "string") return $quote(v);
+  if (v instanceof $JNum) return v.raw;
+  if (v === null || typeof v === "boolean") return String(v);
+  return $described(v);
+}
+
+function $tagTypeMessage(v: $J, kinds: number): string {
+  return `a tag must be ${$describeKinds(kinds === 0 ? 16 : kinds)}, found ${$described(v)}`;
+}
+
+/** The variant of an untagged union a value is (by index), or -1. */
+function $select(v: $J, kinds: readonly number[], sigs: readonly (readonly [number, readonly string[]])[], keys: readonly string[]): number {
+  const bit = $kind(v);
+  const n = kinds.length;
+  const specific = (i: number): boolean => kinds[i] !== 0x7f && ((kinds[i] ?? 0) & bit) !== 0;
+  let chosen = -1;
+  if (bit === 64 && v instanceof $JObj) {
+    const objects: number[] = [];
+    for (let i = 0; i < n; i++) if (specific(i)) objects.push(i);
+    if (objects.length === 1) chosen = objects[0] ?? -1;
+    else if (objects.length > 1) {
+      let present = 0;
+      for (const key of keys) if (v.has(key)) present++;
+      for (const [i, sig] of sigs) {
+        if (i < n && sig.length === present && sig.every((key) => v.has(key))) {
+          chosen = i;
+          break;
+        }
+      }
+    }
+  } else if (bit === 4) {
+    for (let i = 0; i < n && chosen < 0; i++) if (specific(i) && ((kinds[i] ?? 0) & 12) !== 12) chosen = i;
+    for (let i = 0; i < n && chosen < 0; i++) if (specific(i)) chosen = i;
+  } else {
+    for (let i = 0; i < n && chosen < 0; i++) if (specific(i)) chosen = i;
+  }
+  if (chosen < 0) for (let i = 0; i < n && chosen < 0; i++) if (kinds[i] === 0x7f) chosen = i;
+  return chosen;
+}
+
+function $noVariant(v: $J, p: string, c: $Ctx, kinds: readonly number[], sigs: readonly (readonly [number, readonly string[]])[]): undefined {
+  const all = kinds.reduce((a, k) => a | k, 0);
+  if (v instanceof $JObj && (all & 64) !== 0) {
+    const sets = sigs.map(([, sig]) => `{${sig.join(", ")}}`).join(" or ");
+    return $err(c, p, "unknown_tag", `the object's members match no variant: it needs exactly one of the member sets ${sets}`);
+  }
+  return $wrong(c, p, $describeKinds(all), v);
+}
+
+/** `@untagged(ordered)`: the first variant the value is valid against. */
+function $ordered(v: $J, p: string, c: $Ctx, kinds: readonly number[], variants: readonly ((x: $J, q: string, c: $Ctx) => unknown)[]): unknown {
+  const bit = $kind(v);
+  let nearest: SockspecIssue[] | undefined;
+  let all = 0;
+  for (let i = 0; i < variants.length; i++) {
+    const k = kinds[i] ?? 0x7f;
+    all |= k;
+    const trial = new $Ctx(c.from);
+    const out = variants[i]?.(v, p, trial);
+    if (trial.errors.length === 0) return out;
+    if (nearest === undefined && (k & bit) !== 0) nearest = trial.errors;
+  }
+  if (nearest === undefined) return $wrong(c, p, $describeKinds(all), v);
+  for (const e of nearest) $err(c, e.path, e.code, e.message);
+  return undefined;
+}
+
+// ---- frames ----
+
+/** One level of a dispatch table: the tag field, its entries by tag key, whether it is open. */
+interface $TagNode {
+  readonly f: string;
+  readonly kinds: number;
+  readonly open: boolean;
+  readonly e: ReadonlyMap<string, number | $TagNode>;
+}
+
+/** How the frames of one side are told apart; messages by index into the side's table. */
+interface $Dispatch {
+  readonly side: "client" | "server";
+  readonly tags: $TagNode | null;
+  readonly tagFields: readonly string[];
+  readonly keyed: readonly (readonly [string, number])[];
+  readonly structural: readonly (readonly [readonly string[], number])[];
+  readonly keys: readonly string[];
+  readonly fallback: number;
+  readonly rpc: { readonly requests: $TagNode | null; readonly notifications: $TagNode | null; readonly replies: boolean } | null;
+}
+
+/** $Dispatch found: a message (its index), an unknown frame of an open set (-1), or an error. */
+type $Found = number | SockspecIssue;
+
+const $UNKNOWN = -1;
+
+function $issue(path: string, code: SockspecErrorCode, message: string): SockspecIssue {
+  return { path, code, message };
+}
+
+function $follow(node: $TagNode, tag: $J, o: $JObj, side: string): $Found {
+  const key = $tagKey(tag, node.kinds);
+  if (key === null) return $issue($seg(node.f), "wrong_type", $tagTypeMessage(tag, node.kinds));
+  const target = node.e.get(key);
+  if (target === undefined) {
+    if (node.open) return $UNKNOWN;
+    return $issue($seg(node.f), "unknown_tag", `no ${side} message has the tag ${$tagText(tag)}`);
+  }
+  if (typeof target === "number") return target;
+  const next = o.get(target.f);
+  if (next === undefined) return $issue($seg(target.f), "missing_field", `missing the tag member ${JSON.stringify(target.f)}`);
+  return $follow(target, next, o, side);
+}
+
+function $structural(d: $Dispatch, o: $JObj): $Found {
+  let present = 0;
+  for (const key of d.keys) if (o.has(key)) present++;
+  for (const [sig, id] of d.structural) {
+    if (sig.length === present && sig.every((key) => o.has(key))) return id;
+  }
+  const keys = d.keys.map((k) => JSON.stringify(k)).join(", ");
+  const has = o.keys.length === 0 ? "no members" : `the members ${o.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  return $issue("", "unknown_tag", `the frame has no tag and ${has}; its members among ${keys} match no ${d.side} message`);
+}
+
+function $untaggedFrame(d: $Dispatch, o: $JObj, tagField: string | undefined): $Found {
+  for (const [key, id] of d.keyed) if (o.has(key)) return id;
+  if (d.structural.length > 0) {
+    const found = $structural(d, o);
+    if (typeof found === "number" || d.fallback < 0) return found;
+  }
+  if (d.fallback >= 0) return d.fallback;
+  if (tagField !== undefined && d.structural.length === 0) {
+    return $issue($seg(tagField), "missing_field", `missing the tag member ${JSON.stringify(tagField)}`);
+  }
+  return $structural(d, o);
+}
+
+function $dispatch(d: $Dispatch, o: $JObj): $Found {
+  if (d.tags !== null) {
+    const tag = o.get(d.tags.f);
+    return tag === undefined ? $untaggedFrame(d, o, d.tags.f) : $follow(d.tags, tag, o, d.side);
+  }
+  const untagged = d.structural.length > 0 || d.keyed.length > 0 || d.fallback >= 0;
+  const field = d.tagFields[0];
+  if (field !== undefined) {
+    if (o.has(field)) {
+      return $issue($seg(field), "unknown_tag", untagged ? `the ${d.side} sends no message tagged by ${JSON.stringify(field)}` : `the ${d.side} sends no message`);
+    }
+    if (!untagged) return $issue($seg(field), "missing_field", `missing the tag member ${JSON.stringify(field)}`);
+    return $untaggedFrame(d, o, field);
+  }
+  if (!untagged) return $issue("", "unknown_tag", `the ${d.side} sends no message`);
+  return $untaggedFrame(d, o, undefined);
+}
+
+/** Reads a frame's text: the object, or the one error that says why it is none. */
+function $frame(text: string | Uint8Array): $JObj | SockspecIssue {
+  const v = $readJson(text);
+  if (v instanceof $JsonSyntaxError) return $issue("", "invalid_json", `the frame is not one JSON text: ${v.message}`);
+  if (!(v instanceof $JObj)) return $issue("", "wrong_type", `a frame must be a JSON object, found ${$described(v)}`);
+  return v;
+}
+
+/** The JSON-RPC `jsonrpc` member, when the protocol writes it. */
+function $rpcVersion(c: $Ctx, o: $JObj): void {
+  const v = o.get("jsonrpc");
+  if (v === undefined) $err(c, "/jsonrpc", "missing_field", 'every frame carries "jsonrpc": "2.0"');
+  else if (typeof v !== "string") $wrong(c, "/jsonrpc", 'the string "2.0"', v);
+  else if (v !== "2.0") $err(c, "/jsonrpc", "unknown_value", `expected "2.0", found ${$quote(v)}`);
+}
+
+// ---- writing ----
+
+/** A string as JSON. */
+function $ws(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** A number as JSON: an integer as its digits, a float as JavaScript prints it. */
+function $wn(n: number | bigint): string {
+  if (typeof n === "bigint") return n.toString();
+  if (!Number.isFinite(n)) throw new RangeError(`${n} cannot be written as JSON`);
+  return JSON.stringify(n);
+}
+
+/** Any JSON value, `bigint` as an integer literal. */
+function $wj(v: SockspecJson): string {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number" || typeof v === "bigint") return $wn(v);
+  if (typeof v === "string") return $ws(v);
+  if (Array.isArray(v)) return `[${v.map($wj).join(",")}]`;
+  const parts: string[] = [];
+  for (const key of Object.keys(v)) {
+    const x = v[key];
+    if (x !== undefined) parts.push(`${$ws(key)}:${$wj(x)}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+function $wl<T>(xs: readonly T[], w: (x: T) => string): string {
+  return `[${xs.map(w).join(",")}]`;
+}
+
+function $wm<T>(m: Readonly<Record<string, T>>, w: (x: T) => string): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(m)) parts.push(`${$ws(key)}:${w(m[key] as T)}`);
+  return `{${parts.join(",")}}`;
+}
+
+/** A JSON object from its members, in order; `undefined` members are left out. */
+function $wo(members: readonly (string | undefined)[]): string {
+  let s = "{";
+  for (const m of members) {
+    if (m === undefined) continue;
+    if (s.length > 1) s += ",";
+    s += m;
+  }
+  return s + "}";
+}
+
+/** Checks that a value a writer is given is what its type says, before it goes out. */
+function $bad(what: string): never {
+  throw new TypeError(`cannot serialize: ${what}`);
+}
