@@ -1,7 +1,9 @@
-//! The `sockspec` command: check, format and validate against `.sockspec` schemas.
+//! The `sockspec` command: check, format, generate code from and validate against `.sockspec`
+//! schemas.
 
 mod check;
 mod fmt;
+mod r#gen;
 mod judge;
 mod validate;
 
@@ -60,6 +62,17 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         max_frame_bytes: Option<u64>,
     },
+    /// Generate code for a target language from a schema.
+    Gen {
+        /// The schema.
+        schema: PathBuf,
+        /// What to generate.
+        #[arg(long, value_enum)]
+        target: r#gen::GenTarget,
+        /// The folder to write the files into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Run test-vector files (JSON Lines of cases with expected errors) against a schema.
     Test {
         /// The schema.
@@ -101,6 +114,7 @@ fn main() -> ExitCode {
         Command::Validate { schema, input, from, format, max_frame_bytes } => {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
+        Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
         Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
     };
     match result {
