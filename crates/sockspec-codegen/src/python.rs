@@ -475,8 +475,17 @@ impl Module<'_> {
         };
         let forward = self.forward_names();
         if forward.iter().any(|f| f == name) {
-            // A recursive alias: a named alias type, which pydantic and mypy both follow.
-            self.w.line(&format!("{name} = _te.TypeAliasType({}, {})", py_str(name), quote_forward(&value, &forward)));
+            // A recursive alias: mypy follows a plain alias that names itself in quotes,
+            // pydantic only a named alias type (PEP 695's, which Python 3.11 lacks).
+            let value = quote_forward(&value, &forward);
+            self.w.line("if _t.TYPE_CHECKING:");
+            self.w.indent();
+            self.w.line(&format!("{name}: _t.TypeAlias = {value}"));
+            self.w.dedent();
+            self.w.line("else:");
+            self.w.indent();
+            self.w.line(&format!("{name} = _te.TypeAliasType({}, {value})", py_str(name)));
+            self.w.dedent();
         } else {
             self.w.line(&format!("{name}: _t.TypeAlias = {}", quote_forward(&value, &forward)));
         }
@@ -621,6 +630,15 @@ impl Module<'_> {
         let rpc = matches!(schema.protocol.style, Style::JsonRpc { .. });
         for (index, m) in schema.messages.iter().enumerate() {
             let name = self.message_name(index);
+            if let (Payload::Value { ty, .. }, Some(anon)) =
+                (&m.payload, schema.payload_name(sockspec_model::MessageId(index as u32)))
+            {
+                let value = quote_forward(&self.annotation(ty), &self.forward_names());
+                self.w.blank();
+                self.w.blank();
+                self.w.line(&format!("{}: _t.TypeAlias = {value}", anon.ident.python));
+                self.w.docstring(&[format!("The payload of {name}.")]);
+            }
             self.w.blank();
             self.w.blank();
             self.w.line(&format!("class {name}(_Model):"));
@@ -729,7 +747,7 @@ impl Module<'_> {
         if any_open {
             self.w.blank();
             self.w.blank();
-            self.w.line("class UnknownMessage(_Model):");
+            self.w.line("class UnknownFrame(_Model):");
             self.w.indent();
             self.w.docstring(&[
                 "A frame whose tag names no message of an open set (`unknown_tags = keep`): kept as".into(),
@@ -744,7 +762,7 @@ impl Module<'_> {
         {
             self.w.blank();
             self.w.blank();
-            self.w.line("class RpcResult(_Model):");
+            self.w.line("class ResultFrame(_Model):");
             self.w.indent();
             self.w.docstring(&[
                 "A JSON-RPC result frame: its type depends on the request it answers, which the".into(),
@@ -755,7 +773,7 @@ impl Module<'_> {
             self.w.dedent();
             self.w.blank();
             self.w.blank();
-            self.w.line("class RpcError(_Model):");
+            self.w.line("class ErrorFrame(_Model):");
             self.w.indent();
             self.w.docstring(&["A JSON-RPC error frame.".into()]);
             self.w.line(&format!("id: _t.Optional[{id_ty}] = None"));
@@ -767,11 +785,11 @@ impl Module<'_> {
             let mut parts: Vec<String> =
                 schema.messages_from(side).map(|(id, _)| self.message_name(id.0 as usize)).collect();
             if open(side) {
-                parts.push("UnknownMessage".into());
+                parts.push("UnknownFrame".into());
             }
             if replies(side) {
-                parts.push("RpcResult".into());
-                parts.push("RpcError".into());
+                parts.push("ResultFrame".into());
+                parts.push("ErrorFrame".into());
             }
             let name = side_union(side);
             self.w.blank();
@@ -884,12 +902,12 @@ impl Module<'_> {
         let messages: Vec<String> =
             (0..schema.messages.len()).map(|i| format!("{i}: {}", self.message_name(i))).collect();
         let mut extra: Vec<String> = Vec::new();
-        if self.w.out.contains("\nclass UnknownMessage(") {
-            extra.push("\"unknown\": UnknownMessage".into());
+        if self.w.out.contains("\nclass UnknownFrame(") {
+            extra.push("\"unknown\": UnknownFrame".into());
         }
-        if self.w.out.contains("\nclass RpcResult(") {
-            extra.push("\"result\": RpcResult".into());
-            extra.push("\"error\": RpcError".into());
+        if self.w.out.contains("\nclass ResultFrame(") {
+            extra.push("\"result\": ResultFrame".into());
+            extra.push("\"error\": ErrorFrame".into());
         }
         self.w.line("_CODEC = _Codec(");
         self.w.indent();
@@ -915,6 +933,12 @@ impl Module<'_> {
                 "Raises `InvalidFrame` carrying every error of DESIGN section 4 (`path`, `code`,".into(),
                 "`message`) when the frame is not a valid message.".into(),
             ]);
+            if self.schema.messages_from(side).next().is_none() && !self.side_has_frames(side) {
+                self.w.line(&format!("_CODEC.parse({}, frame)", py_str(name)));
+                self.w.line(&format!("raise AssertionError(\"the {name} sends no message\")"));
+                self.w.dedent();
+                continue;
+            }
             self.w.line(&format!("return _t.cast({union}, _CODEC.parse({}, frame))", py_str(name)));
             self.w.dedent();
             self.w.blank();
@@ -944,6 +968,16 @@ impl Module<'_> {
         self.w.dedent();
         self.w.line("return \"@\" + str(kind[0])");
         self.w.dedent();
+    }
+}
+
+impl Module<'_> {
+    /// Whether a side sends frames that are no message (kept unknown ones, JSON-RPC
+    /// results and errors).
+    fn side_has_frames(&self, side: Direction) -> bool {
+        let d = self.schema.dispatch.get(side);
+        let open = |node: &Option<sockspec_model::TagNode>| node.as_ref().is_some_and(node_open);
+        open(&d.tags) || d.rpc.as_ref().is_some_and(|r| r.replies || open(&r.requests) || open(&r.notifications))
     }
 }
 
@@ -1099,7 +1133,7 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.indent();
     w.line("return {\"ok\": generated._CHECKER.messages[index][\"name\"]}");
     w.dedent();
-    w.line("names = {\"UnknownMessage\": \"@unknown\", \"RpcResult\": \"@result\", \"RpcError\": \"@error\"}");
+    w.line("names = {\"UnknownFrame\": \"@unknown\", \"ResultFrame\": \"@result\", \"ErrorFrame\": \"@error\"}");
     w.line("return {\"ok\": names[type(message).__name__]}");
     w.dedent();
     w.blank();
