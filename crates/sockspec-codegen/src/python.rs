@@ -209,8 +209,16 @@ impl Module<'_> {
         )
     }
 
-    /// The annotation of a value of `ty`.
+    /// The annotation of a value of `ty`, with the constraints pydantic states exactly.
     fn annotation(&self, ty: &Type) -> String {
+        let base = self.bare_annotation(ty);
+        match pydantic_constraints(ty) {
+            Some(args) => format!("_t.Annotated[{base}, _p.Field({args})]"),
+            None => base,
+        }
+    }
+
+    fn bare_annotation(&self, ty: &Type) -> String {
         match &ty.kind {
             TypeKind::Bool => "bool".into(),
             TypeKind::Int(_) => "int".into(),
@@ -979,6 +987,60 @@ impl Module<'_> {
         let open = |node: &Option<sockspec_model::TagNode>| node.as_ref().is_some_and(node_open);
         open(&d.tags) || d.rpc.as_ref().is_some_and(|r| r.replies || open(&r.requests) || open(&r.notifications))
     }
+}
+
+/// The `Field(...)` arguments for the constraints of a use site that pydantic checks with
+/// exactly DESIGN §4's meaning: integer widths and ranges (Python integers are exact),
+/// float ranges, and lengths of strings (code points, as Python's `len`), bytes, lists and
+/// maps. Patterns are not among them (pydantic's default regex engine is not Python's
+/// `re`), nor are formats: the module's own checks hold those. `None` when there are none.
+fn pydantic_constraints(ty: &Type) -> Option<String> {
+    let mut args: Vec<String> = Vec::new();
+    let cons = &ty.constraints;
+    let limit = |l: &sockspec_model::Limit| match l.value {
+        sockspec_model::Number::Int(i) => i.to_string(),
+        sockspec_model::Number::Float(f) => format!("{f:?}"),
+    };
+    match &ty.kind {
+        TypeKind::Int(it) if it.encoding == sockspec_model::IntEncoding::Number => {
+            // The width, unless the declared range is inside it.
+            let (lo, hi) = (it.min(), it.max());
+            match cons.range.and_then(|r| r.min) {
+                Some(l) if l.value.cmp_exact(sockspec_model::Number::Int(lo)).is_ge() => {
+                    args.push(format!("{}={}", if l.exclusive { "gt" } else { "ge" }, limit(&l)))
+                }
+                _ => args.push(format!("ge={lo}")),
+            }
+            match cons.range.and_then(|r| r.max) {
+                Some(l) if l.value.cmp_exact(sockspec_model::Number::Int(hi)).is_le() => {
+                    args.push(format!("{}={}", if l.exclusive { "lt" } else { "le" }, limit(&l)))
+                }
+                _ => args.push(format!("le={hi}")),
+            }
+        }
+        TypeKind::Float(_) => {
+            if let Some(range) = cons.range {
+                if let Some(l) = range.min {
+                    args.push(format!("{}={}", if l.exclusive { "gt" } else { "ge" }, limit(&l)));
+                }
+                if let Some(l) = range.max {
+                    args.push(format!("{}={}", if l.exclusive { "lt" } else { "le" }, limit(&l)));
+                }
+            }
+        }
+        TypeKind::String | TypeKind::Bytes(_) | TypeKind::List(_) | TypeKind::Map(_) => {
+            if let Some(len) = cons.len {
+                if let Some(min) = len.min.filter(|m| *m > 0) {
+                    args.push(format!("min_length={min}"));
+                }
+                if let Some(max) = len.max {
+                    args.push(format!("max_length={max}"));
+                }
+            }
+        }
+        _ => {}
+    }
+    if args.is_empty() { None } else { Some(args.join(", ")) }
 }
 
 fn side_union(side: Direction) -> &'static str {

@@ -322,3 +322,58 @@ fn the_python_reader_agrees_with_the_rust_reader_on_json_test_suite() {
     }
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
+
+const HAND_BUILT: &str = r#"
+import datetime, json, uuid
+import pydantic
+from pkg.examples_dictation import dictation as m
+
+sid = uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e")
+# A value a program builds is checked by pydantic with the schema's widths, ranges and lengths.
+for build, fields in [
+    (lambda: m.Word(text="", start_ms=-1, end_ms=2**32), {"text", "start_ms", "end_ms"}),
+    (lambda: m.AudioLevel(session_id=sid, rms_db=0.5), {"rms_db"}),
+    (lambda: m.StartSession(session_id=sid, timestamp=datetime.datetime.now(), preferred_lang="e"), {"preferred_lang"}),
+]:
+    try:
+        build()
+        raise SystemExit(f"accepted: {fields}")
+    except pydantic.ValidationError as e:
+        got = {str(err["loc"][0]) for err in e.errors()}
+        assert got == fields, (got, fields)
+# And what it builds is written as the wire says: defaults written, absent optional members
+# omitted, `@absent(null)` members written as null, times in RFC 3339.
+start = m.StartSession(session_id=sid, timestamp=datetime.datetime(2025, 1, 14, 9, 30, tzinfo=datetime.timezone.utc))
+assert json.loads(m.serialize_client_message(start)) == {
+    "type": "start_session", "session_id": str(sid), "timestamp": "2025-01-14T09:30:00Z", "mode": "push_to_talk",
+}, m.serialize_client_message(start)
+final = m.FinalResult(session_id=sid, text="hi", latency_ms=5, audio_ms=10, confidence=0.5)
+assert json.loads(m.serialize_server_message(final)) == {
+    "type": "final_result", "session_id": str(sid), "text": "hi", "words": [], "latency_ms": 5, "audio_ms": 10,
+    "lang": None, "confidence": 0.5,
+}, m.serialize_server_message(final)
+assert m.check_frame("server", m.serialize_server_message(final)) == "FinalResult"
+try:
+    m.parse_client_message(b'{"type": "start_session", "type": "stop_session"}')
+    raise SystemExit("a duplicate member was accepted")
+except m.InvalidFrame as e:
+    assert [(x.path, x.code) for x in e.errors] == [("", "invalid_json")], e.errors
+try:
+    m.parse_client_message('{"type": "start_session", "session_id": 1.0, "timestamp": "2025-01-14T09:30:00", "x": 1}')
+    raise SystemExit("accepted")
+except m.InvalidFrame as e:
+    assert sorted((x.path, x.code) for x in e.errors) == [("/session_id", "wrong_type"), ("/timestamp", "bad_format")]
+print("ok")
+"#;
+
+#[test]
+fn values_a_program_builds_are_checked_by_pydantic_and_written_as_the_wire_says() {
+    let Some(python) = python_or_skip("values_a_program_builds_are_checked_by_pydantic_and_written_as_the_wire_says")
+    else {
+        return;
+    };
+    let dir = scratch("hand_built");
+    write_packages(&dir);
+    std::fs::write(dir.join("hand_built.py"), HAND_BUILT).expect("script");
+    assert_eq!(run(&python, &dir, &["hand_built.py"]).trim(), "ok");
+}
