@@ -140,19 +140,13 @@ def read_json(frame: _t.Union[str, bytes]) -> _t.Any:
 # ---- formats (sockspec_model::format) ----
 
 _DIGITS = frozenset("0123456789")
-_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
 
 def is_uuid(s: str) -> bool:
-    if len(s) != 36:
-        return False
-    for i, c in enumerate(s):
-        if i in (8, 13, 18, 23):
-            if c != "-":
-                return False
-        elif c not in _HEX:
-            return False
-    return True
+    return _UUID.match(s) is not None
 
 
 def _num(s: str) -> _t.Optional[int]:
@@ -530,18 +524,7 @@ class _Run:
         flat = payload["of"] if m["content"] is None and payload["kind"] == "fields" else []
         envelope = m["envelope_fields"][self.from_]
         id_field = self.c.id_field
-        id_declared = any(f["name"] == id_field for f in flat) or any(f["name"] == id_field for f in envelope)
-        presence = m["id"]
-        if id_declared:
-            rule = "absent"
-        elif rpc is not None and m["request"] is not None:
-            rule = "required"
-        elif (rpc is not None and presence == "none") or presence == "forbidden":
-            rule = "forbidden"
-        elif presence == "none":
-            rule = "absent"
-        else:
-            rule = presence
+        rule = m["_id_rule"][self.from_]
         self.id_member(members, rule, m["request"] is not None)
         self.second_tag(m, members)
         self.fields(envelope, members)
@@ -1091,6 +1074,23 @@ def select_variant(u: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Optional[_t.Dict[st
     return None if chosen is None else u["variants"][chosen]
 
 
+def _id_rule(m: _t.Dict[str, _t.Any], side: str, rpc: bool, id_field: str) -> str:
+    """How a frame from `side` treats the id member of message `m` (the validator's `IdRule`)."""
+    payload = m["payload"]
+    flat = payload["of"] if m["content"] is None and payload["kind"] == "fields" else []
+    envelope = m["envelope_fields"][side]
+    presence = m["id"]
+    if any(f["name"] == id_field for f in flat) or any(f["name"] == id_field for f in envelope):
+        return "absent"
+    if rpc and m["request"] is not None:
+        return "required"
+    if (rpc and presence == "none") or presence == "forbidden":
+        return "forbidden"
+    if presence == "none":
+        return "absent"
+    return str(presence)
+
+
 def _id_member(m: _t.Dict[str, _t.Any], rpc: bool, id_field: str) -> _t.Optional[str]:
     """Whether a message's class has the id member: "required", "optional" or None."""
     declared = [f for side in ("client", "server") for f in m["envelope_fields"][side]]
@@ -1122,6 +1122,7 @@ class _Checker:
         rpc = self.style["kind"] != "tagged"
         for m in self.messages:
             m["_id_member"] = _id_member(m, rpc, self.id_field)
+            m["_id_rule"] = {side: _id_rule(m, side, rpc, self.id_field) for side in ("client", "server")}
         self.patterns = patterns
         self.tag_index: _t.Dict[int, _t.Tuple[_t.Dict[_t.Any, _t.Any], int]] = {}
         self.union_index: _t.Dict[int, _t.Tuple[_t.Dict[_t.Any, _t.Any], int]] = {}
