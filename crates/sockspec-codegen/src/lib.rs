@@ -1,6 +1,7 @@
 //! Code and documents generated from a sockspec model: one module per target, each
-//! reading only the resolved model (`sockspec_model::Schema`), never the syntax tree.
+//! exposing `generate(&Schema, source) -> Vec<GeneratedFile>`, deterministic byte for byte.
 
+pub mod python;
 pub mod typescript;
 
 /// One file a target writes, relative to the output folder.

@@ -123,12 +123,14 @@ const PYTHON_KEYWORDS: &[&str] = &[
     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
-/// Names a generated Python module uses unqualified (typing, pydantic, enum, builtins): a
-/// class with one of these names would shadow it.
+/// Names a generated Python module uses unqualified (typing, pydantic, enum, builtins, and
+/// the module's own API: its error types, the union of each side's frames, the frames that
+/// are no message): a class with one of these names would shadow it.
 #[rustfmt::skip]
 const PYTHON_MODULE_NAMES: &[&str] = &[
-    "Annotated", "Any", "BaseModel", "ConfigDict", "Enum", "Exception", "Field", "IntEnum", "IntFlag", "List",
-    "Literal", "Optional", "RootModel", "StrEnum", "TypeAdapter", "TypeError", "Union", "ValueError",
+    "Annotated", "Any", "BaseModel", "ClientMessage", "ConfigDict", "Enum", "ErrorFrame", "Exception", "Field",
+    "FrameError", "IntEnum", "IntFlag", "InvalidFrame", "List", "Literal", "Optional", "ResultFrame", "RootModel",
+    "ServerMessage", "StrEnum", "TypeAdapter", "TypeError", "UnknownFrame", "Union", "ValueError",
 ];
 
 /// Field names a pydantic model cannot use as they are: builtins that annotations in the
@@ -597,6 +599,9 @@ mod tests {
         assert_eq!(all(IdentKind::Type, "Self"), s("Self_", "Self", "Self"));
         assert_eq!(all(IdentKind::Type, "None"), s("None_", "None_", "None"));
         assert_eq!(all(IdentKind::Type, "Field"), s("Field", "Field_", "Field"));
+        // The generated Python module's own API.
+        assert_eq!(all(IdentKind::Type, "InvalidFrame"), s("InvalidFrame", "InvalidFrame_", "InvalidFrame"));
+        assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage", "ClientMessage_", "ClientMessage"));
         assert_eq!(all(IdentKind::Type, "Record"), s("Record", "Record", "Record_"));
         assert_eq!(all(IdentKind::Type, "Error"), s("Error", "Error", "Error"));
     }

@@ -1,0 +1,177 @@
+"""Benchmark: parsing the dictation protocol's recorded session (examples/dictation.session.jsonl)
+with the generated module against hand-written pydantic v2 models of the same messages
+(`model_validate_json` on a discriminated union: what a team writes by hand today), in one run.
+
+    cargo run -p sockspec-cli -- gen examples/dictation.sockspec --target python --out target/bench-python
+    .venv/bin/python crates/sockspec-codegen/benches/python_parse.py target/bench-python
+
+Method: each parser reads every frame of the session (both directions) in a loop; the best
+of 7 repeats of `timeit` is taken per parser and divided by the number of frames.
+The generated parser also reads through its strict JSON reader and collects every error
+of DESIGN section 4; the hand-written models check much less (no duplicate keys, no
+integer widths, lax `1.0` for ints, any ISO date-time). Numbers go to docs/performance.md."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+import timeit
+import uuid
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Literal, Optional, Union
+
+import pydantic
+from pydantic import BaseModel, Field, TypeAdapter
+
+sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else "target/bench-python")
+import dictation  # noqa: E402  (the generated module)
+
+
+# ---- the hand-written copy (as in the seeds: a pydantic daemon's own models) ----
+
+class Mode(str, Enum):
+    push_to_talk = "push_to_talk"
+    continuous = "continuous"
+
+
+class StartSession(BaseModel):
+    type: Literal["start_session"]
+    session_id: uuid.UUID
+    timestamp: datetime.datetime
+    mode: Mode = Mode.push_to_talk
+    preferred_lang: Optional[str] = Field(default=None, min_length=2, max_length=8)
+
+
+class StopSession(BaseModel):
+    type: Literal["stop_session"]
+    session_id: uuid.UUID
+    timestamp: datetime.datetime
+
+
+class AbortSession(BaseModel):
+    type: Literal["abort_session"]
+    session_id: uuid.UUID
+    timestamp: datetime.datetime
+    reason: Optional[str] = Field(default=None, max_length=200)
+
+
+class SessionStarted(BaseModel):
+    type: Literal["session_started"]
+    session_id: uuid.UUID
+    started_at: datetime.datetime
+    model: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    sample_rate_hz: int = 16000
+
+
+class InterimState(BaseModel):
+    type: Literal["interim_state"]
+    session_id: uuid.UUID
+    state: Literal["listening", "decoding", "finalizing"]
+
+
+class InterimText(BaseModel):
+    type: Literal["interim_text"]
+    session_id: uuid.UUID
+    seq: int
+    text: str
+    stable: bool = False
+
+
+class AudioLevel(BaseModel):
+    type: Literal["audio_level"]
+    session_id: uuid.UUID
+    rms_db: float = Field(ge=-120.0, le=0.0)
+    clipping: bool = False
+
+
+class Word(BaseModel):
+    text: str = Field(min_length=1)
+    start_ms: int
+    end_ms: int
+
+
+class FinalResult(BaseModel):
+    type: Literal["final_result"]
+    session_id: uuid.UUID
+    text: str
+    words: List[Word] = []
+    latency_ms: int
+    audio_ms: int
+    lang: Optional[str] = None
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class SessionEnded(BaseModel):
+    type: Literal["session_ended"]
+    session_id: uuid.UUID
+    reason: Literal["completed", "aborted", "timeout", "error"]
+    ended_at: datetime.datetime
+
+
+class Status(BaseModel):
+    type: Literal["status"]
+    state: Literal["idle", "listening", "transcribing", "loading"]
+    model_loaded: bool
+    uptime_s: int
+    active_session: Optional[uuid.UUID] = None
+    gpu: Optional[str] = None
+
+
+class Error(BaseModel):
+    type: Literal["error"]
+    code: int
+    message: str
+    session_id: Optional[uuid.UUID] = None
+
+
+Client = TypeAdapter(Annotated[Union[StartSession, StopSession, AbortSession], Field(discriminator="type")])
+Server = TypeAdapter(Annotated[Union[SessionStarted, InterimState, InterimText, AudioLevel, FinalResult,
+                                     SessionEnded, Status, Error], Field(discriminator="type")])
+
+
+def main() -> None:
+    session = Path(__file__).resolve().parents[3] / "examples" / "dictation.session.jsonl"
+    frames = []
+    for line in session.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            side = "client" if json.loads(line)["type"] in ("start_session", "stop_session", "abort_session") else "server"
+            frames.append((side, line))
+    # Both parsers accept every frame and agree on what it is.
+    for side, frame in frames:
+        ours = (dictation.parse_client_message if side == "client" else dictation.parse_server_message)(frame)
+        theirs = (Client if side == "client" else Server).validate_json(frame)
+        assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
+
+    parse_client, parse_server = dictation.parse_client_message, dictation.parse_server_message
+    client, server = Client.validate_json, Server.validate_json
+
+    def generated() -> None:
+        for side, frame in frames:
+            (parse_client if side == "client" else parse_server)(frame)
+
+    def hand_written() -> None:
+        for side, frame in frames:
+            (client if side == "client" else server)(frame)
+
+    def check_only() -> None:
+        for side, frame in frames:
+            dictation.check_frame(side, frame)
+
+    n = 200
+    results = {}
+    for name, fn in [("hand-written pydantic (model_validate_json)", hand_written),
+                     ("generated: parse (read + check + build)", generated),
+                     ("generated: read + check only", check_only)]:
+        best = min(timeit.repeat(fn, number=n, repeat=7))
+        results[name] = best / (n * len(frames)) * 1e6
+    base = results["hand-written pydantic (model_validate_json)"]
+    print(f"{len(frames)} frames, {sum(len(f) for _, f in frames) / len(frames):.0f} bytes on average; "
+          f"Python {sys.version.split()[0]}, pydantic {pydantic.VERSION}")
+    for name, us in results.items():
+        print(f"{name:45} {us:7.2f} us/frame  {us / base:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

