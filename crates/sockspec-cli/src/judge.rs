@@ -18,18 +18,23 @@ use sockspec_model::{Direction, Schema};
 use sockspec_validator::vectors::{Actual, Vector};
 use sockspec_validator::{ErrorCode, ValidationError, Validator};
 
+mod jsonschema;
+
 /// An implementation that `sockspec test` can run vectors through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Target {
     /// The dynamic validator (`sockspec validate`).
     Dynamic,
+    /// The exported JSON Schema (`sockspec gen --target jsonschema`), judged by a real JSON
+    /// Schema validator: agreement on validity only, as JSON Schema gives no paths or codes.
+    Jsonschema,
     /// Every target above.
     All,
 }
 
 impl Target {
     /// What `all` stands for: every target that can judge vectors.
-    const EVERY: &'static [Target] = &[Target::Dynamic];
+    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Jsonschema];
 
     /// The targets `--target` names, `all` spelled out, each once, in the order given.
     pub(crate) fn expand(targets: &[Target]) -> Vec<Target> {
@@ -45,6 +50,7 @@ impl Target {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Target::Dynamic => "dynamic",
+            Target::Jsonschema => "jsonschema",
             Target::All => "all",
         }
     }
@@ -52,6 +58,11 @@ impl Target {
 
 /// Judges a batch of vectors: one [`Actual`] per vector, in order.
 pub(crate) trait Judge {
+    /// A line said once before the target's results: how to read them.
+    fn note(&self) -> Option<&'static str> {
+        None
+    }
+
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>>;
 }
 
@@ -60,10 +71,12 @@ pub(crate) trait Judge {
 pub(crate) fn judge_for<'s>(
     target: Target,
     schema: &'s Schema,
-    _schema_path: &std::path::Path,
+    schema_path: &std::path::Path,
 ) -> anyhow::Result<Box<dyn Judge + 's>> {
+    let source = schema_path.file_name().map_or_else(|| "<stdin>".to_string(), |n| n.to_string_lossy().into_owned());
     match target {
         Target::Dynamic => Ok(Box::new(Dynamic(Validator::new(schema)))),
+        Target::Jsonschema => Ok(Box::new(self::jsonschema::JsonSchema::new(schema, &source)?)),
         Target::All => bail!("`all` names several targets; expand it first"),
     }
 }

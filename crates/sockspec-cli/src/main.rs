@@ -2,6 +2,7 @@
 
 mod check;
 mod fmt;
+mod r#gen;
 mod judge;
 mod validate;
 
@@ -72,6 +73,25 @@ enum Command {
         #[arg(long, value_enum, value_delimiter = ',', default_value = "dynamic")]
         target: Vec<judge::Target>,
     },
+    /// Generate documents (JSON Schema, AsyncAPI, an HTML page) from a schema.
+    Gen {
+        /// The schema; it must check without errors.
+        schema: PathBuf,
+        /// What to generate.
+        #[arg(long, value_enum)]
+        target: r#gen::GenTarget,
+        /// The folder to write into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Write the protocol's HTML reference page beside the schema (`NAME.html`).
+    Docs {
+        /// The schema; it must check without errors.
+        schema: PathBuf,
+        /// Open the page in the default browser once written.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,6 +122,8 @@ fn main() -> ExitCode {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
         Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
+        Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
+        Command::Docs { schema, open } => r#gen::docs(&schema, open),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
