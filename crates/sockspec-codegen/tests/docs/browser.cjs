@@ -1,7 +1,9 @@
 // Renders reference pages in headless Chromium (playwright-core driving the system's
-// browser) and checks each: no console error or page error, every message shown, and
-// the search box filtering. Input: a JSON file [{"file", "messages": [names],
-// "screenshot"?: path, "scroll"?: selector}]. Output: one JSON line per page; exit status 1 when any fails.
+// browser) and checks each: no console error or page error, no network request, every
+// message shown, the search box filtering, every in-page link leading somewhere.
+// Input: a JSON file [{"file", "messages": [names], "screenshot"?: path,
+// "scroll"?: selector, "dark"?: bool}]. Output: one JSON line per page; exit status 1
+// when any page fails.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,7 +11,7 @@ const { chromium } = require('playwright-core');
 
 async function check(browser, page_spec) {
   const problems = [];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: page_spec.dark ? 'dark' : 'light' });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -21,6 +23,11 @@ async function check(browser, page_spec) {
     const visible = await page.isVisible(`article[id="message-${name}"]`);
     if (!visible) problems.push(`message ${name} is not shown`);
   }
+  // Every link inside the page leads somewhere.
+  const dangling = await page.evaluate(() => Array.from(document.querySelectorAll('a[href^="#"]'))
+    .map((a) => decodeURIComponent(a.getAttribute('href').slice(1)))
+    .filter((id) => !document.getElementById(id)));
+  for (const id of new Set(dangling)) problems.push(`link to #${id}, which is not on the page`);
   const all = page_spec.messages.length;
   if (all > 1) {
     const target = page_spec.messages[all - 1];
