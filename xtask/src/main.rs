@@ -9,10 +9,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test         every check CI runs: formatting, clippy, the architecture's invariants,
-               the npm test tools (package.json: JSONTestSuite, typescript; into
-               node_modules/), the Python test packages (requirements-dev.txt, into
-               .venv/), all tests (property tests, JSONTestSuite and generated code
-               included) and the fuzz targets' build
+               the npm test tools (package.json: JSONTestSuite, typescript, the AsyncAPI
+               parser, playwright-core; into node_modules/), the Python test packages
+               (requirements-dev.txt, into .venv/), Chromium (apt-get, when missing), all
+               tests (property tests, JSONTestSuite, generated code, the AsyncAPI parser and
+               the browser test included) and the fuzz targets' build
   invariants   only the dependency invariants of ARCHITECTURE.md";
 
 fn main() -> anyhow::Result<()> {
@@ -117,6 +118,29 @@ fn python_packages() -> anyhow::Result<PathBuf> {
     run(pip, &["install", "--quiet", "--disable-pip-version-check", "-r", "requirements-dev.txt"])?;
     std::fs::write(&installed, requirements).context("cannot record the installed requirements")?;
     Ok(python)
+/// The Chromium the HTML page's browser test drives (Debian's `chromium`), installed with
+/// apt-get when it is missing and this runs as root. `None` (the test then says it
+/// skipped) only where it cannot be installed.
+fn chromium() -> anyhow::Result<Option<PathBuf>> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.is_file() {
+        return Ok(Some(path));
+    }
+    let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let apt = Command::new("apt-get").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !(root_user && apt) {
+        eprintln!(
+            "\nwarning: /usr/bin/chromium is missing and cannot be installed here (needs apt-get as root): \
+             the HTML page's browser test will say it skipped. Install Debian's `chromium` to run it."
+        );
+        return Ok(None);
+    }
+    run("apt-get", &["update", "-qq"])?;
+    run("apt-get", &["install", "-y", "-qq", "--no-install-recommends", "chromium"])?;
+    if !path.is_file() {
+        bail!("apt-get installed chromium, but {} is not there", path.display());
+    }
+    Ok(Some(path))
 }
 
 fn root() -> std::path::PathBuf {
@@ -133,11 +157,17 @@ fn test() -> anyhow::Result<()> {
     // The TypeScript compiler (package.json's typescript), for the generated modules' tests.
     let tsc = modules.join(".bin").join("tsc");
     let python = python_packages()?;
-    run_with_env(
-        "cargo",
-        &["test", "--workspace", "--locked"],
-        &[("SOCKSPEC_JSON_TEST_SUITE", &suite), ("SOCKSPEC_TSC", &tsc), ("SOCKSPEC_PYTHON", &python)],
-    )?;
+    let mut env: Vec<(&str, &Path)> = vec![
+        ("SOCKSPEC_JSON_TEST_SUITE", &suite),
+        ("SOCKSPEC_NODE_MODULES", &modules),
+        ("SOCKSPEC_TSC", &tsc),
+        ("SOCKSPEC_PYTHON", &python),
+    ];
+    let chromium = chromium()?;
+    if let Some(path) = &chromium {
+        env.push(("SOCKSPEC_CHROMIUM", path));
+    }
+    run_with_env("cargo", &["test", "--workspace", "--locked"], &env)?;
     run("cargo", &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
     Ok(())

@@ -1,45 +1,83 @@
-//! `sockspec gen`: the code and documents generated from a schema, written under a folder.
+//! `sockspec gen`: the files of one target, generated from a schema that checks cleanly;
+//! and `sockspec docs`, the HTML reference page written beside the schema.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::ValueEnum;
 use sockspec_codegen::GeneratedFile;
+use sockspec_model::Schema;
 
 use crate::{Verdict, shown};
 
-/// What `sockspec gen` writes.
+/// What `sockspec gen --target` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum GenTarget {
     /// A Python module with pydantic v2 models, parsers and serialisers (docs/python.md).
     Python,
-    /// A TypeScript module: types, validating parsers and serialisers, no dependencies.
+    /// A TypeScript module: types, validating parsers and serialisers, no dependencies
+    /// (docs/typescript.md).
     Typescript,
+    /// JSON Schema 2020-12: `<protocol>.client.schema.json` and `<protocol>.server.schema.json`.
+    Jsonschema,
+    /// AsyncAPI 3.0: `<protocol>.asyncapi.json`.
+    Asyncapi,
+    /// The HTML reference page: `<protocol>.html`, self-contained.
+    Docs,
 }
 
-/// The files a target generates for a checked schema; `source` names the schema file.
-pub(crate) fn files(target: GenTarget, schema: &sockspec_model::Schema, source: &str) -> Vec<GeneratedFile> {
+fn generate(target: GenTarget, schema: &Schema, source: &str) -> Vec<GeneratedFile> {
     match target {
         GenTarget::Python => sockspec_codegen::python::generate(schema, source),
         GenTarget::Typescript => sockspec_codegen::typescript::generate(schema, source),
+        GenTarget::Jsonschema => sockspec_codegen::jsonschema::generate(schema, source),
+        GenTarget::Asyncapi => sockspec_codegen::asyncapi::generate(schema, source),
+        GenTarget::Docs => sockspec_codegen::docs::generate(schema, source),
     }
 }
 
-pub(crate) fn run(schema_path: &Path, target: GenTarget, out: &Path) -> anyhow::Result<Verdict> {
+/// The schema, checked with the whole check; `None` (diagnostics printed) when it has errors.
+fn load(schema_path: &Path) -> anyhow::Result<Option<(Schema, String)>> {
     let checked = crate::check::load(schema_path)?;
     crate::check::report(&checked);
-    let Some(schema) = checked.schema else {
-        eprintln!("{} has errors: nothing generated", shown(schema_path));
-        return Ok(Verdict::Bad);
-    };
-    let source = source_name(schema_path);
-    for file in files(target, &schema, &source) {
-        let path = out.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", shown(parent)))?;
+    Ok(checked.schema.map(|s| (s, source_name(schema_path))))
+}
+
+fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", shown(parent)))?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", shown(path)))?;
+    eprintln!("wrote {}", shown(path));
+    Ok(())
+}
+
+pub(crate) fn run(schema_path: &Path, target: GenTarget, out: &Path) -> anyhow::Result<Verdict> {
+    let Some((schema, source)) = load(schema_path)? else { return Ok(Verdict::Bad) };
+    for file in generate(target, &schema, &source) {
+        write(&out.join(&file.path), &file.contents)?;
+    }
+    Ok(Verdict::Clean)
+}
+
+/// `sockspec docs`: `<schema name>.html` beside the schema, optionally opened in a browser.
+pub(crate) fn docs(schema_path: &Path, open: bool) -> anyhow::Result<Verdict> {
+    let Some((schema, source)) = load(schema_path)? else { return Ok(Verdict::Bad) };
+    let page = sockspec_codegen::docs::page(&schema, &source);
+    let path: PathBuf = schema_path.with_extension("html");
+    write(&path, &page)?;
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        match std::process::Command::new(opener).arg(&path).status() {
+            Ok(status) if status.success() => {}
+            _ => eprintln!("warning: could not open {} with `{opener}`; open it in a browser", shown(&path)),
         }
-        std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", shown(&path)))?;
-        eprintln!("wrote {}", shown(&path));
     }
     Ok(Verdict::Clean)
 }

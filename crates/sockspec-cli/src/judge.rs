@@ -21,6 +21,8 @@ use sockspec_model::{Direction, Schema};
 use sockspec_validator::vectors::{Actual, Vector};
 use sockspec_validator::{ErrorCode, ValidationError, Validator};
 
+mod jsonschema;
+
 /// An implementation that `sockspec test` can run vectors through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Target {
@@ -30,13 +32,16 @@ pub(crate) enum Target {
     Python,
     /// The TypeScript module of `sockspec gen --target typescript`, run with Node.
     Typescript,
+    /// The exported JSON Schema (`sockspec gen --target jsonschema`), judged by a real JSON
+    /// Schema validator: agreement on validity only, as JSON Schema gives no paths or codes.
+    Jsonschema,
     /// Every target above.
     All,
 }
 
 impl Target {
     /// What `all` stands for: every target that can judge vectors.
-    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Python, Target::Typescript];
+    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Python, Target::Typescript, Target::Jsonschema];
 
     /// The targets `--target` names, `all` spelled out, each once, in the order given.
     pub(crate) fn expand(targets: &[Target]) -> Vec<Target> {
@@ -54,6 +59,7 @@ impl Target {
             Target::Dynamic => "dynamic",
             Target::Python => "python",
             Target::Typescript => "typescript",
+            Target::Jsonschema => "jsonschema",
             Target::All => "all",
         }
     }
@@ -61,6 +67,11 @@ impl Target {
 
 /// Judges a batch of vectors: one [`Actual`] per vector, in order.
 pub(crate) trait Judge {
+    /// A line said once before the target's results: how to read them.
+    fn note(&self) -> Option<&'static str> {
+        None
+    }
+
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>>;
 }
 
@@ -71,10 +82,12 @@ pub(crate) fn judge_for<'s>(
     schema: &'s Schema,
     schema_path: &std::path::Path,
 ) -> anyhow::Result<Box<dyn Judge + 's>> {
+    let source = schema_path.file_name().map_or_else(|| "<stdin>".to_string(), |n| n.to_string_lossy().into_owned());
     match target {
         Target::Dynamic => Ok(Box::new(Dynamic(Validator::new(schema)))),
         Target::Python => Ok(Box::new(python::judge(schema, schema_path)?)),
         Target::Typescript => Ok(Box::new(typescript::TypeScript::new(schema, schema_path)?)),
+        Target::Jsonschema => Ok(Box::new(self::jsonschema::JsonSchema::new(schema, &source)?)),
         Target::All => bail!("`all` names several targets; expand it first"),
     }
 }

@@ -62,9 +62,10 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         max_frame_bytes: Option<u64>,
     },
-    /// Generate code or documents from a schema into a folder.
+    /// Generate code (Python, TypeScript) or documents (JSON Schema, AsyncAPI, an HTML page)
+    /// from a schema into a folder.
     Gen {
-        /// The schema.
+        /// The schema; it must check without errors.
         schema: PathBuf,
         /// What to generate.
         #[arg(long, value_enum)]
@@ -84,6 +85,14 @@ enum Command {
         /// every vector its expected outcome.
         #[arg(long, value_enum, value_delimiter = ',', default_value = "dynamic")]
         target: Vec<judge::Target>,
+    },
+    /// Write the protocol's HTML reference page beside the schema (`NAME.html`).
+    Docs {
+        /// The schema; it must check without errors.
+        schema: PathBuf,
+        /// Open the page in the default browser once written.
+        #[arg(long)]
+        open: bool,
     },
 }
 
@@ -116,6 +125,7 @@ fn main() -> ExitCode {
         }
         Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
         Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
+        Command::Docs { schema, open } => r#gen::docs(&schema, open),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,

@@ -363,6 +363,9 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf], targets: &[Ta
     for target in targets {
         let mut judge = judge::judge_for(target, &schema, schema_path)
             .with_context(|| format!("the {} target cannot run", target.name()))?;
+        if let Some(note) = judge.note() {
+            out(&format!("{note}\n"))?;
+        }
         let (mut passed, mut failed) = (0usize, 0usize);
         for (file, cases) in &loaded {
             let mut actuals = judge.judge(cases)?.into_iter();

@@ -1,6 +1,10 @@
-//! Code and documents generated from a sockspec model: one module per target, each
-//! exposing `generate(&Schema, source) -> Vec<GeneratedFile>`, deterministic byte for byte.
+//! Code and documents generated from a sockspec model, one module per target. Each target
+//! reads only the resolved model (never the syntax tree), exposes `generate(&Schema,
+//! source) -> Vec<GeneratedFile>`, and is deterministic, byte for byte.
 
+pub mod asyncapi;
+pub mod docs;
+pub mod jsonschema;
 pub mod python;
 pub mod typescript;
 
