@@ -1,6 +1,7 @@
 //! The `sockspec` command: check, format and validate against `.sockspec` schemas.
 
 mod check;
+mod diff;
 mod fmt;
 mod judge;
 mod validate;
@@ -72,6 +73,21 @@ enum Command {
         #[arg(long, value_enum, value_delimiter = ',', default_value = "dynamic")]
         target: Vec<judge::Target>,
     },
+    /// Compare two versions of a protocol: every change, classified (wire-breaking,
+    /// source-breaking, compatible) and told per deployment order. Exit 1 when a change
+    /// in a failing category is not approved with `@breaking("why")`.
+    Diff {
+        /// The old version: a file, or `git:REV:PATH` read with `git show REV:PATH`.
+        old: PathBuf,
+        /// The new version: a file, or `git:REV:PATH`; findings point into it.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
+        format: diff::DiffFormat,
+        /// The categories that fail the run, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "wire,source")]
+        fail_on: Vec<diff::FailOn>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,6 +118,7 @@ fn main() -> ExitCode {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
         Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
+        Command::Diff { old, new, format, fail_on } => diff::run(&old, &new, format, &fail_on),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
