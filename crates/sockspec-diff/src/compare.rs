@@ -156,6 +156,15 @@ fn pair<T>(
     map
 }
 
+/// A message's identity for pairing. A message with neither tags nor keys (a fallback) has
+/// none of its own: one side's fallback in each version is not the same message for that.
+fn message_identity(m: &Message) -> Option<&Identity> {
+    m.meta
+        .identity
+        .as_ref()
+        .filter(|i| !matches!(i, Identity::Message { tags, keys, .. } if tags.is_empty() && keys.is_empty()))
+}
+
 fn invert<K: Copy + Eq + std::hash::Hash, V: Copy + Eq + std::hash::Hash>(m: &HashMap<K, V>) -> HashMap<V, K> {
     m.iter().map(|(k, v)| (*v, *k)).collect()
 }
@@ -410,7 +419,9 @@ impl<'a> Cx<'a> {
     fn new(old: &'a Schema, new: &'a Schema) -> Self {
         let t = pair(&old.types, &new.types, |t| t.meta.identity.as_ref(), |t| &t.name, |t| &t.meta);
         let types: HashMap<TypeId, TypeId> = t.into_iter().map(|(o, n)| (TypeId(o as u32), TypeId(n as u32))).collect();
-        let m = pair(&old.messages, &new.messages, |m| m.meta.identity.as_ref(), |m| &m.name, |m| &m.meta);
+        // A message with neither tags nor keys (a fallback) has no identity of its own: one
+        // side's fallback in each version is not the same message for that.
+        let m = pair(&old.messages, &new.messages, message_identity, |m| &m.name, |m| &m.meta);
         let messages: HashMap<MessageId, MessageId> =
             m.into_iter().map(|(o, n)| (MessageId(o as u32), MessageId(n as u32))).collect();
         let protocol_approval = approval(&new.protocol.meta, Some(&old.protocol.meta));
