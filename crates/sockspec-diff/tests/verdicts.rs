@@ -25,7 +25,7 @@ fn root() -> PathBuf {
 }
 
 /// Every schema with vectors: (name, schema, the vectors' frames by side).
-fn corpus() -> Vec<(String, Schema, Vec<(Direction, String)>)> {
+fn corpus() -> Vec<(String, Schema, Vec<(Direction, String)>, String)> {
     let mut out = Vec::new();
     for dir in ["examples", "crates/sockspec-validator/tests/cases"] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
@@ -46,7 +46,7 @@ fn corpus() -> Vec<(String, Schema, Vec<(Direction, String)>)> {
                 }
             }
             let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
-            out.push((name, schema, frames));
+            out.push((name, schema, frames, text));
         }
     }
     out
@@ -361,12 +361,47 @@ fn accepted(
     }
 }
 
+/// How many verdicts and frames a run checked.
+#[derive(Default)]
+struct Tally {
+    safe: usize,
+    breaking: usize,
+    frames: usize,
+}
+
+/// Judges one edit: wherever `diff` calls an order safe, the frames prove it.
+fn judge(case: &str, old: &Schema, new: &Schema, vectors: &[(Direction, String)], seed: u64, tally: &mut Tally) {
+    let report = diff(old, new);
+    let nsoc = !report.findings.iter().any(|f| f.breaks.new_server_old_clients);
+    let ncos = !report.findings.iter().any(|f| f.breaks.new_clients_old_server);
+    for safe in [nsoc, ncos] {
+        if safe { tally.safe += 1 } else { tally.breaking += 1 }
+    }
+    if !nsoc && !ncos {
+        return;
+    }
+    let old_client = written(old, Direction::Client, vectors, seed);
+    let old_server = written(old, Direction::Server, vectors, seed);
+    let new_client = written(new, Direction::Client, vectors, seed ^ 0x55);
+    let new_server = written(new, Direction::Server, vectors, seed ^ 0x55);
+    if nsoc {
+        let order = "a new server with old clients";
+        accepted(case, order, &old_client, new, Direction::Client, &report, &mut tally.frames);
+        accepted(case, order, &new_server, old, Direction::Server, &report, &mut tally.frames);
+    }
+    if ncos {
+        let order = "new clients with an old server";
+        accepted(case, order, &new_client, old, Direction::Client, &report, &mut tally.frames);
+        accepted(case, order, &old_server, new, Direction::Server, &report, &mut tally.frames);
+    }
+}
+
 #[test]
 fn safe_verdicts_hold_against_the_validator() {
     let corpus = corpus();
     assert!(corpus.len() > 30, "the examples and cases are found");
-    let (mut safe_orders, mut broken_orders, mut frames_checked) = (0, 0, 0usize);
-    for (index, (name, old, vectors)) in corpus.iter().enumerate() {
+    let mut tally = Tally::default();
+    for (index, (name, old, vectors, _)) in corpus.iter().enumerate() {
         for n in 0..EDITS_PER_SCHEMA {
             let seed = (index as u64) << 16 | n;
             let mut rng = Rng::new(seed);
@@ -381,32 +416,126 @@ fn safe_verdicts_hold_against_the_validator() {
                 continue;
             }
             let case = format!("{name} (seed {seed}) after [{}]", edits.join("; "));
-            let report = diff(old, &new);
-            let nsoc = !report.findings.iter().any(|f| f.breaks.new_server_old_clients);
-            let ncos = !report.findings.iter().any(|f| f.breaks.new_clients_old_server);
-            let old_client = written(old, Direction::Client, vectors, seed);
-            let old_server = written(old, Direction::Server, vectors, seed);
-            let new_client = written(&new, Direction::Client, vectors, seed ^ 0x55);
-            let new_server = written(&new, Direction::Server, vectors, seed ^ 0x55);
-            for safe in [nsoc, ncos] {
-                if safe { safe_orders += 1 } else { broken_orders += 1 }
-            }
-            if nsoc {
-                let order = "a new server with old clients";
-                accepted(&case, order, &old_client, &new, Direction::Client, &report, &mut frames_checked);
-                accepted(&case, order, &new_server, old, Direction::Server, &report, &mut frames_checked);
-            }
-            if ncos {
-                let order = "new clients with an old server";
-                accepted(&case, order, &new_client, old, Direction::Client, &report, &mut frames_checked);
-                accepted(&case, order, &old_server, &new, Direction::Server, &report, &mut frames_checked);
-            }
+            judge(&case, old, &new, vectors, seed, &mut tally);
         }
     }
-    eprintln!("{safe_orders} safe verdicts checked with {frames_checked} frames; {broken_orders} breaking verdicts");
+    let Tally { safe, breaking, frames } = tally;
+    eprintln!("model edits: {safe} safe verdicts checked with {frames} frames; {breaking} breaking verdicts");
     // The test must exercise both kinds of verdict, with real frames.
-    assert!(safe_orders > 100 && broken_orders > 100, "{safe_orders} safe, {broken_orders} breaking");
-    assert!(frames_checked > 2000, "{frames_checked} frames");
+    assert!(safe > 100 && breaking > 100, "{safe} safe, {breaking} breaking");
+    assert!(frames > 2000, "{frames} frames");
+}
+
+/// Edits of the schema's text, for what a model edit cannot make consistently (messages
+/// added, removed, re-tagged or sent by another side, replies, policies): an edit whose
+/// text does not check is skipped.
+fn text_edit(text: &str, rng: &mut Rng) -> Option<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let decls: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let l = lines[i].trim_start();
+            l.starts_with("client message ")
+                || l.starts_with("server message ")
+                || l.starts_with("message ")
+                || l.starts_with("client request ")
+                || l.starts_with("server request ")
+        })
+        .collect();
+    let mut out = lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    let what = match rng.below(8) {
+        0 => {
+            let side = if rng.chance(2) { "client" } else { "server" };
+            out.push(format!("\n{side} message ZzAdded {{ a: u8, b?: string }}"));
+            format!("added {side} message ZzAdded")
+        }
+        1 => {
+            let &i = decls.get(pick(rng, &decls)?)?;
+            // A one-line declaration only: a block's end is not looked for.
+            if !out[i].trim_end().ends_with('}') && !out[i].contains(" = ") {
+                return None;
+            }
+            let removed = out.remove(i);
+            format!("removed {removed:?}")
+        }
+        2 => {
+            let &i = decls.get(pick(rng, &decls)?)?;
+            let l = out[i].clone();
+            let swapped = if let Some(rest) = l.strip_prefix("client message ") {
+                format!("{} message {rest}", if rng.chance(2) { "server" } else { "both" })
+                    .replace("both message", "message")
+            } else if let Some(rest) = l.strip_prefix("server message ") {
+                if rng.chance(2) { format!("client message {rest}") } else { format!("message {rest}") }
+            } else if let Some(rest) = l.strip_prefix("message ") {
+                format!("{} message {rest}", if rng.chance(2) { "client" } else { "server" })
+            } else {
+                return None;
+            };
+            out[i] = swapped.clone();
+            format!("sender: {swapped:?}")
+        }
+        3 => {
+            let &i = decls.get(pick(rng, &decls)?)?;
+            out.insert(i, "@tag(\"zz_retagged\")".to_string());
+            format!("re-tagged {:?}", out[i + 1])
+        }
+        4 => {
+            let &i = decls.get(pick(rng, &decls)?)?;
+            let attr = ["@strict", "@lenient", "@no_envelope"][rng.below(3) as usize];
+            out.insert(i, attr.to_string());
+            format!("{attr} on {:?}", out[i + 1])
+        }
+        5 => {
+            // A reply taken out of, or added to, a request's list.
+            let i = (0..out.len()).find(|&i| out[i].contains(" -> ") && out[i].contains(" | "))?;
+            let l = out[i].clone();
+            let cut = l.rfind(" | ")?;
+            let end = l[cut + 3..].find(|c: char| !c.is_alphanumeric() && c != '_').map_or(l.len(), |e| cut + 3 + e);
+            out[i] = format!("{}{}", &l[..cut], &l[end..]);
+            format!("reply removed: {:?}", out[i])
+        }
+        6 => {
+            let i = (0..out.len()).find(|&i| out[i].trim_start().starts_with("enum "))?;
+            out.insert(i, "@open".to_string());
+            format!("@open on {:?}", out[i + 1])
+        }
+        _ => {
+            // A number in a range or a length moved.
+            let i = (0..out.len())
+                .filter(|&i| out[i].contains("@range(") || out[i].contains("@len("))
+                .nth(rng.below(4) as usize)?;
+            let l = out[i].clone();
+            let at = l.find("..=")? + 3;
+            let end = l[at..].find(|c: char| !c.is_ascii_digit()).map(|e| at + e)?;
+            let n: u64 = l[at..end].parse().ok()?;
+            let m = if rng.chance(2) { n / 2 } else { n.saturating_mul(2) };
+            out[i] = format!("{}{m}{}", &l[..at], &l[end..]);
+            format!("bound {n} -> {m}: {:?}", out[i])
+        }
+    };
+    Some((out.join("\n") + "\n", what))
+}
+
+#[test]
+fn safe_verdicts_hold_for_text_edits() {
+    let corpus = corpus();
+    let mut tally = Tally::default();
+    let mut checked = 0;
+    for (index, (name, old, vectors, text)) in corpus.iter().enumerate() {
+        for n in 0..EDITS_PER_SCHEMA {
+            let seed = (index as u64) << 16 | n | 1 << 40;
+            let mut rng = Rng::new(seed);
+            let Some((edited, what)) = text_edit(text, &mut rng) else { continue };
+            let (Some(new), _) = sockspec_validator::check(&edited) else { continue };
+            checked += 1;
+            judge(&format!("{name} (seed {seed}) after {what}"), old, &new, vectors, seed, &mut tally);
+        }
+    }
+    let Tally { safe, breaking, frames } = tally;
+    eprintln!(
+        "text edits: {checked} edits that check; {safe} safe verdicts checked with {frames} frames; {breaking} breaking"
+    );
+    assert!(checked > 100, "{checked} text edits checked clean");
+    assert!(safe > 20 && breaking > 50, "{safe} safe, {breaking} breaking");
 }
 
 /// The frame generator makes frames the validator accepts for most messages of every
@@ -414,7 +543,7 @@ fn safe_verdicts_hold_against_the_validator() {
 #[test]
 fn generated_frames_are_mostly_valid() {
     let (mut total, mut valid) = (0, 0);
-    for (_, schema, _) in corpus() {
+    for (_, schema, _, _) in corpus() {
         let validator = Validator::new(&schema);
         for dir in Direction::BOTH {
             for f in frames(&schema, dir, 7, 4) {
