@@ -24,8 +24,11 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Every schema with vectors: (name, schema, the vectors' frames by side).
-fn corpus() -> Vec<(String, Schema, Vec<(Direction, String)>, String)> {
+/// Every example and validator-case schema, with its vectors' frames.
+/// A schema of the corpus: its file name, model, the vectors' frames by side, and its text.
+type Entry = (String, Schema, Vec<(Direction, String)>, String);
+
+fn corpus() -> Vec<Entry> {
     let mut out = Vec::new();
     for dir in ["examples", "crates/sockspec-validator/tests/cases"] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
@@ -338,7 +341,6 @@ fn edit(s: &mut Schema, rng: &mut Rng) -> Option<String> {
 }
 
 /// Checks that every frame `writer` writes from `dir` is accepted by `reader`.
-#[allow(clippy::too_many_arguments)]
 fn accepted(
     case: &str,
     order: &str,
