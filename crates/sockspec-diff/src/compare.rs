@@ -6,7 +6,7 @@
 //! where it flows from the server, the mirror. Writers are taken to send only what their
 //! schema declares (generated code does), so an undeclared member is a reader's business.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sockspec_model::*;
 
@@ -105,12 +105,15 @@ struct Cx<'a> {
     messages_back: HashMap<MessageId, MessageId>,
     old_flows: Vec<Flows>,
     new_flows: Vec<Flows>,
+    /// The new schema's structs that are variants of a tagged union.
+    tagged_variants: HashSet<TypeId>,
     scopes: Vec<Scope>,
     out: Vec<Finding>,
 }
 
 /// Pairs items of two lists: by identity first, then by `@renamed_from` (the new item names
-/// the old one), then by name. Returns old index → new index.
+/// the old one), then by name. Returns old index → new index. Linear: each step looks items
+/// up in a hash map.
 fn pair<T>(
     old: &[T],
     new: &[T],
@@ -118,35 +121,39 @@ fn pair<T>(
     name: impl Fn(&T) -> &str,
     meta: impl Fn(&T) -> &Meta,
 ) -> HashMap<usize, usize> {
+    // Identities are small wire values; their JSON text is a key that needs no `Hash`.
+    let key = |t: &T| identity(t).map(|i| serde_json::to_string(i).expect("an identity serializes"));
     let mut map = HashMap::new();
     let mut taken = vec![false; new.len()];
-    let mut by_identity: Vec<Option<usize>> = vec![None; old.len()];
+    let mut by_identity: HashMap<String, usize> = HashMap::new();
+    for (j, n) in new.iter().enumerate() {
+        if let Some(k) = key(n) {
+            by_identity.entry(k).or_insert(j);
+        }
+    }
     for (i, o) in old.iter().enumerate() {
-        if let Some(id) = identity(o)
-            && let Some(j) = new.iter().enumerate().position(|(j, n)| !taken[j] && identity(n) == Some(id))
+        if let Some(j) = key(o).and_then(|k| by_identity.get(&k).copied())
+            && !taken[j]
         {
-            by_identity[i] = Some(j);
+            map.insert(i, j);
             taken[j] = true;
         }
     }
-    for (i, j) in by_identity.iter().enumerate() {
-        if let Some(j) = j {
-            map.insert(i, *j);
-        }
-    }
     // Declared renames, then names, for what identity left unpaired.
-    for step in 0..2 {
+    let mut by_old_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, n) in new.iter().enumerate() {
+        for r in &meta(n).renamed_from {
+            by_old_name.entry(r.as_str()).or_default().push(j);
+        }
+        by_name.entry(name(n)).or_default().push(j);
+    }
+    for table in [&by_old_name, &by_name] {
         for (i, o) in old.iter().enumerate() {
             if map.contains_key(&i) {
                 continue;
             }
-            let found = new.iter().enumerate().position(|(j, n)| {
-                !taken[j]
-                    && match step {
-                        0 => meta(n).renamed_from.iter().any(|r| r == name(o)),
-                        _ => name(n) == name(o),
-                    }
-            });
+            let found = table.get(name(o)).and_then(|js| js.iter().copied().find(|&j| !taken[j]));
             if let Some(j) = found {
                 map.insert(i, j);
                 taken[j] = true;
@@ -434,6 +441,15 @@ impl<'a> Cx<'a> {
             messages,
             old_flows: flows(old),
             new_flows: flows(new),
+            tagged_variants: new
+                .types
+                .iter()
+                .filter_map(|t| match &t.kind {
+                    TypeDefKind::Union(Union::Tagged { variants, .. }) => Some(variants.iter().copied()),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
             scopes: vec![Scope {
                 label: format!("protocol {}", new.protocol.name),
                 approval: protocol_approval,
@@ -582,26 +598,32 @@ impl<'a> Cx<'a> {
 
     fn dispatch(&mut self, dir: Direction) {
         let (o, n) = (self.old.dispatch.get(dir), self.new.dispatch.get(dir));
-        let open = |d: &Dispatch| {
-            d.tags.as_ref().is_some_and(|t| t.open)
-                || d.rpc.as_ref().is_some_and(|r| {
-                    r.requests.as_ref().is_some_and(|t| t.open) || r.notifications.as_ref().is_some_and(|t| t.open)
-                })
-        };
-        let (oo, no) = (open(o), open(n));
-        if oo != no {
+        // Every level of the tag lookup, by the tag values that lead to it: a set opened or
+        // closed at any level (`keep(0)` opens only a second level) changes what is read.
+        let (on, nn) = (open_levels(o), open_levels(n));
+        for (path, was) in &on {
+            let Some((_, now)) = nn.iter().find(|(p, _)| p == path) else { continue };
+            if was == now {
+                continue;
+            }
             let f = Flows::one(dir);
-            let msg = if no {
-                format!("frames from the {} with an unknown tag are now kept, not rejected", dir.as_str())
+            let under = if path.is_empty() {
+                String::new()
             } else {
-                format!("frames from the {} with an unknown tag are now rejected", dir.as_str())
+                format!(" under {}", path.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
             };
-            self.emit("tags-openness-changed", msg, f.when(no), f.when(!no), true);
+            let msg = if *now {
+                format!("frames from the {}{under} with an unknown tag are now kept, not rejected", dir.as_str())
+            } else {
+                format!("frames from the {}{under} with an unknown tag are now rejected", dir.as_str())
+            };
+            self.emit("tags-openness-changed", msg, f.when(*now), f.when(!*now), true);
         }
         let old_keyed: Vec<MessageId> = o.keyed.iter().filter_map(|(_, m)| self.messages.get(m).copied()).collect();
         let new_keyed: Vec<MessageId> = n.keyed.iter().map(|(_, m)| *m).collect();
-        let common_old: Vec<_> = old_keyed.iter().filter(|m| new_keyed.contains(m)).collect();
-        let common_new: Vec<_> = new_keyed.iter().filter(|m| old_keyed.contains(m)).collect();
+        let (old_set, new_set): (HashSet<_>, HashSet<_>) = (old_keyed.iter().collect(), new_keyed.iter().collect());
+        let common_old: Vec<_> = old_keyed.iter().filter(|m| new_set.contains(m)).collect();
+        let common_new: Vec<_> = new_keyed.iter().filter(|m| old_set.contains(m)).collect();
         if common_old != common_new {
             let msg = format!(
                 "the key rules of {} frames are tried in another order: a frame with several key members is another message",
@@ -655,7 +677,7 @@ impl<'a> Cx<'a> {
                     let o = old.ty(oid);
                     let flows = self.old_flows[oid.0 as usize].union(self.new_flows[j]);
                     self.scoped(format!("type {}", n.name), Some(&n.meta), Some(&o.meta), |cx| {
-                        cx.type_def(o, n, flows)
+                        cx.type_def(o, n, nid, flows)
                     });
                 }
                 None => self.scoped(format!("type {}", n.name), Some(&n.meta), None, |cx| {
@@ -679,7 +701,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn type_def(&mut self, o: &'a TypeDef, n: &'a TypeDef, flows: Flows) {
+    fn type_def(&mut self, o: &'a TypeDef, n: &'a TypeDef, nid: TypeId, flows: Flows) {
         if o.name != n.name || o.meta.ident != n.meta.ident {
             let msg = format!("{} is now {}: its wire is unchanged, code that names it must change", o.name, n.name);
             self.emit("type-renamed", msg, Flows::NONE, Flows::NONE, true);
@@ -688,7 +710,7 @@ impl<'a> Cx<'a> {
             (TypeDefKind::Struct(os), TypeDefKind::Struct(ns)) => {
                 self.fields(&os.fields, &ns.fields, flows, os.unknown_fields, ns.unknown_fields);
                 self.policies("the struct", os.unknown_fields, ns.unknown_fields, flows);
-                if os.tag != ns.tag && self.is_tagged_variant(n) {
+                if os.tag != ns.tag && self.tagged_variants.contains(&nid) {
                     let msg = format!("its tag as a union variant is now {}, was {}", ns.tag, os.tag);
                     self.emit("union-variant-tag-changed", msg, flows, flows, false);
                 }
@@ -718,14 +740,6 @@ impl<'a> Cx<'a> {
                 self.emit("type-kind-changed", msg, wire, wire, true);
             }
         }
-    }
-
-    fn is_tagged_variant(&self, def: &TypeDef) -> bool {
-        let Some(id) = self.new.type_named(&def.name) else { return false };
-        self.new
-            .types
-            .iter()
-            .any(|t| matches!(&t.kind, TypeDefKind::Union(Union::Tagged { variants, .. }) if variants.contains(&id)))
     }
 
     fn enumeration(&mut self, o: &'a Enum, n: &'a Enum, flows: Flows) {
@@ -809,8 +823,9 @@ impl<'a> Cx<'a> {
                 if ob.map(|b| self.types.get(&b).copied()) != nb.map(Some) {
                     self.emit("union-base-changed", "its @base changed".into(), flows, flows, true);
                 }
+                let (ov_set, nv_set): (HashSet<_>, HashSet<_>) = (ov.iter().collect(), nv.iter().collect());
                 for v in nv {
-                    let had = self.types_back.get(v).is_some_and(|old| ov.contains(old));
+                    let had = self.types_back.get(v).is_some_and(|old| ov_set.contains(old));
                     if !had {
                         let name = &self.new.ty(*v).name;
                         let msg = if *oo {
@@ -822,7 +837,7 @@ impl<'a> Cx<'a> {
                     }
                 }
                 for v in ov {
-                    let kept = self.types.get(v).is_some_and(|new| nv.contains(new));
+                    let kept = self.types.get(v).is_some_and(|new| nv_set.contains(new));
                     if !kept {
                         let name = &self.old.ty(*v).name;
                         let msg = format!("variant {name} was removed");
@@ -1204,7 +1219,9 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Whether readers of `dir`'s frames in `schema` keep frames with an unknown tag.
+    /// Whether readers of `dir`'s frames in `schema` keep frames with an unknown tag at the
+    /// top level (a message added under an open second level is still judged a break:
+    /// conservative).
     fn open_side(schema: &Schema, dir: Direction) -> bool {
         let d = schema.dispatch.get(dir);
         d.tags.as_ref().is_some_and(|t| t.open)
@@ -1403,8 +1420,10 @@ impl<'a> Cx<'a> {
             self.emit_breaks("auth-changed", msg.into(), b, false);
         }
         let old_before: Vec<MessageId> = o.before_auth.iter().filter_map(|m| self.messages.get(m).copied()).collect();
-        let added = n.before_auth.iter().any(|m| !old_before.contains(m));
-        let removed = old_before.len() < o.before_auth.len() || old_before.iter().any(|m| !n.before_auth.contains(m));
+        let (old_set, new_set): (HashSet<_>, HashSet<_>) =
+            (old_before.iter().collect(), n.before_auth.iter().collect());
+        let added = n.before_auth.iter().any(|m| !old_set.contains(m));
+        let removed = old_before.len() < o.before_auth.len() || old_before.iter().any(|m| !new_set.contains(m));
         if added || removed {
             let b = Breaks { new_server_old_clients: removed, new_clients_old_server: added };
             self.emit_breaks(
@@ -1469,6 +1488,33 @@ fn approval(new: &Meta, old: Option<&Meta>) -> Option<String> {
         Some(old_why) if *old_why == why => None,
         _ => Some(why),
     }
+}
+
+/// Whether each level of a side's tag lookup is open, by the tag values that lead to it
+/// (JSON-RPC requests and notifications under a first value naming the kind).
+fn open_levels(d: &Dispatch) -> Vec<(Vec<TagValue>, bool)> {
+    fn walk(node: &TagNode, path: &mut Vec<TagValue>, out: &mut Vec<(Vec<TagValue>, bool)>) {
+        out.push((path.clone(), node.open));
+        for (value, target) in &node.entries {
+            if let TagTarget::Next(next) = target {
+                path.push(value.clone());
+                walk(next, path, out);
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(t) = &d.tags {
+        walk(t, &mut Vec::new(), &mut out);
+    }
+    if let Some(rpc) = &d.rpc {
+        for (kind, node) in [("requests", &rpc.requests), ("notifications", &rpc.notifications)] {
+            if let Some(t) = node {
+                walk(t, &mut vec![TagValue::Str(kind.into())], &mut out);
+            }
+        }
+    }
+    out
 }
 
 /// What readers of `dir`'s frames do with undeclared top-level members: reject when any

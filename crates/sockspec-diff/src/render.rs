@@ -22,6 +22,32 @@ struct Policy {
     source: bool,
 }
 
+/// Line and column of offsets in one file, from line starts found once: a report of many
+/// findings costs linear time, not a scan from the start of the file for each.
+struct Lines<'f> {
+    text: &'f str,
+    starts: Vec<usize>,
+}
+
+impl<'f> Lines<'f> {
+    fn new(file: &'f SourceFile) -> Self {
+        let text = file.text.as_str();
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column (in characters), as `SourceFile::line_col` gives them.
+    fn line_col(&self, offset: u32) -> (usize, usize) {
+        let mut offset = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
 /// Renders a report. `new` is the new schema's file (findings point into it); `fail_wire`
 /// and `fail_source` are the categories that fail the run.
 pub fn render(report: &Report, format: Format, new: &SourceFile, fail_wire: bool, fail_source: bool) -> String {
@@ -68,9 +94,10 @@ fn effect(f: &Finding) -> String {
 }
 
 fn human(report: &Report, new: &SourceFile, policy: Policy) -> String {
+    let lines = Lines::new(new);
     let mut out = String::new();
     for f in &report.findings {
-        let (line, col) = new.line_col(f.span.start);
+        let (line, col) = lines.line_col(f.span.start);
         let mark = if f.fails(policy.wire, policy.source) { "error" } else { "note" };
         out.push_str(&format!(
             "{mark}: {} [{}]\n  --> {}:{line}:{col}: {}\n  {}\n",
@@ -92,11 +119,12 @@ fn human(report: &Report, new: &SourceFile, policy: Policy) -> String {
 }
 
 fn json(report: &Report, new: &SourceFile, policy: Policy) -> String {
+    let lines = Lines::new(new);
     let findings: Vec<serde_json::Value> = report
         .findings
         .iter()
         .map(|f| {
-            let (line, column) = new.line_col(f.span.start);
+            let (line, column) = lines.line_col(f.span.start);
             serde_json::json!({
                 "rule": f.rule,
                 "category": f.category(),
@@ -138,9 +166,10 @@ fn gh_property(s: &str) -> String {
 }
 
 fn github(report: &Report, new: &SourceFile, policy: Policy) -> String {
+    let lines = Lines::new(new);
     let mut out = String::new();
     for f in &report.findings {
-        let (line, col) = new.line_col(f.span.start);
+        let (line, col) = lines.line_col(f.span.start);
         let level = if f.fails(policy.wire, policy.source) {
             "error"
         } else if f.category() != Category::Compatible && f.approved.is_none() {
@@ -170,6 +199,7 @@ fn cell(s: &str) -> String {
 }
 
 fn markdown(report: &Report, new: &SourceFile, policy: Policy) -> String {
+    let lines = Lines::new(new);
     let mut out = String::from("## sockspec diff\n\n");
     out.push_str(&format!("{}\n", summary(report, policy)));
     if report.findings.is_empty() {
@@ -177,7 +207,7 @@ fn markdown(report: &Report, new: &SourceFile, policy: Policy) -> String {
     }
     out.push_str("\n| | category | where | change | breaks | rule |\n| --- | --- | --- | --- | --- | --- |\n");
     for f in &report.findings {
-        let (line, _) = new.line_col(f.span.start);
+        let (line, _) = lines.line_col(f.span.start);
         let mark = if f.fails(policy.wire, policy.source) {
             "❌"
         } else if f.approved.is_some() {

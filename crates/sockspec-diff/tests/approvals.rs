@@ -117,3 +117,16 @@ fn github_annotations_escape_what_would_end_them() {
     assert!(text.contains("file=a%3Ab%2Cc.sockspec"), "{text}");
     assert!(text.contains("100%25"), "{text}");
 }
+
+#[test]
+fn locations_agree_with_the_source_file() {
+    let new = "protocol p {}\n\n/// é ü\nclient message Join {\n    room: string\n    // ü\n    nick: string\n}\n\nclient message Hello {}\n";
+    let report = compare(OLD, new);
+    let file = SourceFile::new("n.sockspec", new);
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&report, Format::Json, &file, true, true)).expect("valid JSON");
+    for (f, j) in report.findings.iter().zip(json["findings"].as_array().expect("findings")) {
+        let (line, col) = file.line_col(f.span.start);
+        assert_eq!((j["line"].as_u64(), j["column"].as_u64()), (Some(line as u64), Some(col as u64)));
+    }
+}

@@ -314,8 +314,22 @@ fn edit(s: &mut Schema, rng: &mut Rng) -> Option<String> {
         9 => {
             let dir = if rng.chance(2) { Direction::Client } else { Direction::Server };
             let tags = s.dispatch.get_mut(dir).tags.as_mut()?;
-            tags.open = !tags.open;
-            Some(format!("dispatch {}: open = {}", dir.as_str(), tags.open))
+            // The top level, or a second level (`keep(0)` opens only those).
+            let seconds = tags.entries.iter().filter(|(_, t)| matches!(t, TagTarget::Next(_))).count() as u64;
+            let pick_second = rng.below(seconds + 1);
+            let node = if pick_second == 0 {
+                tags
+            } else {
+                tags.entries
+                    .iter_mut()
+                    .filter_map(|(_, t)| match t {
+                        TagTarget::Next(n) => Some(n),
+                        TagTarget::Message(_) => None,
+                    })
+                    .nth(pick_second as usize - 1)?
+            };
+            node.open = !node.open;
+            Some(format!("dispatch {} level {pick_second}: open = {}", dir.as_str(), node.open))
         }
         10 => {
             let unions: Vec<usize> = (0..s.types.len())
