@@ -105,6 +105,10 @@ struct Cx<'a> {
     messages_back: HashMap<MessageId, MessageId>,
     old_flows: Vec<Flows>,
     new_flows: Vec<Flows>,
+    /// The findings on the protocol's envelope declaration, by rule and member: a message's
+    /// own envelope members (presence decided per message by `@only`) report only what
+    /// differs from these.
+    envelope_findings: HashSet<(&'static str, String)>,
     /// The new schema's structs that are variants of a tagged union.
     tagged_variants: HashSet<TypeId>,
     scopes: Vec<Scope>,
@@ -441,6 +445,7 @@ impl<'a> Cx<'a> {
             messages,
             old_flows: flows(old),
             new_flows: flows(new),
+            envelope_findings: HashSet::new(),
             tagged_variants: new
                 .types
                 .iter()
@@ -590,7 +595,9 @@ impl<'a> Cx<'a> {
             server: frame_policy(s, Direction::Server),
         };
         let (op, np) = (envelope_policy(self.old), envelope_policy(self.new));
+        let before = self.out.len();
         self.scoped("envelope".into(), None, None, |cx| cx.fields(&o.envelope, &n.envelope, Flows::BOTH, op, np));
+        self.envelope_findings = self.out[before..].iter().map(|f| (f.rule, last_label(&f.at).to_string())).collect();
         for dir in Direction::BOTH {
             self.dispatch(dir);
         }
@@ -1300,6 +1307,30 @@ impl<'a> Cx<'a> {
                 self.emit("payload-shape-changed", msg, flows, flows, true);
             }
         }
+        if o.envelope && n.envelope {
+            for dir in Direction::BOTH {
+                if !flows.has(dir) {
+                    continue;
+                }
+                let (oe, ne) = (o.envelope_fields.get(dir), n.envelope_fields.get(dir));
+                let (op, np) = (o.frame_unknown_fields, n.frame_unknown_fields);
+                let before = self.out.len();
+                self.scoped(format!("envelope from the {}", dir.as_str()), None, None, |cx| {
+                    cx.fields(oe, ne, Flows::one(dir), op, np)
+                });
+                // What the protocol's envelope already reported is not repeated per message.
+                let seen = std::mem::take(&mut self.envelope_findings);
+                let mut i = before;
+                while i < self.out.len() {
+                    if seen.contains(&(self.out[i].rule, last_label(&self.out[i].at).to_string())) {
+                        self.out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+                self.envelope_findings = seen;
+            }
+        }
         if n.content.is_some() && o.content.is_some() {
             self.policies("the frame", o.frame_unknown_fields, n.frame_unknown_fields, flows);
         }
@@ -1478,6 +1509,11 @@ impl<'a> Cx<'a> {
         }
         self.scopes.pop();
     }
+}
+
+/// The innermost level of a finding's place (`field "s"`).
+fn last_label(at: &str) -> &str {
+    at.rsplit(", ").next().unwrap_or(at)
 }
 
 /// The approval an item carries in the new schema, unless its old version carried the same

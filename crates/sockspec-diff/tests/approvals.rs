@@ -130,3 +130,23 @@ fn locations_agree_with_the_source_file() {
         assert_eq!((j["line"].as_u64(), j["column"].as_u64()), (Some(line as u64), Some(col as u64)));
     }
 }
+
+#[test]
+fn envelope_presence_is_compared_per_message() {
+    // `@only(Ready)` moved to `Hello`: `s` becomes required there, null or absent on Ready.
+    let old = "protocol p {}\n\nenvelope {\n    @only(Ready)\n    s?: u64 | null\n}\n\nserver message Ready {}\n\nserver message Hello {}\n";
+    let new = old.replace("@only(Ready)", "@only(Hello)");
+    let report = compare(old, &new);
+    let at: Vec<(&str, &str)> = report.findings.iter().map(|f| (f.rule, f.at.as_str())).collect();
+    assert!(
+        at.contains(&("field-made-required", "server message Hello, envelope from the server, field \"s\"")),
+        "{report:#?}"
+    );
+    assert!(report.findings.iter().any(|f| f.at.starts_with("server message Ready") && f.breaks.any()), "{report:#?}");
+    // A change to the declaration itself is reported once, on the envelope.
+    let retyped = old.replace("s?: u64 | null", "s?: u32 | null");
+    let report = compare(old, &retyped);
+    let narrowed: Vec<&str> =
+        report.findings.iter().filter(|f| f.rule == "integer-narrowed").map(|f| f.at.as_str()).collect();
+    assert_eq!(narrowed, ["envelope, field \"s\""], "{report:#?}");
+}
