@@ -64,9 +64,22 @@ fn read(spec: &Path) -> anyhow::Result<(String, Vec<u8>)> {
 }
 
 /// Reads and checks one version with the whole check; a schema with errors cannot be
-/// compared, which is a failure of the comparison (exit 2), not a finding.
-fn load(spec: &Path) -> anyhow::Result<(SourceFile, Schema)> {
+/// compared, which is a failure of the comparison (exit 2), not a finding. An old version
+/// may also be a serialized model (`.json`, as `Schema::to_json` writes it, for example
+/// kept from a release), read in this sockspec's format version only.
+fn load(spec: &Path, model_allowed: bool) -> anyhow::Result<(SourceFile, Schema)> {
     let (name, bytes) = read(spec)?;
+    if name.ends_with(".json") {
+        if !model_allowed {
+            bail!("{} is a model: the new version must be a schema, so findings can point into it", shown(spec));
+        }
+        let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", shown(spec)))?;
+        let schema = Schema::from_json(&text).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", shown(spec)))?;
+        if let Err(breaches) = schema.check_invariants() {
+            bail!("{} is not a consistent model: {}", shown(spec), breaches.join("; "));
+        }
+        return Ok((SourceFile::new(name, String::new()), schema));
+    }
     let (file, schema, diagnostics) = sockspec_validator::check_file(name, &bytes);
     match schema {
         Some(schema) => Ok((file, schema)),
@@ -79,8 +92,8 @@ fn load(spec: &Path) -> anyhow::Result<(SourceFile, Schema)> {
 }
 
 pub(crate) fn run(old: &Path, new: &Path, format: DiffFormat, fail_on: &[FailOn]) -> anyhow::Result<Verdict> {
-    let (_, old_schema) = load(old)?;
-    let (new_file, new_schema) = load(new)?;
+    let (_, old_schema) = load(old, true)?;
+    let (new_file, new_schema) = load(new, false)?;
     let report = sockspec_diff::diff(&old_schema, &new_schema);
     let wire = fail_on.contains(&FailOn::Wire);
     let source = fail_on.contains(&FailOn::Source);

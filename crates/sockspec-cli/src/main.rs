@@ -77,7 +77,8 @@ enum Command {
     /// source-breaking, compatible) and told per deployment order. Exit 1 when a change
     /// in a failing category is not approved with `@breaking("why")`.
     Diff {
-        /// The old version: a file, or `git:REV:PATH` read with `git show REV:PATH`.
+        /// The old version: a schema file, a model file (`.json`, as a release kept it), or
+        /// `git:REV:PATH` read with `git show REV:PATH`.
         old: PathBuf,
         /// The new version: a file, or `git:REV:PATH`; findings point into it.
         new: PathBuf,

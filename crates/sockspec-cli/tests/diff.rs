@@ -150,3 +150,22 @@ fn help_names_the_command() {
         assert!(help.contains(word), "{word}: {help}");
     }
 }
+
+#[test]
+fn the_old_version_may_be_a_serialized_model() {
+    let dir = files("model", NEW);
+    let (schema, _) = sockspec_validator::check(OLD);
+    std::fs::write(dir.join("old.json"), schema.expect("clean").to_json()).expect("written");
+    let from_model = sockspec(&["diff", "old.json", "new.sockspec", "--format", "json"], &dir);
+    let from_schema = sockspec(&["diff", "old.sockspec", "new.sockspec", "--format", "json"], &dir);
+    assert_eq!(from_model.status.code(), Some(1), "{}", text(&from_model.stderr));
+    assert_eq!(text(&from_model.stdout), text(&from_schema.stdout));
+    // Another format version is refused plainly; so is a model as the new version.
+    let model = std::fs::read_to_string(dir.join("old.json")).expect("readable");
+    let model = model.replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    std::fs::write(dir.join("future.json"), model).expect("written");
+    let future = sockspec(&["diff", "future.json", "new.sockspec"], &dir);
+    assert_eq!(future.status.code(), Some(2));
+    assert!(text(&future.stderr).contains("format version"), "{}", text(&future.stderr));
+    assert_eq!(sockspec(&["diff", "old.sockspec", "old.json"], &dir).status.code(), Some(2));
+}
