@@ -710,7 +710,10 @@ impl<'a> Cx<'a> {
 
     fn type_def(&mut self, o: &'a TypeDef, n: &'a TypeDef, nid: TypeId, flows: Flows) {
         if o.name != n.name || o.meta.ident != n.meta.ident {
-            let msg = format!("{} is now {}: its wire is unchanged, code that names it must change", o.name, n.name);
+            let msg = format!(
+                "{}: its wire is unchanged, code that names it must change",
+                renamed(&o.name, &o.meta, &n.name, &n.meta)
+            );
             self.emit("type-renamed", msg, Flows::NONE, Flows::NONE, true);
         }
         match (&o.kind, &n.kind) {
@@ -781,7 +784,10 @@ impl<'a> Cx<'a> {
                             cx.emit("enum-value-changed", msg, flows, flows, false);
                         }
                         if ov.name != nv.name || ov.meta.ident != nv.meta.ident {
-                            let msg = format!("variant {} is now {}: code that names it must change", ov.name, nv.name);
+                            let msg = format!(
+                                "variant {}: code that names it must change",
+                                renamed(&ov.name, &ov.meta, &nv.name, &nv.meta)
+                            );
                             cx.emit("enum-variant-renamed", msg, Flows::NONE, Flows::NONE, true);
                         }
                     });
@@ -1259,7 +1265,7 @@ impl<'a> Cx<'a> {
 
     fn message(&mut self, o: &'a Message, n: &'a Message) {
         if o.name != n.name || o.meta.ident != n.meta.ident {
-            let msg = format!("{} is now {}: code that names it must change", o.name, n.name);
+            let msg = format!("{}: code that names it must change", renamed(&o.name, &o.meta, &n.name, &n.meta));
             self.emit("message-renamed", msg, Flows::NONE, Flows::NONE, true);
         }
         let (of, nf) = (Flows::of(o.sender), Flows::of(n.sender));
@@ -1509,6 +1515,19 @@ impl<'a> Cx<'a> {
         }
         self.scopes.pop();
     }
+}
+
+/// A rename in words: the schema name, or when only `@ident` changed, the identifiers.
+fn renamed(old: &str, old_meta: &Meta, new: &str, new_meta: &Meta) -> String {
+    if old != new {
+        return format!("{old} is now {new}");
+    }
+    let show = |m: &Meta| {
+        m.ident.as_ref().map_or("?".to_string(), |i| {
+            format!("{} (Rust), {} (Python), {} (TypeScript)", i.rust, i.python, i.typescript)
+        })
+    };
+    format!("{new}'s identifiers are now {}, were {}", show(new_meta), show(old_meta))
 }
 
 /// The innermost level of a finding's place (`field "s"`).

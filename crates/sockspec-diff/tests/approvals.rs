@@ -150,3 +150,14 @@ fn envelope_presence_is_compared_per_message() {
         report.findings.iter().filter(|f| f.rule == "integer-narrowed").map(|f| f.at.as_str()).collect();
     assert_eq!(narrowed, ["envelope, field \"s\""], "{report:#?}");
 }
+
+#[test]
+fn an_identifier_change_alone_is_source_breaking() {
+    let old = "protocol p {}\n\nstruct Point { x: f64 }\n\nclient message Move { to: Point }\n";
+    let new = "protocol p {}\n\n@ident(\"Position\")\nstruct Point { x: f64 }\n\nclient message Move { to: Point }\n";
+    let report = compare(old, new);
+    assert_eq!(report.findings.len(), 1, "{report:#?}");
+    let f = &report.findings[0];
+    assert_eq!((f.rule, f.category()), ("type-renamed", Category::SourceBreaking));
+    assert!(f.message.contains("Position (Rust)"), "{}", f.message);
+}
