@@ -2,6 +2,7 @@
 //! schemas.
 
 mod check;
+mod diff;
 mod fmt;
 mod r#gen;
 mod judge;
@@ -94,6 +95,22 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Compare two versions of a protocol: every change, classified (wire-breaking,
+    /// source-breaking, compatible) and told per deployment order. Exit 1 when a change
+    /// in a failing category is not approved with `@breaking("why")`.
+    Diff {
+        /// The old version: a schema file, a model file (`.json`, as a release kept it), or
+        /// `git:REV:PATH` read with `git show REV:PATH`.
+        old: PathBuf,
+        /// The new version: a file, or `git:REV:PATH`; findings point into it.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
+        format: diff::DiffFormat,
+        /// The categories that fail the run, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "wire,source")]
+        fail_on: Vec<diff::FailOn>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -126,6 +143,7 @@ fn main() -> ExitCode {
         Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
         Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
         Command::Docs { schema, open } => r#gen::docs(&schema, open),
+        Command::Diff { old, new, format, fail_on } => diff::run(&old, &new, format, &fail_on),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,

@@ -449,6 +449,9 @@ fn meta(f: &mut Formatter<'_>, meta: &Meta) -> fmt::Result {
     if let Some(v) = &meta.since {
         write!(f, " @since({v:?})")?;
     }
+    if let Some(why) = &meta.breaking {
+        write!(f, " @breaking({why:?})")?;
+    }
     for e in &meta.examples {
         write!(f, " @example({e})")?;
     }

@@ -134,6 +134,10 @@ pub struct Meta {
     /// sees a rename rather than a removal and an addition (docs/names.md).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed_from: Vec<String>,
+    /// `@breaking("why")`: a breaking change to this item (or to what it contains) is
+    /// intended, for this reason; `diff` reports such findings as approved (docs/diff.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaking: Option<String>,
     /// `@ident("name")`: the name identifiers are made from instead of the item's own
     /// (its wire name is unchanged), to part two names that would become one identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,13 +162,25 @@ pub struct Meta {
 impl PartialEq for Meta {
     fn eq(&self, other: &Meta) -> bool {
         // Spans (and their file) are where an item was written, not what it is.
-        let Meta { docs, deprecated, since, examples, renamed_from, ident_name, ident, identity, span: _, file: _ } =
-            self;
+        let Meta {
+            docs,
+            deprecated,
+            since,
+            examples,
+            renamed_from,
+            breaking,
+            ident_name,
+            ident,
+            identity,
+            span: _,
+            file: _,
+        } = self;
         *docs == other.docs
             && *deprecated == other.deprecated
             && *since == other.since
             && *examples == other.examples
             && *renamed_from == other.renamed_from
+            && *breaking == other.breaking
             && *ident_name == other.ident_name
             && *ident == other.ident
             && *identity == other.identity

@@ -30,11 +30,12 @@ const KNOWN_ATTRS: &[&str] = &[
     "untagged",
     "tag_field",
     "renamed_from",
+    "breaking",
     "ident",
 ];
 
 /// Metadata attributes every type, message, field and variant takes ([`Lower::meta_attr`]).
-pub(crate) const META_ATTRS: &[&str] = &["deprecated", "since", "example", "renamed_from", "ident"];
+pub(crate) const META_ATTRS: &[&str] = &["deprecated", "since", "example", "renamed_from", "breaking", "ident"];
 
 /// Attributes that constrain or encode a type: they stand after the type, on its line.
 pub(crate) const TYPE_ATTRS: &[&str] = &["range", "len", "pattern", "as"];
@@ -139,6 +140,10 @@ impl<'a> Lower<'a> {
                 if let Some(old) = self.string_arg(attr, "the old name, `@renamed_from(\"old_name\")`") {
                     meta.renamed_from.push(old);
                 }
+                true
+            }
+            "breaking" => {
+                meta.breaking = self.string_arg(attr, "the reason the break is intended, `@breaking(\"why\")`");
                 true
             }
             "ident" => {

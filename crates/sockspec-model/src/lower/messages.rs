@@ -28,6 +28,7 @@ const MESSAGE_ATTRS: &[&str] = &[
     "since",
     "example",
     "renamed_from",
+    "breaking",
     "ident",
 ];
 
@@ -353,8 +354,8 @@ impl<'a> Lower<'a> {
                 },
                 "fallback" if self.no_args(attr) => fallback = Some(attr.span),
                 "no_id" if self.no_args(attr) => no_id = Some(attr.span),
-                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "no_envelope" | "strict"
-                | "lenient" | "error" | "fallback" | "no_id" => {}
+                "deprecated" | "since" | "example" | "renamed_from" | "breaking" | "ident" | "no_envelope"
+                | "strict" | "lenient" | "error" | "fallback" | "no_id" => {}
                 _ => self.unknown_attr(attr, MESSAGE_ATTRS, "a message"),
             }
         }

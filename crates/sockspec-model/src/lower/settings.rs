@@ -231,8 +231,8 @@ impl<'a> Lower<'a> {
         for attr in &item.attrs {
             match attr.name.text.as_str() {
                 "strict" => out.unknown_fields = PerDirection::both(UnknownFields::Reject),
-                "deprecated" | "since" | "example" => {}
-                _ => self.unknown_attr(attr, &["strict", "deprecated", "since", "example"], "a protocol"),
+                "deprecated" | "since" | "example" | "breaking" => {}
+                _ => self.unknown_attr(attr, &["strict", "deprecated", "since", "example", "breaking"], "a protocol"),
             }
         }
         let mut seen = Vec::new();

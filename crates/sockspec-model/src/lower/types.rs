@@ -178,7 +178,8 @@ impl<'a> Lower<'a> {
                                 self.error_struct = Some(id);
                             }
                         }
-                        "deprecated" | "since" | "example" | "renamed_from" | "ident" | "strict" | "lenient" => {}
+                        "deprecated" | "since" | "example" | "renamed_from" | "breaking" | "ident" | "strict"
+                        | "lenient" => {}
                         _ => self.unknown_attr(
                             attr,
                             &[
@@ -190,6 +191,7 @@ impl<'a> Lower<'a> {
                                 "since",
                                 "example",
                                 "renamed_from",
+                                "breaking",
                                 "ident",
                             ],
                             "a struct",
@@ -253,10 +255,10 @@ impl<'a> Lower<'a> {
             match attr.name.text.as_str() {
                 "open" if self.no_args(attr) => open = true,
                 "flags" if self.no_args(attr) => flags = true,
-                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "open" | "flags" => {}
+                "deprecated" | "since" | "example" | "renamed_from" | "breaking" | "ident" | "open" | "flags" => {}
                 _ => self.unknown_attr(
                     attr,
-                    &["open", "flags", "deprecated", "since", "example", "renamed_from", "ident"],
+                    &["open", "flags", "deprecated", "since", "example", "renamed_from", "breaking", "ident"],
                     "an enum",
                 ),
             }
@@ -442,7 +444,7 @@ impl<'a> Lower<'a> {
                         field = f;
                     }
                 }
-                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "open" => {}
+                "deprecated" | "since" | "example" | "renamed_from" | "breaking" | "ident" | "open" => {}
                 _ => self.unknown_attr(
                     attr,
                     &[
@@ -454,6 +456,7 @@ impl<'a> Lower<'a> {
                         "since",
                         "example",
                         "renamed_from",
+                        "breaking",
                         "ident",
                     ],
                     "a union",
@@ -718,7 +721,7 @@ impl<'a> Lower<'a> {
                 },
                 _ => self.unknown_attr(
                     attr,
-                    &["absent", "deprecated", "since", "example", "renamed_from", "ident"],
+                    &["absent", "deprecated", "since", "example", "renamed_from", "breaking", "ident"],
                     "a field",
                 ),
             }
@@ -970,8 +973,8 @@ impl<'a> Lower<'a> {
                     }
                 }
                 "as" => self.encoding(ty, attr),
-                "deprecated" | "since" | "example" | "renamed_from" | "ident" | "absent" | "tag" | "error"
-                | "strict" | "lenient" => {
+                "deprecated" | "since" | "example" | "renamed_from" | "breaking" | "ident" | "absent" | "tag"
+                | "error" | "strict" | "lenient" => {
                     self.error(
                         Diagnostic::error(
                             "S0301",
