@@ -377,3 +377,41 @@ fn values_a_program_builds_are_checked_by_pydantic_and_written_as_the_wire_says(
     std::fs::write(dir.join("hand_built.py"), HAND_BUILT).expect("script");
     assert_eq!(run(&python, &dir, &["hand_built.py"]).trim(), "ok");
 }
+
+/// `examples/dictation/`: the Python program reads the recorded session with the module
+/// generated from the example's schema, and writes it back frame by frame; every frame it
+/// writes is a valid frame of the same message.
+#[test]
+fn the_dictation_example_reads_and_writes_the_recorded_session() {
+    let Some(python) = python_or_skip("the_dictation_example_reads_and_writes_the_recorded_session") else { return };
+    let dir = scratch("dictation_example");
+    let schema_path = root().join("examples/dictation.sockspec");
+    let schema = load(&schema_path);
+    for f in python::generate(&schema, "dictation.sockspec") {
+        std::fs::write(dir.join(&f.path), &f.contents).expect("module");
+    }
+    std::fs::copy(root().join("examples/dictation/python/session.py"), dir.join("session.py")).expect("program");
+    let session = root().join("examples/dictation.session.jsonl");
+    let written = dir.join("written.jsonl");
+    let args = ["session.py".to_string(), session.display().to_string(), written.display().to_string()];
+    let out = run(&python, &dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.contains("final 'send the report on Friday'"), "{out}");
+    let read = std::fs::read_to_string(&session).expect("session");
+    let wrote = std::fs::read_to_string(&written).expect("written");
+    let validator = sockspec_validator::Validator::new(&schema);
+    let frames: Vec<&str> = read.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(wrote.lines().count(), frames.len());
+    for (original, again) in frames.iter().zip(wrote.lines()) {
+        let kind = |frame: &str| {
+            sockspec_model::Direction::BOTH
+                .into_iter()
+                .find_map(|side| validator.validate(side, frame).ok())
+                .map(|k| validator.frame_name(k).to_string())
+        };
+        assert_eq!(kind(original), kind(again), "{original} was written as {again}");
+        assert!(kind(again).is_some(), "{again}");
+    }
+    // The program type-checks against the generated module too.
+    let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "session.py", "dictation.py"]);
+    assert!(out.contains("Success"), "{out}");
+}

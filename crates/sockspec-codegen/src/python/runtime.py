@@ -1223,9 +1223,11 @@ def parse_datetime(s: str) -> _t.Union[_dt.datetime, str]:
 def format_datetime(v: _t.Any, local: bool) -> _t.Any:
     if not isinstance(v, _dt.datetime):
         return v
+    # As short as the value allows: whole seconds, milliseconds or microseconds.
+    spec = "seconds" if v.microsecond == 0 else "milliseconds" if v.microsecond % 1000 == 0 else "microseconds"
     if local or v.tzinfo is None:
-        return v.isoformat()
-    text = v.isoformat()
+        return v.isoformat(timespec=spec)
+    text = v.isoformat(timespec=spec)
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
