@@ -20,7 +20,14 @@ const RUNTIME: &str = include_str!("typescript/runtime.ts");
 
 /// The TypeScript module for a schema: `NAME.ts`, where `NAME` is the protocol's name.
 pub fn generate(schema: &Schema, source: &str) -> Vec<GeneratedFile> {
-    let mut g = Gen { schema, out: Writer::default(), cons: BTreeMap::new(), unions: Vec::new(), seen: HashSet::new() };
+    let mut g = Gen {
+        schema,
+        out: Writer::default(),
+        cons: BTreeMap::new(),
+        unions: Vec::new(),
+        write_unions: Vec::new(),
+        seen: HashSet::new(),
+    };
     let body = g.module();
     let mut text = format!("// {}\n", header(source));
     text.push_str("/* eslint-disable */\n");
@@ -89,6 +96,8 @@ struct Gen<'s> {
     cons: BTreeMap<String, String>,
     /// Inline unions met while writing decoders, written as functions afterwards.
     unions: Vec<&'s Untagged>,
+    /// Inline unions met while writing writers, likewise.
+    write_unions: Vec<&'s Untagged>,
     seen: HashSet<String>,
 }
 
@@ -1445,8 +1454,13 @@ impl<'s> Gen<'s> {
                 format!("`[${{{}}}]`", parts.join("},${"))
             }
             TypeKind::Named(id) => format!("$w_{}({x})", id.0),
-            // Untagged values are written by their JSON view (docs/typescript.md).
-            TypeKind::OneOf(_) => format!("$wj({x} as unknown as SockspecJson)"),
+            TypeKind::OneOf(u) => {
+                let name = u.name.clone().unwrap_or_default();
+                if self.seen.insert(format!("$wu_{name}")) {
+                    self.write_unions.push(u);
+                }
+                format!("$wu_{name}({x})")
+            }
             TypeKind::Nullable(inner) => {
                 let inner = self.write(inner, x, depth);
                 format!("({x} === null ? \"null\" : {inner})")
@@ -1469,6 +1483,77 @@ impl<'s> Gen<'s> {
                 format!("{value} === undefined ? {absent} : {key} + \":\" + {w}")
             })
             .collect()
+    }
+
+    /// A test of a TypeScript value against a type, for telling untagged variants apart
+    /// when writing: by the value's JavaScript type, as the decoder built it.
+    fn is_value_of(&self, ty: &Type, x: &str) -> String {
+        let object = format!(
+            "(typeof {x} === \"object\" && {x} !== null && !Array.isArray({x}) && !({x} instanceof Uint8Array))"
+        );
+        match &ty.kind {
+            TypeKind::Bool => format!("typeof {x} === \"boolean\""),
+            TypeKind::Int(it) if is_big_int(*it) => format!("typeof {x} === \"bigint\""),
+            TypeKind::Int(_) => format!("(typeof {x} === \"number\" && Number.isInteger({x}))"),
+            TypeKind::Float(_) => format!("typeof {x} === \"number\""),
+            TypeKind::String | TypeKind::Uuid | TypeKind::Date => format!("typeof {x} === \"string\""),
+            TypeKind::DateTime(e) => match e {
+                TimeEncoding::Rfc3339 | TimeEncoding::Local => format!("typeof {x} === \"string\""),
+                TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs => {
+                    format!("typeof {x} === \"bigint\"")
+                }
+                TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat => format!("typeof {x} === \"number\""),
+            },
+            TypeKind::Bytes(_) => format!("{x} instanceof Uint8Array"),
+            TypeKind::Json | TypeKind::OneOf(_) => "true".to_string(),
+            TypeKind::Null => format!("{x} === null"),
+            TypeKind::List(_) | TypeKind::Tuple(_) => format!("Array.isArray({x})"),
+            TypeKind::Map(_) => object,
+            TypeKind::Nullable(inner) => format!("({x} === null || {})", self.is_value_of(inner, x)),
+            TypeKind::Named(id) => match &self.schema.ty(*id).kind {
+                TypeDefKind::Alias(t) => self.is_value_of(t, x),
+                TypeDefKind::Enum(e) => match e.repr {
+                    EnumRepr::String => format!("typeof {x} === \"string\""),
+                    EnumRepr::Int(it) if !is_big_int(it) => format!("typeof {x} === \"number\""),
+                    _ => format!("typeof {x} === \"bigint\""),
+                },
+                TypeDefKind::Struct(_) | TypeDefKind::Union(Union::Tagged { .. }) => object,
+                TypeDefKind::Union(Union::Untagged(_)) => "true".to_string(),
+            },
+        }
+    }
+
+    /// The body of a writer of an untagged value `x`: the first variant whose JavaScript
+    /// type the value has (objects of several variants told apart by their signatures).
+    fn untagged_writer_body(&mut self, u: &'s Untagged) {
+        self.out.line("const y = x as unknown;");
+        for (i, t) in u.variants.iter().enumerate() {
+            let mut test = self.is_value_of(t, "y");
+            if let Some((_, sig)) = u.signatures.iter().find(|(j, _)| *j == i) {
+                let keys = u.keys.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ");
+                let sig = sig.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ");
+                test = format!("{test} && $signature(y, [{sig}], [{keys}])");
+            }
+            let ty = self.ts_type(t);
+            let w = self.write(t, &format!("(y as {ty})"), 1);
+            self.out.line(&format!("if ({test}) return {w};"));
+        }
+        self.out.line("return $wj(y as SockspecJson);");
+    }
+
+    /// Writers of the inline unions met while writing the others.
+    fn write_inline_unions(&mut self) {
+        let mut done = 0;
+        while done < self.write_unions.len() {
+            let u = self.write_unions[done];
+            done += 1;
+            let name = u.name.clone().unwrap_or_default();
+            let t = self.anonymous_ident(&name);
+            self.out.blank();
+            self.out.open(&format!("function $wu_{name}(x: {t}): string {{"));
+            self.untagged_writer_body(u);
+            self.out.close("}");
+        }
     }
 
     fn writers(&mut self) {
@@ -1519,9 +1604,7 @@ impl<'s> Gen<'s> {
                     }
                     self.out.line("return $wj(x as unknown as SockspecJson);");
                 }
-                TypeDefKind::Union(Union::Untagged(_)) => {
-                    self.out.line("return $wj(x as unknown as SockspecJson);");
-                }
+                TypeDefKind::Union(Union::Untagged(u)) => self.untagged_writer_body(u),
             }
             self.out.close("}");
         }
@@ -1649,6 +1732,7 @@ impl<'s> Gen<'s> {
         self.out.line("// ---------------------------------------------------------------------------------------");
         self.out.line("// Serialisers");
         self.writers();
+        self.write_inline_unions();
         std::mem::take(&mut self.out.text)
     }
 }

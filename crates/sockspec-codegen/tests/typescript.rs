@@ -200,3 +200,35 @@ fn json_reader_agrees_with_the_rust_reader_on_json_test_suite() {
     assert_eq!(verdicts.len(), cases.len());
     assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Untagged variants are written in their wire encoding: bytes as base64, `@as(string)`
+/// integers as strings, beside the plain ones; and a frame comes back byte for byte.
+#[test]
+fn untagged_values_are_written_in_their_encoding() {
+    let Some(tsc) = tsc("untagged_values_are_written_in_their_encoding") else { return };
+    let src = "protocol enc {}\nclient message M {\n    a: bytes | bool\n    b: u64 @as(string) | bool\n    c: [string | i64]\n}\n";
+    let (schema, diagnostics) = sockspec_validator::check(src);
+    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let file = generate(&schema, "enc.sockspec").remove(0);
+    let dir = scratch("untagged-writers");
+    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
+    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
+    let out = Command::new(&tsc)
+        .arg(dir.join(&file.path))
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
+        .arg(&dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let frame = r#"{"type":"m","a":"AAEC","b":"18446744073709551615","c":["x",9007199254740993]}"#;
+    let script = format!(
+        "import {{ decodeClientMessage, serializeClientMessage }} from './enc.js';\n\
+         const m = decodeClientMessage({frame:?});\n\
+         if (!(m.frame.a instanceof Uint8Array) || typeof m.frame.b !== 'bigint') throw new Error('types');\n\
+         process.stdout.write(serializeClientMessage(m));\n"
+    );
+    std::fs::write(dir.join("roundtrip.mjs"), script).expect("written");
+    let out = Command::new("node").arg(dir.join("roundtrip.mjs")).output().expect("node runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), frame);
+}

@@ -982,6 +982,14 @@ function $wo(members: readonly (string | undefined)[]): string {
   return s + "}";
 }
 
+/** Whether an object has exactly the signature's keys among `keys` (an untagged variant). */
+function $signature(v: unknown, sig: readonly string[], keys: readonly string[]): boolean {
+  const o = v as { [key: string]: unknown };
+  let present = 0;
+  for (const k of keys) if (o[k] !== undefined) present++;
+  return present === sig.length && sig.every((k) => o[k] !== undefined);
+}
+
 /** Checks that a value a writer is given is what its type says, before it goes out. */
 function $bad(what: string): never {
   throw new TypeError(`cannot serialize: ${what}`);
