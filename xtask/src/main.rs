@@ -118,6 +118,8 @@ fn python_packages() -> anyhow::Result<PathBuf> {
     run(pip, &["install", "--quiet", "--disable-pip-version-check", "-r", "requirements-dev.txt"])?;
     std::fs::write(&installed, requirements).context("cannot record the installed requirements")?;
     Ok(python)
+}
+
 /// The Chromium the HTML page's browser test drives (Debian's `chromium`), installed with
 /// apt-get when it is missing and this runs as root. `None` (the test then says it
 /// skipped) only where it cannot be installed.
