@@ -65,13 +65,12 @@ fn run_with_env(program: &str, args: &[&str], env: &[(&str, &Path)]) -> anyhow::
 fn npm_packages() -> anyhow::Result<PathBuf> {
     let root = root();
     let modules = root.join("node_modules");
-    let installed = modules.join(".package-lock.json");
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let lock = modified(&root.join("package-lock.json"));
-    let manifest = modified(&root.join("package.json"));
-    let fresh =
-        modified(&installed).is_some_and(|at| lock.is_some_and(|l| at >= l) && manifest.is_some_and(|m| at >= m));
-    if fresh {
+    // A copy of the lock file `npm ci` installed from, kept in node_modules/: npm's own
+    // `.package-lock.json` there is rewritten by other npm commands, so its age says
+    // nothing about what is installed.
+    let installed = modules.join(".sockspec-installed-package-lock.json");
+    let lock = std::fs::read_to_string(root.join("package-lock.json")).context("cannot read package-lock.json")?;
+    if std::fs::read_to_string(&installed).is_ok_and(|i| i == lock) {
         eprintln!("\n$ npm ci (skipped: node_modules/ is up to date with package-lock.json)");
         return Ok(modules);
     }
@@ -84,6 +83,7 @@ fn npm_packages() -> anyhow::Result<PathBuf> {
         );
     }
     run("npm", &["ci", "--no-audit", "--no-fund"])?;
+    std::fs::write(&installed, lock).context("cannot record the installed package-lock.json")?;
     Ok(modules)
 }
 
