@@ -230,6 +230,10 @@ pub(crate) fn meta_attrs(meta: &sockspec_model::Meta) -> TokenStream {
 pub(crate) fn write_tag(value: &TagValue) -> TokenStream {
     match value {
         TagValue::Str(s) => quote! { __sp::write_str(out, #s); },
+        TagValue::Int(i) if (0..10).contains(i) => {
+            let c = char::from(b'0' + *i as u8);
+            quote! { out.push(#c); }
+        }
         TagValue::Int(i) => {
             let text = i.to_string();
             quote! { out.push_str(#text); }

@@ -525,6 +525,7 @@ impl<'s> Gen<'s> {
         let first = if stmts.is_empty() { quote! { _first } } else { quote! { first } };
         quote! {
             #[doc(hidden)]
+            #[allow(clippy::ptr_arg)]
             pub fn #fname(&self, out: &mut ::std::string::String) {
                 out.push('{');
                 let #first = &mut true;
@@ -590,9 +591,10 @@ impl<'s> Gen<'s> {
                 quote! { let #local = (#d).is_some(); }
             });
             let locals: Vec<_> = (0..envelope.len()).map(|k| format_ident!("e{}", k)).collect();
+            let ok = if locals.is_empty() { quote! { true } } else { quote! { #(#locals)&&* } };
             quote! { {
                 #(#reads)*
-                let ok = true #(&& #locals)*;
+                let ok = #ok;
                 ok.then(|| #name::Unknown(::sockspec::RawFrame(v.to_serde())))
             } }
         } else {
@@ -662,6 +664,7 @@ impl<'s> Gen<'s> {
 
                 #[doc(hidden)]
                 #[allow(unused_variables)]
+                #[allow(clippy::ptr_arg)]
                 pub fn __encode(&self, out: &mut ::std::string::String) {
                     match *self { #(#encodes)* }
                 }
@@ -825,7 +828,7 @@ impl<'s> Gen<'s> {
             quote! { cx.error_at(#METHOD, __sp::ErrorCode::MissingField, #message.into()); None }
         } else {
             let id_decode = self.decode(&self.schema.protocol.id.ty, None, &quote! { v });
-            let id_optional = *error_id == IdPresence::Optional;
+            let optional_arm = if *error_id == IdPresence::Optional { quote! { None if !is_result => {} } } else { quote! {} };
             let error_check = match error {
                 Some(e) => {
                     let t = self.type_ident(*e);
@@ -877,7 +880,7 @@ impl<'s> Gen<'s> {
                 };
                 #version
                 match __sp::member(members, #id_field) {
-                    None if !is_result && #id_optional => {}
+                    #optional_arm
                     None => cx.error_at(#id_field, __sp::ErrorCode::MissingField, "a reply must carry the id member".into()),
                     Some(__sp::Value::Null) if !is_result => {}
                     Some(v) => { let at = cx.enter(#id_field); let _ = #id_decode; cx.leave(at); }

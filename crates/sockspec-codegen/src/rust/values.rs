@@ -100,11 +100,11 @@ impl Gen<'_> {
             }
             TypeKind::Float(ft) => {
                 let single = *ft == FloatType::F32;
-                let rust = if single { quote! { f32 } } else { quote! { f64 } };
+                let cast = if single { quote! { x as f32 } } else { quote! { x } };
                 let range = range_float_check(cons);
                 quote! {
                     match __sp::float(cx, #v, #single) {
-                        Some(x) => { #range.then_some(x as #rust) }
+                        Some(x) => { #range.then_some(#cast) }
                         None => None,
                     }
                 }
@@ -183,9 +183,10 @@ impl Gen<'_> {
                 let names: Vec<_> = (0..n).map(|i| format_ident!("e{}", i)).collect();
                 let each = elements.iter().enumerate().map(|(i, e)| {
                     let name = &names[i];
+                    let get = if i == 0 { quote! { items.first() } } else { quote! { items.get(#i) } };
                     let d = self.decode(e, None, &quote! { x });
                     quote! {
-                        let #name = match items.get(#i) {
+                        let #name = match #get {
                             Some(x) => { let at = cx.enter_index(#i); let r = #d; cx.leave(at); r }
                             None => None,
                         };
@@ -252,7 +253,7 @@ impl Gen<'_> {
             TypeDefKind::Enum(e) => {
                 // The use site's constraints, on the value the enum reads.
                 let extra = match &e.repr {
-                    EnumRepr::String if !cons.len.is_none() || !cons.patterns.is_empty() => {
+                    EnumRepr::String if cons.len.is_some() || !cons.patterns.is_empty() => {
                         let checks = self.string_checks(cons);
                         Some(quote! { match #v { __sp::Value::String(s) => #checks, _ => true } })
                     }
@@ -324,7 +325,7 @@ impl Gen<'_> {
             };
         }
         if wrapped(f) {
-            value = quote! { (#value).map(Some) };
+            value = map_some(value);
         }
         quote! {
             match __sp::member(members, #name) {
@@ -483,9 +484,9 @@ impl Gen<'_> {
             TypeKind::Tuple(elements) => {
                 let each = elements.iter().enumerate().map(|(i, e)| {
                     let index = syn::Index::from(i);
-                    let write = self.encode(e, &quote! { &t.#index });
+                    let write = self.encode(e, &quote! { x });
                     let comma = if i > 0 { quote! { out.push(','); } } else { quote! {} };
-                    quote! { #comma #write }
+                    quote! { #comma { let x = &t.#index; #write } }
                 });
                 quote! { { let t = #x; out.push('['); #(#each)* out.push(']'); } }
             }
@@ -562,6 +563,15 @@ impl Gen<'_> {
         let idents: Vec<_> = fields.iter().map(field_ident).collect();
         let known: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         let unknown_check = policy_check(unknown, quote! { __sp::unknown_members(cx, members, &[#(#known),*]); });
+        let members_and_check = if unknown_check.is_empty() {
+            quote! { Self::__decode_members(members, cx) }
+        } else {
+            quote! {
+                let r = Self::__decode_members(members, cx);
+                #unknown_check
+                r
+            }
+        };
         let writes = fields.iter().zip(&idents).map(|(f, i)| self.encode_field(f, quote! { &self.#i }));
         let what = format!("an object ({wire})");
         let (out_, first) = if fields.is_empty() { (quote! { _out }, quote! { _first }) } else { (quote! { out }, quote! { first }) };
@@ -585,17 +595,17 @@ impl Gen<'_> {
                         cx.wrong_type(#what, v);
                         return None;
                     };
-                    let r = Self::__decode_members(members, cx);
-                    #unknown_check
-                    r
+                    #members_and_check
                 }
 
                 #[doc(hidden)]
+                #[allow(clippy::ptr_arg)]
                 pub fn __encode_members(&self, #out_: &mut ::std::string::String, #first: &mut bool) {
                     #(#writes)*
                 }
 
                 #[doc(hidden)]
+                #[allow(clippy::ptr_arg)]
                 pub fn __encode(&self, out: &mut ::std::string::String) {
                     out.push('{');
                     self.__encode_members(out, &mut true);
@@ -680,7 +690,8 @@ impl Gen<'_> {
                         }
 
                         #[doc(hidden)]
-                        pub fn __encode(&self, out: &mut ::std::string::String) {
+                        #[allow(clippy::ptr_arg)]
+                pub fn __encode(&self, out: &mut ::std::string::String) {
                             __sp::write_str(out, self.as_str());
                         }
                     }
@@ -732,8 +743,8 @@ impl Gen<'_> {
                             /// A value that is none of the above, kept (the enum is open).
                             Unknown(#unknown_ty),
                         },
-                        quote! { #name::Unknown(n) => i128::from(*n), },
-                        quote! { other => Some(#name::Unknown(other as #unknown_ty)), },
+                        if unknown_ty.to_string() == "i128" { quote! { #name::Unknown(n) => *n, } } else { quote! { #name::Unknown(n) => i128::from(*n), } },
+                        if unknown_ty.to_string() == "i128" { quote! { other => Some(#name::Unknown(other)), } } else { quote! { other => Some(#name::Unknown(other as #unknown_ty)), } },
                     )
                 } else {
                     let message = format!("is not a value of {wire}");
@@ -767,7 +778,8 @@ impl Gen<'_> {
                         }
 
                         #[doc(hidden)]
-                        pub fn __encode(&self, out: &mut ::std::string::String) {
+                        #[allow(clippy::ptr_arg)]
+                pub fn __encode(&self, out: &mut ::std::string::String) {
                             #write(out, self.value());
                         }
                     }
@@ -813,6 +825,8 @@ impl Gen<'_> {
             }
         };
         let write = if string { quote! { __sp::write_int_str } } else { quote! { __sp::write_int } };
+        let narrow = if any { quote! { n } } else { quote! { n as #rust } };
+        let widen = if any { quote! { self.0 } } else { quote! { i128::from(self.0) } };
         let read = if any {
             let what = format!("an integer ({wire})");
             let beyond = if e.open {
@@ -848,12 +862,13 @@ impl Gen<'_> {
                 pub fn __decode(v: &__sp::Value<'_>, cx: &mut __sp::Cx) -> Option<Self> {
                     #read
                     #check
-                    Some(#name(n as #rust))
+                    Some(#name(#narrow))
                 }
 
                 #[doc(hidden)]
+                #[allow(clippy::ptr_arg)]
                 pub fn __encode(&self, out: &mut ::std::string::String) {
-                    #write(out, i128::from(self.0));
+                    #write(out, #widen);
                 }
             }
         }
@@ -944,18 +959,10 @@ impl Gen<'_> {
         let what = format!("an object ({wire})");
         let missing = format!("missing the tag member {field:?} of {wire}");
         let has_unknown = open;
-        let encode_body = if has_unknown {
-            quote! {
-                let first = &mut true;
-                match self { #(#encodes)* }
-                out.push('}');
-            }
-        } else {
-            quote! {
-                let first = &mut true;
-                match self { #(#encodes)* }
-                out.push('}');
-            }
+        let encode_body = quote! {
+            let first = &mut true;
+            match self { #(#encodes)* }
+            out.push('}');
         };
         let open_brace = if has_unknown {
             quote! { if !matches!(self, #name::Unknown(..)) { out.push('{'); } }
@@ -984,6 +991,7 @@ impl Gen<'_> {
                 }
 
                 #[doc(hidden)]
+                #[allow(clippy::ptr_arg)]
                 pub fn __encode(&self, out: &mut ::std::string::String) {
                     #open_brace
                     #encode_body
@@ -1038,8 +1046,8 @@ impl Gen<'_> {
                 let k = kinds(i).0;
                 quote! {
                     let start = cx.mark();
-                    if let Some(x) = #d {
-                        if cx.mark() == start { return Some(#name::#n(x)); }
+                    if let Some(x) = #d && cx.mark() == start {
+                        return Some(#name::#n(x));
                     }
                     let errors = cx.take_since(start);
                     if nearest.is_none() && (#k & bit) != 0 { nearest = Some(errors); }
@@ -1128,6 +1136,7 @@ impl Gen<'_> {
                 }
 
                 #[doc(hidden)]
+                #[allow(clippy::ptr_arg)]
                 pub fn __encode(&self, out: &mut ::std::string::String) {
                     match self { #(#encodes)* }
                 }
@@ -1172,6 +1181,11 @@ impl Gen<'_> {
             TypeKind::Nullable(inner) => self.kind_name(inner),
         }
     }
+}
+
+/// `value.map(Some)`, or `Some(value)` when the value is a constructor already.
+pub(crate) fn map_some(value: TokenStream) -> TokenStream {
+    if value.to_string().starts_with("Some (") { quote! { Some(#value) } } else { quote! { (#value).map(Some) } }
 }
 
 /// `x.__encode(out)`, binding `x` first when it is an expression (`&t.1`).
