@@ -18,18 +18,22 @@ use sockspec_model::{Direction, Schema};
 use sockspec_validator::vectors::{Actual, Vector};
 use sockspec_validator::{ErrorCode, ValidationError, Validator};
 
+mod rust;
+
 /// An implementation that `sockspec test` can run vectors through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Target {
     /// The dynamic validator (`sockspec validate`).
     Dynamic,
+    /// The Rust code `sockspec gen --target rust` writes, built with cargo (docs/rust.md).
+    Rust,
     /// Every target above.
     All,
 }
 
 impl Target {
     /// What `all` stands for: every target that can judge vectors.
-    const EVERY: &'static [Target] = &[Target::Dynamic];
+    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Rust];
 
     /// The targets `--target` names, `all` spelled out, each once, in the order given.
     pub(crate) fn expand(targets: &[Target]) -> Vec<Target> {
@@ -45,6 +49,7 @@ impl Target {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Target::Dynamic => "dynamic",
+            Target::Rust => "rust",
             Target::All => "all",
         }
     }
@@ -60,10 +65,11 @@ pub(crate) trait Judge {
 pub(crate) fn judge_for<'s>(
     target: Target,
     schema: &'s Schema,
-    _schema_path: &std::path::Path,
+    schema_path: &std::path::Path,
 ) -> anyhow::Result<Box<dyn Judge + 's>> {
     match target {
         Target::Dynamic => Ok(Box::new(Dynamic(Validator::new(schema)))),
+        Target::Rust => Ok(Box::new(rust::judge(schema, schema_path)?)),
         Target::All => bail!("`all` names several targets; expand it first"),
     }
 }
@@ -82,9 +88,6 @@ impl Judge for Dynamic<'_> {
     }
 }
 
-// The protocol's types and runner, for the generated-code targets (Rust, Python,
-// TypeScript) that plug in here; until one is registered nothing calls them.
-#[allow(dead_code)]
 /// One line the judge protocol sends: the side that sent the frame, and its exact text.
 #[derive(serde::Serialize)]
 struct Request<'a> {
@@ -92,7 +95,6 @@ struct Request<'a> {
     frame: &'a str,
 }
 
-#[allow(dead_code)]
 /// One line a judge answers: `{"ok": "MessageName"}` (or `"@result"`, `"@error"`,
 /// `"@unknown"`), or `{"errors": [{"path", "code", "message"}]}`.
 #[derive(serde::Deserialize)]
@@ -102,7 +104,6 @@ struct Answer {
     errors: Option<Vec<AnswerError>>,
 }
 
-#[allow(dead_code)]
 #[derive(serde::Deserialize)]
 struct AnswerError {
     path: String,
@@ -114,7 +115,6 @@ struct AnswerError {
 /// Runs a program that speaks the judge protocol over every vector at once: all frames are
 /// written to its standard input (from a thread, so a program that answers as it reads
 /// cannot deadlock on a full pipe), and its answers read back in order.
-#[allow(dead_code)]
 pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
     let shown = format!("{command:?}");
     let mut child = command

@@ -1,7 +1,8 @@
-//! The `sockspec` command: check, format and validate against `.sockspec` schemas.
+//! The `sockspec` command: check, format, generate code and validate against `.sockspec` schemas.
 
 mod check;
 mod fmt;
+mod r#gen;
 mod judge;
 mod validate;
 
@@ -39,6 +40,17 @@ enum Command {
         /// Change nothing; exit 1 if any file is not formatted.
         #[arg(long)]
         check: bool,
+    },
+    /// Generate code for a schema: one module per protocol, under `--out`.
+    Gen {
+        /// The schema.
+        schema: PathBuf,
+        /// What to generate.
+        #[arg(long, value_enum)]
+        target: r#gen::GenTarget,
+        /// The folder to write into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Validate JSON Lines messages (one frame per line) against a schema.
     Validate {
@@ -98,6 +110,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { files, format } => check::run(&files, format),
         Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
         Command::Validate { schema, input, from, format, max_frame_bytes } => {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
