@@ -9,7 +9,9 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut table = String::new();
     let mut modules = String::new();
-    for (group, dir) in [("examples", root.join("examples")), ("cases", root.join("crates/sockspec-validator/tests/cases"))] {
+    for (group, dir) in
+        [("examples", root.join("examples")), ("cases", root.join("crates/sockspec-validator/tests/cases"))]
+    {
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut schemas: Vec<PathBuf> = std::fs::read_dir(&dir)
             .expect("the schema folder exists")

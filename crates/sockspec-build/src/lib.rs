@@ -45,9 +45,9 @@ impl Builder {
     pub fn compile(&self, schemas: &[impl AsRef<Path>]) -> Result<(), Error> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or_else(|| Error { message: "OUT_DIR is not set: call sockspec_build from a build script, or set Builder::out_dir".into() })?,
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error {
+                message: "OUT_DIR is not set: call sockspec_build from a build script, or set Builder::out_dir".into(),
+            })?,
         };
         let mut problems = String::new();
         for schema in schemas {
@@ -65,7 +65,8 @@ impl Builder {
                 problems.push_str(&sockspec_syntax::render_human(&file, &diagnostics, false));
                 continue;
             };
-            let source = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let source =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             for generated in sockspec_codegen::rust::generate(&model, &source) {
                 let target = out_dir.join(&generated.path);
                 // Rewriting an unchanged file would make Cargo rebuild the crate for nothing.

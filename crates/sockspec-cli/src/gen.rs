@@ -19,9 +19,7 @@ pub(crate) fn run(schema_path: &Path, target: GenTarget, out_dir: &Path) -> anyh
     let checked = crate::check::load(schema_path)?;
     crate::check::report(&checked);
     let Some(schema) = checked.schema else { return Ok(Verdict::Bad) };
-    let source = schema_path
-        .file_name()
-        .map_or_else(|| "<stdin>".to_string(), |n| n.to_string_lossy().into_owned());
+    let source = schema_path.file_name().map_or_else(|| "<stdin>".to_string(), |n| n.to_string_lossy().into_owned());
     let files = match target {
         GenTarget::Rust => sockspec_codegen::rust::generate(&schema, &source),
     };

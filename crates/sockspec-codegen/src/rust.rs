@@ -304,7 +304,9 @@ pub(crate) fn tag_match(
         arms.push(quote! { __sp::Value::String(s) => match &**s { #(#strings)* _ => #unknown }, });
     }
     if !ints.is_empty() {
-        arms.push(quote! { __sp::Value::Number(n) if n.is_integer() => match __sp::tag_int(n) { #(#ints)* _ => #unknown }, });
+        arms.push(
+            quote! { __sp::Value::Number(n) if n.is_integer() => match __sp::tag_int(n) { #(#ints)* _ => #unknown }, },
+        );
     }
     if t.is_some() || f.is_some() {
         let t = t.unwrap_or_else(|| unknown.clone());

@@ -183,7 +183,11 @@ impl<'s> Gen<'s> {
             }
             Payload::Value { ty, .. } => {
                 let t = self.rust_type(ty);
-                let t = if m.content_optional { quote! { ::std::option::Option<#t> } } else { t };
+                let t = if m.content_optional {
+                    quote! { ::std::option::Option<#t> }
+                } else {
+                    t
+                };
                 decls.push(quote! {
                     /// The message's one value.
                     pub value: #t,
@@ -290,8 +294,16 @@ impl<'s> Gen<'s> {
             IdRule::Required => {
                 let what = if m.request.is_some() { "a request" } else { "a reply" };
                 let message = format!("{what} must carry the id member {id_field:?}");
-                let wrap = if struct_rule == IdRule::Optional { quote! { .map(Some) } } else { quote! {} };
-                let id_decode = if struct_rule == IdRule::Optional { quote! { (#id_decode) } } else { id_decode.clone() };
+                let wrap = if struct_rule == IdRule::Optional {
+                    quote! { .map(Some) }
+                } else {
+                    quote! {}
+                };
+                let id_decode = if struct_rule == IdRule::Optional {
+                    quote! { (#id_decode) }
+                } else {
+                    id_decode.clone()
+                };
                 stmts.push(quote! {
                     let id = match __sp::member(members, #id_field) {
                         None => { cx.error_at(#id_field, __sp::ErrorCode::MissingField, #message.into()); None }
@@ -406,11 +418,18 @@ impl<'s> Gen<'s> {
                 }
                 Payload::Value { ty, .. } => {
                     let d = self.decode(ty, None, &quote! { v });
-                    let d = if m.content_optional { quote! { (#d) } } else { d };
+                    let d = if m.content_optional {
+                        quote! { (#d) }
+                    } else {
+                        d
+                    };
                     let (absent, wrap) = if m.content_optional {
                         (quote! { Some(None) }, quote! { .map(Some) })
                     } else {
-                        (quote! { { cx.error_at(#key, __sp::ErrorCode::MissingField, #missing.into()); None } }, quote! {})
+                        (
+                            quote! { { cx.error_at(#key, __sp::ErrorCode::MissingField, #missing.into()); None } },
+                            quote! {},
+                        )
                     };
                     stmts.push(quote! {
                         let value = match __sp::member(members, #key) {
@@ -473,7 +492,9 @@ impl<'s> Gen<'s> {
                 stmts.push(quote! { { let x = &self.#id_ident; __sp::write_key(out, first, #id_field); #id_write } });
             }
             (IdRule::Required | IdRule::Optional, IdRule::Optional) => {
-                stmts.push(quote! { if let Some(x) = &self.#id_ident { __sp::write_key(out, first, #id_field); #id_write } });
+                stmts.push(
+                    quote! { if let Some(x) = &self.#id_ident { __sp::write_key(out, first, #id_field); #id_write } },
+                );
             }
             _ => {}
         }
@@ -501,7 +522,11 @@ impl<'s> Gen<'s> {
                         let i = field_ident(f);
                         self.encode_field(f, quote! { &self.#i })
                     });
-                    let inner_first = if fields.is_empty() { quote! { _first } } else { quote! { first } };
+                    let inner_first = if fields.is_empty() {
+                        quote! { _first }
+                    } else {
+                        quote! { first }
+                    };
                     stmts.push(quote! {
                         __sp::write_key(out, first, #key);
                         out.push('{');
@@ -522,7 +547,11 @@ impl<'s> Gen<'s> {
                 }
             }
         }
-        let first = if stmts.is_empty() { quote! { _first } } else { quote! { first } };
+        let first = if stmts.is_empty() {
+            quote! { _first }
+        } else {
+            quote! { first }
+        };
         quote! {
             #[doc(hidden)]
             #[allow(clippy::ptr_arg)]
@@ -546,7 +575,10 @@ impl<'s> Gen<'s> {
         let dispatch = self.schema.dispatch.get(dir);
         let messages: Vec<(MessageId, &Message)> = self.schema.messages_from(dir).collect();
         let open = node_open(dispatch.tags.as_ref())
-            || dispatch.rpc.as_ref().is_some_and(|r| node_open(r.requests.as_ref()) || node_open(r.notifications.as_ref()));
+            || dispatch
+                .rpc
+                .as_ref()
+                .is_some_and(|r| node_open(r.requests.as_ref()) || node_open(r.notifications.as_ref()));
         let replies = dispatch.rpc.as_ref().is_some_and(|r| r.replies);
         let dec = format_ident!("__decode_{}", dir.as_str());
         let enc = format_ident!("__encode_{}", dir.as_str());
@@ -591,7 +623,11 @@ impl<'s> Gen<'s> {
                 quote! { let #local = (#d).is_some(); }
             });
             let locals: Vec<_> = (0..envelope.len()).map(|k| format_ident!("e{}", k)).collect();
-            let ok = if locals.is_empty() { quote! { true } } else { quote! { #(#locals)&&* } };
+            let ok = if locals.is_empty() {
+                quote! { true }
+            } else {
+                quote! { #(#locals)&&* }
+            };
             quote! { {
                 #(#reads)*
                 let ok = #ok;
@@ -783,7 +819,8 @@ impl<'s> Gen<'s> {
             let message = format!("no {} message has this tag", dir.as_str());
             quote! { { cx.error_at(#field, __sp::ErrorCode::UnknownTag, #message.into()); None } }
         };
-        let wrong = quote! { { cx.error_at(#field, __sp::ErrorCode::WrongType, "the tag is of the wrong type".into()); None } };
+        let wrong =
+            quote! { { cx.error_at(#field, __sp::ErrorCode::WrongType, "the tag is of the wrong type".into()); None } };
         tag_match(tag, &entries, &unknown, &wrong)
     }
 
@@ -796,7 +833,8 @@ impl<'s> Gen<'s> {
         arms: &[TokenStream],
         unknown_frame: &TokenStream,
     ) -> TokenStream {
-        let Style::JsonRpc { version_member, error, result, error_id, reply_unknown_fields } = &self.schema.protocol.style
+        let Style::JsonRpc { version_member, error, result, error_id, reply_unknown_fields } =
+            &self.schema.protocol.style
         else {
             return quote! { None };
         };
@@ -818,7 +856,11 @@ impl<'s> Gen<'s> {
         };
         let requests = lookup(rpc.and_then(|r| r.requests.as_ref()), "requests (the frame has an id)");
         let notifications = lookup(rpc.and_then(|r| r.notifications.as_ref()), "notifications (the frame has no id)");
-        let version = if *version_member { quote! { __rpc_version(members, cx); } } else { quote! {} };
+        let version = if *version_member {
+            quote! { __rpc_version(members, cx); }
+        } else {
+            quote! {}
+        };
         let replies = rpc.is_some_and(|r| r.replies);
         let reply_part = if !replies {
             let message = format!(
@@ -828,7 +870,11 @@ impl<'s> Gen<'s> {
             quote! { cx.error_at(#METHOD, __sp::ErrorCode::MissingField, #message.into()); None }
         } else {
             let id_decode = self.decode(&self.schema.protocol.id.ty, None, &quote! { v });
-            let optional_arm = if *error_id == IdPresence::Optional { quote! { None if !is_result => {} } } else { quote! {} };
+            let optional_arm = if *error_id == IdPresence::Optional {
+                quote! { None if !is_result => {} }
+            } else {
+                quote! {}
+            };
             let error_check = match error {
                 Some(e) => {
                     let t = self.type_ident(*e);

@@ -73,7 +73,11 @@ impl Gen<'_> {
             }
             _ => self.rust_type(&f.ty),
         };
-        if wrapped(f) { quote! { ::std::option::Option<#base> } } else { base }
+        if wrapped(f) {
+            quote! { ::std::option::Option<#base> }
+        } else {
+            base
+        }
     }
 
     // ---- decoding ----
@@ -100,7 +104,11 @@ impl Gen<'_> {
             }
             TypeKind::Float(ft) => {
                 let single = *ft == FloatType::F32;
-                let cast = if single { quote! { x as f32 } } else { quote! { x } };
+                let cast = if single {
+                    quote! { x as f32 }
+                } else {
+                    quote! { x }
+                };
                 let range = range_float_check(cons);
                 quote! {
                     match __sp::float(cx, #v, #single) {
@@ -118,7 +126,9 @@ impl Gen<'_> {
                     }
                 }
             }
-            TypeKind::Uuid => self.formatted(v, cons, quote! { __sp::format::is_uuid }, "a uuid (8-4-4-4-12 hexadecimal digits)"),
+            TypeKind::Uuid => {
+                self.formatted(v, cons, quote! { __sp::format::is_uuid }, "a uuid (8-4-4-4-12 hexadecimal digits)")
+            }
             TypeKind::Date => self.formatted(v, cons, quote! { __sp::format::is_date }, "a date (YYYY-MM-DD)"),
             TypeKind::DateTime(TimeEncoding::Rfc3339) => {
                 self.formatted(v, cons, quote! { __sp::format::is_rfc3339 }, "an RFC 3339 date-time with an offset")
@@ -183,7 +193,11 @@ impl Gen<'_> {
                 let names: Vec<_> = (0..n).map(|i| format_ident!("e{}", i)).collect();
                 let each = elements.iter().enumerate().map(|(i, e)| {
                     let name = &names[i];
-                    let get = if i == 0 { quote! { items.first() } } else { quote! { items.get(#i) } };
+                    let get = if i == 0 {
+                        quote! { items.first() }
+                    } else {
+                        quote! { items.get(#i) }
+                    };
                     let d = self.decode(e, None, &quote! { x });
                     quote! {
                         let #name = match #get {
@@ -260,7 +274,9 @@ impl Gen<'_> {
                     EnumRepr::Int(it) if cons.range.is_some() => {
                         let (signed, bits, string) = (it.signed, it.bits, it.encoding == IntEncoding::String);
                         let range = range_int_check(cons);
-                        Some(quote! { match __sp::int_quiet(#v, #signed, #bits, #string) { Some(n) => #range, None => true } })
+                        Some(
+                            quote! { match __sp::int_quiet(#v, #signed, #bits, #string) { Some(n) => #range, None => true } },
+                        )
                     }
                     _ => None,
                 };
@@ -485,7 +501,11 @@ impl Gen<'_> {
                 let each = elements.iter().enumerate().map(|(i, e)| {
                     let index = syn::Index::from(i);
                     let write = self.encode(e, &quote! { x });
-                    let comma = if i > 0 { quote! { out.push(','); } } else { quote! {} };
+                    let comma = if i > 0 {
+                        quote! { out.push(','); }
+                    } else {
+                        quote! {}
+                    };
                     quote! { #comma { let x = &t.#index; #write } }
                 });
                 quote! { { let t = #x; out.push('['); #(#each)* out.push(']'); } }
@@ -535,9 +555,11 @@ impl Gen<'_> {
             TypeDefKind::Union(sockspec_model::Union::Tagged { field, variants, open, base }) => {
                 self.tagged_union_def(&name, &attrs, &def.name, field, variants, *open, *base)
             }
-            TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => {
-                self.untagged_def(&def.meta.ident.as_ref().map_or(def.name.clone(), |i| i.rust.clone()), &def.meta.docs, u)
-            }
+            TypeDefKind::Union(sockspec_model::Union::Untagged(u)) => self.untagged_def(
+                &def.meta.ident.as_ref().map_or(def.name.clone(), |i| i.rust.clone()),
+                &def.meta.docs,
+                u,
+            ),
         }
     }
 
@@ -574,7 +596,8 @@ impl Gen<'_> {
         };
         let writes = fields.iter().zip(&idents).map(|(f, i)| self.encode_field(f, quote! { &self.#i }));
         let what = format!("an object ({wire})");
-        let (out_, first) = if fields.is_empty() { (quote! { _out }, quote! { _first }) } else { (quote! { out }, quote! { first }) };
+        let (out_, first) =
+            if fields.is_empty() { (quote! { _out }, quote! { _first }) } else { (quote! { out }, quote! { first }) };
         quote! {
             #attrs
             #[derive(Clone, Debug, PartialEq)]
@@ -665,7 +688,11 @@ impl Gen<'_> {
                     )
                 };
                 let what = format!("a string ({wire})");
-                let derive = if e.open { quote! { Clone, Debug, PartialEq, Eq, Hash } } else { quote! { Clone, Copy, Debug, PartialEq, Eq, Hash } };
+                let derive = if e.open {
+                    quote! { Clone, Debug, PartialEq, Eq, Hash }
+                } else {
+                    quote! { Clone, Copy, Debug, PartialEq, Eq, Hash }
+                };
                 quote! {
                     #attrs
                     #[derive(#derive)]
@@ -743,8 +770,16 @@ impl Gen<'_> {
                             /// A value that is none of the above, kept (the enum is open).
                             Unknown(#unknown_ty),
                         },
-                        if unknown_ty.to_string() == "i128" { quote! { #name::Unknown(n) => *n, } } else { quote! { #name::Unknown(n) => i128::from(*n), } },
-                        if unknown_ty.to_string() == "i128" { quote! { other => Some(#name::Unknown(other)), } } else { quote! { other => Some(#name::Unknown(other as #unknown_ty)), } },
+                        if unknown_ty.to_string() == "i128" {
+                            quote! { #name::Unknown(n) => *n, }
+                        } else {
+                            quote! { #name::Unknown(n) => i128::from(*n), }
+                        },
+                        if unknown_ty.to_string() == "i128" {
+                            quote! { other => Some(#name::Unknown(other)), }
+                        } else {
+                            quote! { other => Some(#name::Unknown(other as #unknown_ty)), }
+                        },
                     )
                 } else {
                     let message = format!("is not a value of {wire}");
@@ -754,7 +789,11 @@ impl Gen<'_> {
                         quote! { other => { cx.error(__sp::ErrorCode::UnknownValue, format!("{other} {}", #message)); None } },
                     )
                 };
-                let write = if string { quote! { __sp::write_int_str } } else { quote! { __sp::write_int } };
+                let write = if string {
+                    quote! { __sp::write_int_str }
+                } else {
+                    quote! { __sp::write_int }
+                };
                 let value_lits = values.iter().map(|v| lit_i128(i128::from(*v)));
                 quote! {
                     #attrs
@@ -789,14 +828,24 @@ impl Gen<'_> {
     }
 
     /// A `@flags` enum: a set of bits, as a newtype with one constant per flag.
-    fn flags_def(&self, name: &proc_macro2::Ident, attrs: &TokenStream, wire: &str, e: &sockspec_model::Enum) -> TokenStream {
+    fn flags_def(
+        &self,
+        name: &proc_macro2::Ident,
+        attrs: &TokenStream,
+        wire: &str,
+        e: &sockspec_model::Enum,
+    ) -> TokenStream {
         // `enum X: int @flags`: any integer; it is kept as an `i128`.
         let any = !matches!(e.repr, EnumRepr::Int(_));
         let it = match &e.repr {
             EnumRepr::Int(it) => *it,
             _ => IntType { signed: true, bits: 64, encoding: IntEncoding::Number },
         };
-        let rust = if any { quote! { i128 } } else { int_type(it) };
+        let rust = if any {
+            quote! { i128 }
+        } else {
+            int_type(it)
+        };
         let consts = e.variants.iter().map(|v| {
             let a = meta_attrs(&v.meta);
             let c = format_ident!("{}", shouty(&variant_ident(v).to_string()));
@@ -824,9 +873,21 @@ impl Gen<'_> {
                 }
             }
         };
-        let write = if string { quote! { __sp::write_int_str } } else { quote! { __sp::write_int } };
-        let narrow = if any { quote! { n } } else { quote! { n as #rust } };
-        let widen = if any { quote! { self.0 } } else { quote! { i128::from(self.0) } };
+        let write = if string {
+            quote! { __sp::write_int_str }
+        } else {
+            quote! { __sp::write_int }
+        };
+        let narrow = if any {
+            quote! { n }
+        } else {
+            quote! { n as #rust }
+        };
+        let widen = if any {
+            quote! { self.0 }
+        } else {
+            quote! { i128::from(self.0) }
+        };
         let read = if any {
             let what = format!("an integer ({wire})");
             let beyond = if e.open {
@@ -899,17 +960,21 @@ impl Gen<'_> {
             let doc = super::docs(&self.schema.ty(*id).meta.docs);
             let mut known: Vec<&str> = vec![field];
             known.extend(s.fields.iter().chain(base_fields).map(|f| f.name.as_str()));
-            let unknown_check = policy_check(s.unknown_fields, quote! { __sp::unknown_members(cx, members, &[#(#known),*]); });
+            let unknown_check =
+                policy_check(s.unknown_fields, quote! { __sp::unknown_members(cx, members, &[#(#known),*]); });
             let tag = write_tag(&s.tag);
             match &base_ident {
                 Some(b) => {
                     decls.push(quote! { #doc #v(#b, #v), });
-                    entries.push((&s.tag, quote! { {
-                        let b = #b::__decode_members(members, cx);
-                        let r = #v::__decode_members(members, cx);
-                        #unknown_check
-                        Some(#name::#v(b?, r?))
-                    } }));
+                    entries.push((
+                        &s.tag,
+                        quote! { {
+                            let b = #b::__decode_members(members, cx);
+                            let r = #v::__decode_members(members, cx);
+                            #unknown_check
+                            Some(#name::#v(b?, r?))
+                        } },
+                    ));
                     encodes.push(quote! { #name::#v(b, x) => {
                         __sp::write_key(out, first, #field); #tag
                         b.__encode_members(out, first);
@@ -918,11 +983,14 @@ impl Gen<'_> {
                 }
                 None => {
                     decls.push(quote! { #doc #v(#v), });
-                    entries.push((&s.tag, quote! { {
-                        let r = #v::__decode_members(members, cx);
-                        #unknown_check
-                        Some(#name::#v(r?))
-                    } }));
+                    entries.push((
+                        &s.tag,
+                        quote! { {
+                            let r = #v::__decode_members(members, cx);
+                            #unknown_check
+                            Some(#name::#v(r?))
+                        } },
+                    ));
                     encodes.push(quote! { #name::#v(x) => {
                         __sp::write_key(out, first, #field); #tag
                         x.__encode_members(out, first);
@@ -937,7 +1005,9 @@ impl Gen<'_> {
                         /// A variant this schema does not know, kept as JSON (the union is open).
                         Unknown(#b, __sp::serde_json::Value),
                     });
-                    encodes.push(quote! { #name::Unknown(_, raw) => { let _ = first; __sp::write_json(out, raw); return; } });
+                    encodes.push(
+                        quote! { #name::Unknown(_, raw) => { let _ = first; __sp::write_json(out, raw); return; } },
+                    );
                     quote! { { let b = #b::__decode_members(members, cx); Some(#name::Unknown(b?, v.to_serde())) } }
                 }
                 None => {
@@ -945,7 +1015,8 @@ impl Gen<'_> {
                         /// A variant this schema does not know, kept as JSON (the union is open).
                         Unknown(__sp::serde_json::Value),
                     });
-                    encodes.push(quote! { #name::Unknown(raw) => { let _ = first; __sp::write_json(out, raw); return; } });
+                    encodes
+                        .push(quote! { #name::Unknown(raw) => { let _ = first; __sp::write_json(out, raw); return; } });
                     quote! { Some(#name::Unknown(v.to_serde())) }
                 }
             }
@@ -953,7 +1024,8 @@ impl Gen<'_> {
             let message = format!("names no variant of {wire}");
             quote! { { cx.error_at(#field, __sp::ErrorCode::UnknownTag, format!("the tag {}", #message)); None } }
         };
-        let wrong = quote! { { cx.error_at(#field, __sp::ErrorCode::WrongType, "the tag is of the wrong type".into()); None } };
+        let wrong =
+            quote! { { cx.error_at(#field, __sp::ErrorCode::WrongType, "the tag is of the wrong type".into()); None } };
         let entry_refs: Vec<(&TagValue, TokenStream)> = entries.into_iter().collect();
         let lookup = tag_match(&quote! { tag }, &entry_refs, &unknown, &wrong);
         let what = format!("an object ({wire})");
@@ -1185,12 +1257,20 @@ impl Gen<'_> {
 
 /// `value.map(Some)`, or `Some(value)` when the value is a constructor already.
 pub(crate) fn map_some(value: TokenStream) -> TokenStream {
-    if value.to_string().starts_with("Some (") { quote! { Some(#value) } } else { quote! { (#value).map(Some) } }
+    if value.to_string().starts_with("Some (") {
+        quote! { Some(#value) }
+    } else {
+        quote! { (#value).map(Some) }
+    }
 }
 
 /// `x.__encode(out)`, binding `x` first when it is an expression (`&t.1`).
 fn encode_call(x: &TokenStream) -> TokenStream {
-    if x.to_string() == "x" { quote! { x.__encode(out); } } else { quote! { { let x = #x; x.__encode(out); } } }
+    if x.to_string() == "x" {
+        quote! { x.__encode(out); }
+    } else {
+        quote! { { let x = #x; x.__encode(out); } }
+    }
 }
 
 /// Statements run only for the sides whose policy rejects unknown members.
@@ -1255,7 +1335,11 @@ fn int_type(it: IntType) -> TokenStream {
 fn int_literal(it: IntType, i: i128) -> Option<TokenStream> {
     let text = format!("{}{}", i.unsigned_abs(), it.name());
     let lit: Literal = text.parse().ok()?;
-    Some(if i < 0 { quote! { -#lit } } else { quote! { #lit } })
+    Some(if i < 0 {
+        quote! { -#lit }
+    } else {
+        quote! { #lit }
+    })
 }
 
 fn limit(l: Option<sockspec_model::Limit>) -> TokenStream {
