@@ -13,6 +13,8 @@ use crate::{Verdict, shown};
 /// What `sockspec gen --target` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum GenTarget {
+    /// One Rust module per protocol (docs/rust.md); depends on the `sockspec` crate only.
+    Rust,
     /// A Python module with pydantic v2 models, parsers and serialisers (docs/python.md).
     Python,
     /// A TypeScript module: types, validating parsers and serialisers, no dependencies
@@ -28,6 +30,7 @@ pub(crate) enum GenTarget {
 
 fn generate(target: GenTarget, schema: &Schema, source: &str) -> Vec<GeneratedFile> {
     match target {
+        GenTarget::Rust => sockspec_codegen::rust::generate(schema, source),
         GenTarget::Python => sockspec_codegen::python::generate(schema, source),
         GenTarget::Typescript => sockspec_codegen::typescript::generate(schema, source),
         GenTarget::Jsonschema => sockspec_codegen::jsonschema::generate(schema, source),

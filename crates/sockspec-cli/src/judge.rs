@@ -22,6 +22,7 @@ use sockspec_validator::vectors::{Actual, Vector};
 use sockspec_validator::{ErrorCode, ValidationError, Validator};
 
 mod jsonschema;
+mod rust;
 
 /// An implementation that `sockspec test` can run vectors through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -30,6 +31,8 @@ pub(crate) enum Target {
     Dynamic,
     /// The generated Python module (pydantic v2), run by a Python that has pydantic.
     Python,
+    /// The Rust code `sockspec gen --target rust` writes, built with cargo (docs/rust.md).
+    Rust,
     /// The TypeScript module of `sockspec gen --target typescript`, run with Node.
     Typescript,
     /// The exported JSON Schema (`sockspec gen --target jsonschema`), judged by a real JSON
@@ -43,7 +46,7 @@ impl Target {
     /// What `all` stands for: every target that can judge vectors.
     /// `jsonschema` is left out: it judges validity only, and JSON Schema cannot say some
     /// rules (docs/jsonschema.md), so it is run when named.
-    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Python, Target::Typescript];
+    const EVERY: &'static [Target] = &[Target::Dynamic, Target::Rust, Target::Python, Target::Typescript];
 
     /// The targets `--target` names, `all` spelled out, each once, in the order given.
     pub(crate) fn expand(targets: &[Target]) -> Vec<Target> {
@@ -62,6 +65,7 @@ impl Target {
             Target::Python => "python",
             Target::Typescript => "typescript",
             Target::Jsonschema => "jsonschema",
+            Target::Rust => "rust",
             Target::All => "all",
         }
     }
@@ -90,6 +94,7 @@ pub(crate) fn judge_for<'s>(
         Target::Python => Ok(Box::new(python::judge(schema, schema_path)?)),
         Target::Typescript => Ok(Box::new(typescript::TypeScript::new(schema, schema_path)?)),
         Target::Jsonschema => Ok(Box::new(self::jsonschema::JsonSchema::new(schema, &source)?)),
+        Target::Rust => Ok(Box::new(rust::judge(schema, schema_path)?)),
         Target::All => bail!("`all` names several targets; expand it first"),
     }
 }

@@ -6,6 +6,7 @@ pub mod asyncapi;
 pub mod docs;
 pub mod jsonschema;
 pub mod python;
+pub mod rust;
 pub mod typescript;
 
 /// One file a target writes, relative to the output folder.
