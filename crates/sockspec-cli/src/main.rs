@@ -43,17 +43,6 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate code for a schema: one module per protocol, under `--out`.
-    Gen {
-        /// The schema.
-        schema: PathBuf,
-        /// What to generate.
-        #[arg(long, value_enum)]
-        target: r#gen::GenTarget,
-        /// The folder to write into (created when missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
     /// Validate JSON Lines messages (one frame per line) against a schema.
     Validate {
         /// The schema.
@@ -74,7 +63,7 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         max_frame_bytes: Option<u64>,
     },
-    /// Generate code (Python, TypeScript) or documents (JSON Schema, AsyncAPI, an HTML page)
+    /// Generate code (Rust, Python, TypeScript) or documents (JSON Schema, AsyncAPI, an HTML page)
     /// from a schema into a folder.
     Gen {
         /// The schema; it must check without errors.
@@ -148,7 +137,6 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { files, format } => check::run(&files, format),
         Command::Fmt { files, check } => fmt::run(&files, check),
-        Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
         Command::Validate { schema, input, from, format, max_frame_bytes } => {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
