@@ -1590,7 +1590,12 @@ impl<'s> Gen<'s> {
                             self.out.line(&format!("const y = x as unknown as {vi};"));
                             let mut parts = vec![format!("{} + \":\" + $ws(String(t))", q(&q(field)))];
                             if !matches!(s.tag, TagValue::Str(_)) {
-                                parts[0] = format!("{} + \":\" + {}", q(&q(field)), q(&lit.replace('n', "")));
+                                // The tag's JSON text: an integer without the `n` of a bigint literal.
+                                let text = match &s.tag {
+                                    TagValue::Int(i) => i.to_string(),
+                                    other => tag_literal(other),
+                                };
+                                parts[0] = format!("{} + \":\" + {}", q(&q(field)), q(&text));
                             }
                             if base.is_some() {
                                 let bi = self.type_ident(base.expect("checked"));
