@@ -119,7 +119,9 @@ fn access(obj: &str, key: &str) -> String {
 
 /// A property key for a wire name (what the model's `ident.typescript` of a field is).
 fn prop(f: &Field) -> String {
-    f.meta.ident.as_ref().map(|i| i.typescript.clone()).unwrap_or_else(|| q(&f.name))
+    // The frame's own member name: the module's types are the frames as on the wire, which
+    // the decoder builds with the wire names, so `@ident` does not rename a member here.
+    prop_name(&f.name)
 }
 
 /// A property key for a wire name that has no field (tag members, the id, the content).
@@ -160,6 +162,22 @@ fn tag_kinds<'a>(values: impl Iterator<Item = &'a TagValue>) -> u8 {
         }
     })
 }
+
+/// The members every plain JavaScript object inherits from `Object.prototype`.
+const OBJECT_PROTOTYPE_NAMES: &[&str] = &[
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+];
 
 /// A tag value as a TypeScript literal type (and value).
 fn tag_literal(v: &TagValue) -> String {
@@ -1480,7 +1498,14 @@ impl<'s> Gen<'s> {
                     Absent::Null if f.nullable => format!("{key} + \":null\""),
                     _ => "undefined".to_string(),
                 };
-                format!("{value} === undefined ? {absent} : {key} + \":\" + {w}")
+                // A member named like one of `Object.prototype`'s reads the prototype's when the
+                // object lacks it (`obj["__proto__"]` is `{}`): only an own member is present.
+                let missing = if OBJECT_PROTOTYPE_NAMES.contains(&f.name.as_str()) {
+                    format!("(!Object.prototype.hasOwnProperty.call({obj}, {}) || {value} === undefined)", q(&f.name))
+                } else {
+                    format!("{value} === undefined")
+                };
+                format!("{missing} ? {absent} : {key} + \":\" + {w}")
             })
             .collect()
     }
