@@ -44,10 +44,10 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sockspec_model::{
     Constraints, Direction, Discriminator, Dispatch, EnumRepr, Field, FloatType, IdPresence, IntEncoding, IntType,
     LenRange, Message, MessageId, NumRange, Number, Payload, ResultShape, Schema, SecondTag, Style, TagNode, TagTarget,
@@ -100,80 +100,9 @@ pub struct InvalidExample {
     pub errors: Vec<ValidationError>,
 }
 
-/// One problem in a frame: where, what kind, and a sentence for a person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidationError {
-    /// A JSON Pointer (RFC 6901) to the offending value; `""` is the whole frame.
-    pub path: String,
-    pub code: ErrorCode,
-    pub message: String,
-}
-
-impl fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "(frame)" } else { &self.path };
-        write!(f, "{path}: {}: {}", self.code, self.message)
-    }
-}
-
-/// The fixed set of error codes of DESIGN §4. The code and path are the contract between
-/// implementations; messages may differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    InvalidJson,
-    UnknownTag,
-    MissingField,
-    WrongType,
-    OutOfRange,
-    UnknownValue,
-    BadLength,
-    PatternMismatch,
-    UnknownField,
-    BadFormat,
-}
-
-impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
-        ErrorCode::InvalidJson,
-        ErrorCode::UnknownTag,
-        ErrorCode::MissingField,
-        ErrorCode::WrongType,
-        ErrorCode::OutOfRange,
-        ErrorCode::UnknownValue,
-        ErrorCode::BadLength,
-        ErrorCode::PatternMismatch,
-        ErrorCode::UnknownField,
-        ErrorCode::BadFormat,
-    ];
-
-    /// The wire spelling: `missing_field`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidJson => "invalid_json",
-            ErrorCode::UnknownTag => "unknown_tag",
-            ErrorCode::MissingField => "missing_field",
-            ErrorCode::WrongType => "wrong_type",
-            ErrorCode::OutOfRange => "out_of_range",
-            ErrorCode::UnknownValue => "unknown_value",
-            ErrorCode::BadLength => "bad_length",
-            ErrorCode::PatternMismatch => "pattern_mismatch",
-            ErrorCode::UnknownField => "unknown_field",
-            ErrorCode::BadFormat => "bad_format",
-        }
-    }
-
-    /// The code with this wire spelling.
-    pub fn from_name(name: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+// One problem in a frame and the fixed set of codes: the runtime crate's types, so the
+// validator and generated code report errors of one type.
+pub use sockspec::{ErrorCode, ValidationError};
 
 /// Validates one frame against a schema. Compiles the schema's patterns on every call: to
 /// validate many frames, build a [`Validator`] once.

@@ -7,8 +7,11 @@ use std::fmt;
 /// only counted ([`DecodeError::omitted`]), so memory stays bounded by the input.
 pub const MAX_ERRORS: usize = 100;
 
-/// The fixed set of error codes of DESIGN §4, with their wire spellings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The fixed set of error codes of DESIGN §4, with their wire spellings. The code and path
+/// are the contract between implementations; messages may differ. The dynamic validator
+/// uses this same type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidJson,
     UnknownTag,
@@ -23,6 +26,24 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::UnknownTag,
+        ErrorCode::MissingField,
+        ErrorCode::WrongType,
+        ErrorCode::OutOfRange,
+        ErrorCode::UnknownValue,
+        ErrorCode::BadLength,
+        ErrorCode::PatternMismatch,
+        ErrorCode::UnknownField,
+        ErrorCode::BadFormat,
+    ];
+
+    /// The code with this wire spelling.
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The wire spelling: `missing_field`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,7 +69,7 @@ impl fmt::Display for ErrorCode {
 
 /// One problem in a frame: where (a JSON Pointer, `""` for the whole frame), what kind, and
 /// a sentence for a person. The path and code are the contract between implementations.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     pub path: String,
     pub code: ErrorCode,
