@@ -1594,24 +1594,10 @@ fn cmp_f64(x: f64, limit: Number) -> Ordering {
     }
 }
 
-/// Compares a float with an integer exactly (no rounding of either).
+/// Compares a float with an integer exactly (no rounding of either): the model's
+/// comparison, which judges the schema's own bounds the same way.
 fn cmp_f64_i128(f: f64, i: i128) -> Ordering {
-    const TWO_127: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
-    if f.is_nan() {
-        return Ordering::Equal;
-    }
-    if f >= TWO_127 {
-        return Ordering::Greater;
-    }
-    if f < -TWO_127 {
-        return Ordering::Less;
-    }
-    let whole = f.trunc();
-    // Exact: `whole` is an integer within i128's range.
-    match (whole as i128).cmp(&i) {
-        Ordering::Equal => f.partial_cmp(&whole).unwrap_or(Ordering::Equal),
-        other => other,
-    }
+    Number::Float(f).cmp_exact(Number::Int(i))
 }
 
 fn len_ok(len: &LenRange, n: usize) -> bool {
