@@ -1,4 +1,5 @@
-//! Generates the Rust module of every example schema and every validator case schema with
+//! Generates the Rust module of every example schema, every validator case schema and every
+//! conformance schema with
 //! `sockspec-build`, and a table that reaches each one's decoders by name.
 
 use std::fmt::Write as _;
@@ -9,9 +10,11 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut table = String::new();
     let mut modules = String::new();
-    for (group, dir) in
-        [("examples", root.join("examples")), ("cases", root.join("crates/sockspec-validator/tests/cases"))]
-    {
+    for (group, dir) in [
+        ("examples", root.join("examples")),
+        ("cases", root.join("crates/sockspec-validator/tests/cases")),
+        ("conformance", root.join("conformance")),
+    ] {
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut schemas: Vec<PathBuf> = std::fs::read_dir(&dir)
             .expect("the schema folder exists")

@@ -13,7 +13,7 @@ use std::process::Command;
 fn schemas() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
-    for dir in ["examples", "crates/sockspec-validator/tests/cases"] {
+    for dir in ["examples", "crates/sockspec-validator/tests/cases", "conformance"] {
         let mut here: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
             .expect("folder")
             .map(|e| e.expect("entry").path())

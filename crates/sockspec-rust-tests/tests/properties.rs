@@ -326,10 +326,10 @@ fn loaded() -> Vec<Loaded> {
     PROTOCOLS
         .iter()
         .map(|p| {
-            let dir = if p.group == "examples" {
-                root.join("examples")
-            } else {
-                root.join("crates/sockspec-validator/tests/cases")
+            let dir = match p.group {
+                "examples" => root.join("examples"),
+                "conformance" => root.join("conformance"),
+                _ => root.join("crates/sockspec-validator/tests/cases"),
             };
             let text = std::fs::read_to_string(dir.join(format!("{}.sockspec", p.name))).expect("the schema reads");
             let (schema, _) = sockspec_validator::check(&text);
