@@ -81,9 +81,46 @@ pub(crate) trait Judge {
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>>;
 }
 
+/// Builds the judges of one target for several schemas, one per schema in order. The Rust
+/// target builds one program for all of them (one cargo build however many schemas); the
+/// others build one judge per schema.
+pub(crate) fn judges_for<'s>(
+    target: Target,
+    schemas: &[(&'s Schema, &std::path::Path)],
+) -> anyhow::Result<Vec<Box<dyn Judge + 's>>> {
+    if target == Target::Rust {
+        return Ok(rust::judges(schemas)?.into_iter().map(|j| Box::new(j) as Box<dyn Judge + 's>).collect());
+    }
+    schemas.iter().map(|(schema, path)| judge_for(target, schema, path)).collect()
+}
+
+/// `target/sockspec-test/`, where every target keeps its judges: `SOCKSPEC_CACHE_DIR` when
+/// set, else `sockspec-test` in `CARGO_TARGET_DIR` when set, else in the `target/` folder of
+/// the nearest folder at or above the working directory that has a `target/`, `Cargo.lock`
+/// or `.git`, else `./target/sockspec-test`.
+pub(crate) fn cache_root() -> std::path::PathBuf {
+    use std::path::PathBuf;
+    if let Some(dir) = std::env::var_os("SOCKSPEC_CACHE_DIR") {
+        return absolute(PathBuf::from(dir));
+    }
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return absolute(PathBuf::from(dir)).join("sockspec-test");
+    }
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = here
+        .ancestors()
+        .find(|d| d.join("target").is_dir() || d.join("Cargo.lock").exists() || d.join(".git").exists())
+        .unwrap_or(&here);
+    root.join("target").join("sockspec-test")
+}
+
+fn absolute(path: std::path::PathBuf) -> std::path::PathBuf {
+    if path.is_relative() { std::env::current_dir().unwrap_or_default().join(path) } else { path }
+}
+
 /// Builds the judge of one target for a schema. `schema_path` names the schema file (for
 /// the generated code's header and the cache folder).
-pub(crate) fn judge_for<'s>(
+fn judge_for<'s>(
     target: Target,
     schema: &'s Schema,
     schema_path: &std::path::Path,
@@ -94,7 +131,7 @@ pub(crate) fn judge_for<'s>(
         Target::Python => Ok(Box::new(python::judge(schema, schema_path)?)),
         Target::Typescript => Ok(Box::new(typescript::TypeScript::new(schema, schema_path)?)),
         Target::Jsonschema => Ok(Box::new(self::jsonschema::JsonSchema::new(schema, &source)?)),
-        Target::Rust => Ok(Box::new(rust::judge(schema, schema_path)?)),
+        Target::Rust => Ok(Box::new(rust::judges(&[(schema, schema_path)])?.remove(0))),
         Target::All => bail!("`all` names several targets; expand it first"),
     }
 }

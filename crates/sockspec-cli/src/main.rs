@@ -75,13 +75,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Run test-vector files (JSON Lines of cases with expected errors) against a schema.
+    /// Run test-vector files (JSON Lines of cases with expected errors) against a schema,
+    /// or against several: `sockspec test a.sockspec b.sockspec b-more.vectors.jsonl`.
     Test {
-        /// The schema.
-        schema: PathBuf,
-        /// Vector files; defaults to the schema's `NAME.vectors.jsonl` beside it.
-        #[arg(value_name = "VECTORS")]
-        vectors: Vec<PathBuf>,
+        /// A schema, then its vector files (default: `NAME.vectors.jsonl` beside it); each
+        /// further `.sockspec` file starts another schema with its own vector files.
+        #[arg(value_name = "SCHEMA [VECTORS]...", required = true)]
+        inputs: Vec<PathBuf>,
         /// The implementations that judge the vectors, comma-separated: each must give
         /// every vector its expected outcome.
         #[arg(long, value_enum, value_delimiter = ',', default_value = "dynamic")]
@@ -141,7 +141,7 @@ fn main() -> ExitCode {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
         Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
-        Command::Test { schema, vectors, target } => validate::run_vectors(&schema, &vectors, &target),
+        Command::Test { inputs, target } => validate::run_vectors(&inputs, &target),
         Command::Docs { schema, open } => r#gen::docs(&schema, open),
         Command::Diff { old, new, format, fail_on } => diff::run(&old, &new, format, &fail_on),
     };

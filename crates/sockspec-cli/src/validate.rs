@@ -323,8 +323,12 @@ fn write_verdict(out: &mut impl Write, r: &LineReport<'_>, format: Format) -> st
     Ok(())
 }
 
-pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf], targets: &[Target]) -> anyhow::Result<Verdict> {
-    let Some(schema) = schema(schema_path, Format::Human)? else { return Ok(Verdict::Bad) };
+/// The vector files of one schema, loaded and checked against it.
+fn load_vectors(
+    schema: &Schema,
+    schema_path: &Path,
+    vectors: &[PathBuf],
+) -> anyhow::Result<Vec<(PathBuf, Vec<sockspec_validator::vectors::Vector>)>> {
     let files: Vec<PathBuf> = if vectors.is_empty() {
         let stem = schema_path.file_stem().context("the schema path has no file name")?;
         let beside = schema_path.with_file_name(format!("{}.vectors.jsonl", stem.to_string_lossy()));
@@ -355,36 +359,70 @@ pub(crate) fn run_vectors(schema_path: &Path, vectors: &[PathBuf], targets: &[Ta
                 bail!("in {}: line {}: \"is\": {is:?} names no message of the schema", shown(file), case.line);
             }
         }
-        loaded.push((file, cases));
+        loaded.push((file.clone(), cases));
     }
+    Ok(loaded)
+}
+
+/// `sockspec test`: `inputs` is a schema and its vector files, then any further schemas,
+/// each a `.sockspec` file followed by its own.
+pub(crate) fn run_vectors(inputs: &[PathBuf], targets: &[Target]) -> anyhow::Result<Verdict> {
+    let mut groups: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for input in inputs {
+        match groups.last_mut() {
+            Some((_, vectors)) if input.extension().is_none_or(|e| e != "sockspec") => vectors.push(input.clone()),
+            _ => groups.push((input.clone(), Vec::new())),
+        }
+    }
+    let mut schemas = Vec::new();
+    let mut broken = false;
+    for (path, _) in &groups {
+        match schema(path, Format::Human)? {
+            Some(schema) => schemas.push(schema),
+            None => broken = true,
+        }
+    }
+    if broken {
+        return Ok(Verdict::Bad);
+    }
+    let mut loaded = Vec::new();
+    for ((path, vectors), schema) in groups.iter().zip(&schemas) {
+        loaded.push(load_vectors(schema, path, vectors)?);
+    }
+    let several_schemas = groups.len() > 1;
     let targets = Target::expand(targets);
     let several = targets.len() > 1;
     let mut disagreed = false;
+    let pairs: Vec<(&Schema, &Path)> = schemas.iter().zip(&groups).map(|(s, (p, _))| (s, p.as_path())).collect();
     for target in targets {
-        let mut judge = judge::judge_for(target, &schema, schema_path)
-            .with_context(|| format!("the {} target cannot run", target.name()))?;
-        if let Some(note) = judge.note() {
+        let judges =
+            judge::judges_for(target, &pairs).with_context(|| format!("the {} target cannot run", target.name()))?;
+        if let Some(note) = judges.first().and_then(|j| j.note()) {
             out(&format!("{note}\n"))?;
         }
+        let prefix = if several { format!("{}: ", target.name()) } else { String::new() };
         let (mut passed, mut failed) = (0usize, 0usize);
-        for (file, cases) in &loaded {
-            let mut actuals = judge.judge(cases)?.into_iter();
-            let report = sockspec_validator::vectors::run_with(cases, |_| {
-                actuals.next().expect("a judge answers every vector (checked when it answers)")
-            });
-            passed += report.total - report.failures.len();
-            failed += report.failures.len();
-            for failure in &report.failures {
-                let prefix = if several { format!("{}: ", target.name()) } else { String::new() };
-                out(&format!("{prefix}{}: {}\n", shown(file), escape_multiline(&failure.to_string())))?;
+        for ((mut judge, files), (schema_path, _)) in judges.into_iter().zip(&loaded).zip(&groups) {
+            let (mut here_passed, mut here_failed) = (0usize, 0usize);
+            for (file, cases) in files {
+                let mut actuals = judge.judge(cases)?.into_iter();
+                let report = sockspec_validator::vectors::run_with(cases, |_| {
+                    actuals.next().expect("a judge answers every vector (checked when it answers)")
+                });
+                here_passed += report.total - report.failures.len();
+                here_failed += report.failures.len();
+                for failure in &report.failures {
+                    out(&format!("{prefix}{}: {}\n", shown(file), escape_multiline(&failure.to_string())))?;
+                }
             }
+            if several_schemas {
+                out(&format!("{prefix}{}: {here_passed} passed, {here_failed} failed\n", shown(schema_path)))?;
+            }
+            passed += here_passed;
+            failed += here_failed;
         }
         disagreed |= failed > 0;
-        if several {
-            out(&format!("{}: {passed} passed, {failed} failed\n", target.name()))?;
-        } else {
-            out(&format!("{passed} passed, {failed} failed\n"))?;
-        }
+        out(&format!("{prefix}{passed} passed, {failed} failed\n"))?;
     }
     Ok(if disagreed { Verdict::Bad } else { Verdict::Clean })
 }

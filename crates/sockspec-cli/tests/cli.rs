@@ -218,6 +218,34 @@ fn test_runs_the_vectors_beside_the_schema() {
 }
 
 #[test]
+fn test_takes_several_schemas_each_with_its_own_vectors() {
+    let wrong = temp_file(
+        "wrong-dictation.vectors.jsonl",
+        "{\"name\": \"claims ok\", \"from\": \"client\", \"message\": {\"type\": \"nope\"}, \"expect\": \"ok\"}\n",
+    );
+    // chat with the vectors beside it; dictation with the file given after it.
+    let out = sockspec(
+        &["test", "examples/chat.sockspec", "examples/dictation.sockspec", wrong.to_str().expect("utf-8")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let chat = lines.iter().find(|l| l.starts_with("examples/chat.sockspec: ")).expect("a line for chat");
+    assert!(chat.ends_with(" passed, 0 failed") && !chat.starts_with("examples/chat.sockspec: 0 "), "{stdout}");
+    assert!(lines.contains(&"examples/dictation.sockspec: 0 passed, 1 failed"), "{stdout}");
+    let total = lines.last().expect("a total");
+    assert!(total.ends_with(" passed, 1 failed") && !total.contains(".sockspec"), "{stdout}");
+
+    // A schema with errors among several: nothing runs, exit 1.
+    let broken = temp_file("broken.sockspec", "protocol p {\n");
+    let out = sockspec(&["test", "examples/chat.sockspec", broken.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).is_empty(), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("the schema has errors"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn help_names_every_command() {
     let out = sockspec(&["--help"], None);
     assert_eq!(out.status.code(), Some(0));

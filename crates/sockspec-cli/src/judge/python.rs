@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use sockspec_model::Schema;
 use sockspec_validator::vectors::{Actual, Vector};
 
-use super::{Judge, external};
+use super::{Judge, cache_root, external};
 
 pub(crate) struct Python {
     python: PathBuf,
@@ -53,21 +53,6 @@ pub(crate) fn judge(schema: &Schema, schema_path: &Path) -> anyhow::Result<Pytho
         std::fs::write(folder.join("judge.py"), script).context("cannot write the judge script")?;
     }
     Ok(Python { python, folder })
-}
-
-/// `target/sockspec-test/` of the checkout or project: `CARGO_TARGET_DIR` when set, else
-/// the nearest folder above the current one that has `target/`, else `./target`.
-pub(crate) fn cache_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(dir).join("sockspec-test");
-    }
-    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    for dir in here.ancestors() {
-        if dir.join("target").is_dir() {
-            return dir.join("target").join("sockspec-test");
-        }
-    }
-    here.join("target").join("sockspec-test")
 }
 
 /// The Python that runs generated code: `SOCKSPEC_PYTHON`, else a `.venv` in the current

@@ -1,8 +1,10 @@
-//! The Rust target's judge: the schema's generated module and a small `main` speaking the
-//! judge protocol, as a Cargo package in a cache folder
-//! (`target/sockspec-test/rust/<schema stem>-<hash of the schema text>/`), built once with
-//! the cargo on `PATH` into one target folder shared by every schema, and reused while the
-//! schema (and this sockspec) do not change.
+//! The Rust target's judge: the generated module of each schema and a small `main` speaking
+//! the judge protocol, as one Cargo package in a cache folder
+//! (`target/sockspec-test/rust/<first schema's stem>-<hash of the schema texts>/`), built
+//! once with the cargo on `PATH` into one target folder shared by every package, and reused
+//! while the schemas (and this sockspec) do not change. Several schemas judged in one run
+//! (`sockspec test a.sockspec b.sockspec`) share one package and one build: each schema is a
+//! module, and the program's argument picks which one judges.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,30 +13,26 @@ use anyhow::{Context, bail};
 use sockspec_model::Schema;
 use sockspec_validator::vectors::{Actual, Vector};
 
-use super::{Judge, external};
+use super::{Judge, cache_root, external};
 
-/// The program's `main`: one JSON line in (`{"from", "frame"}`), one verdict out.
-const MAIN: &str = r#"#[allow(dead_code)]
-mod protocol {
-    include!("protocol.rs");
-}
-
+/// The program's `main`, after the `mod protocol_N` lines and the `decode` table: its
+/// argument is the index of the schema that judges; one JSON line in (`{"from", "frame"}`),
+/// one verdict out.
+const MAIN: &str = r#"
 use std::io::{BufRead, Write};
 
 use sockspec::__private::serde_json::{self, json};
 
 fn main() {
+    let which: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).expect("the schema's index");
+    let decode = DECODE[which];
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for line in stdin.lines() {
         let line = line.expect("standard input reads");
         let request: serde_json::Value = serde_json::from_str(&line).expect("a judge request is JSON");
         let frame = request["frame"].as_str().expect("a judge request has a frame");
-        let decoded = match request["from"].as_str() {
-            Some("client") => protocol::ClientMessage::decode(frame).map(|m| m.name()),
-            _ => protocol::ServerMessage::decode(frame).map(|m| m.name()),
-        };
-        let answer = match decoded {
+        let answer = match decode(request["from"].as_str() == Some("client"), frame) {
             Ok(name) => json!({ "ok": name }),
             Err(e) => {
                 let errors: Vec<serde_json::Value> = e
@@ -52,40 +50,66 @@ fn main() {
 
 pub(crate) struct Rust {
     binary: PathBuf,
+    /// Which of the program's schemas judges.
+    index: usize,
 }
 
 impl Judge for Rust {
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
-        external(&mut Command::new(&self.binary), vectors)
+        external(Command::new(&self.binary).arg(self.index.to_string()), vectors)
     }
 }
 
-/// Generates and builds the judge for a schema, or finds the one built before.
-pub(crate) fn judge(schema: &Schema, schema_path: &Path) -> anyhow::Result<Rust> {
-    let text = std::fs::read(schema_path).with_context(|| format!("cannot read {}", schema_path.display()))?;
-    let stem: String = schema_path
+/// Generates and builds one judge program for all the schemas, or finds the one built
+/// before; one judge per schema, in order.
+pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> {
+    let Some((_, first)) = schemas.first() else { return Ok(Vec::new()) };
+    let mut key = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+    for (_, path) in schemas {
+        let text = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        key.extend_from_slice(&(text.len() as u64).to_le_bytes());
+        key.extend_from_slice(&text);
+    }
+    let hash = fnv1a(&key);
+    let stem: String = first
         .file_stem()
         .map_or_else(|| "schema".into(), |s| s.to_string_lossy().into_owned())
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
         .collect();
-    let hash = fnv1a(&[env!("CARGO_PKG_VERSION").as_bytes(), &text].concat());
     let root = cache_root().join("rust");
     let package = format!("judge_{stem}_{hash:016x}");
     let dir = root.join(format!("{stem}-{hash:016x}"));
     let target_dir = root.join("target");
     let binary = target_dir.join("debug").join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+    let judges = || (0..schemas.len()).map(|index| Rust { binary: binary.clone(), index }).collect();
     if binary.is_file() {
-        return Ok(Rust { binary });
+        return Ok(judges());
     }
     std::fs::create_dir_all(dir.join("src")).with_context(|| format!("cannot create {}", dir.display()))?;
-    let source = schema_path.file_name().map_or_else(|| "schema".into(), |n| n.to_string_lossy().into_owned());
-    let generated = sockspec_codegen::rust::generate(schema, &source);
-    let module = generated.first().context("the Rust target writes one file")?;
-    std::fs::write(dir.join("src/protocol.rs"), &module.contents)?;
-    std::fs::write(dir.join("src/main.rs"), MAIN)?;
+    let mut main = String::new();
+    let mut table = String::new();
+    for (i, (schema, path)) in schemas.iter().enumerate() {
+        let source = path.file_name().map_or_else(|| "schema".into(), |n| n.to_string_lossy().into_owned());
+        let generated = sockspec_codegen::rust::generate(schema, &source);
+        let module = generated.first().context("the Rust target writes one file")?;
+        std::fs::write(dir.join(format!("src/protocol_{i}.rs")), &module.contents)?;
+        main.push_str(&format!(
+            "#[allow(dead_code, clippy::all)]\nmod protocol_{i} {{\n    include!(\"protocol_{i}.rs\");\n}}\n"
+        ));
+        table.push_str(&format!(
+            "    |client, frame| if client {{ protocol_{i}::ClientMessage::decode(frame).map(|m| m.name()) }} \
+             else {{ protocol_{i}::ServerMessage::decode(frame).map(|m| m.name()) }},\n"
+        ));
+    }
+    main.push_str(&format!(
+        "\ntype Decode = fn(bool, &str) -> Result<&'static str, sockspec::DecodeError>;\n\n\
+         /// Each schema's decoders, by index.\nconst DECODE: &[Decode] = &[\n{table}];\n{MAIN}"
+    ));
+    std::fs::write(dir.join("src/main.rs"), main)?;
     std::fs::write(dir.join("Cargo.toml"), manifest(&package))?;
-    eprintln!("building the Rust judge for {} in {} (once; later runs reuse it)", schema_path.display(), dir.display());
+    let what = if schemas.len() == 1 { first.display().to_string() } else { format!("{} schemas", schemas.len()) };
+    eprintln!("building the Rust judge for {what} in {} (once; later runs reuse it)", dir.display());
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["build", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
@@ -102,18 +126,7 @@ pub(crate) fn judge(schema: &Schema, schema_path: &Path) -> anyhow::Result<Rust>
     if !binary.is_file() {
         bail!("cargo built the judge, but {} is not there", binary.display());
     }
-    Ok(Rust { binary })
-}
-
-/// The cache: `SOCKSPEC_CACHE_DIR`, else `sockspec-test` in Cargo's target folder
-/// (`CARGO_TARGET_DIR`, else `target` here).
-fn cache_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SOCKSPEC_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    let target = if target.is_relative() { std::env::current_dir().unwrap_or_default().join(target) } else { target };
-    target.join("sockspec-test")
+    Ok(judges())
 }
 
 /// The judge's manifest: the runtime crate of this checkout when there is one (a build

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use sockspec_model::Schema;
 use sockspec_validator::vectors::{Actual, Vector};
 
-use super::{Judge, external};
+use super::{Judge, cache_root, external};
 
 /// The judge script: reads the judge protocol's lines, answers each with the verdict of the
 /// generated parsers, and checks the round trip of every valid frame.
@@ -131,17 +131,6 @@ fn build(dir: &Path, module: &sockspec_codegen::GeneratedFile, stem: &str, scrip
         }
     }
     Ok(())
-}
-
-/// `target/sockspec-test/` of the project: the nearest folder above the working directory
-/// with a `Cargo.lock`, `package.json` or `.git`, else the working directory.
-fn cache_root() -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let root = cwd
-        .ancestors()
-        .find(|d| d.join("Cargo.lock").exists() || d.join(".git").exists())
-        .map_or_else(|| cwd.clone(), Path::to_path_buf);
-    root.join("target").join("sockspec-test")
 }
 
 /// The TypeScript compiler: `SOCKSPEC_TSC`, `node_modules/.bin/tsc` in the working
