@@ -1221,28 +1221,45 @@ impl<'a> Cx<'a> {
                     let o = old.message(oid);
                     self.scoped(label, Some(&n.meta), Some(&o.meta), |cx| cx.message(o, n));
                 }
-                None => self.scoped(label, Some(&n.meta), None, |cx| cx.message_added(n)),
+                None => self.scoped(label, Some(&n.meta), None, |cx| cx.message_added(MessageId(j as u32), n)),
             }
         }
         for (i, o) in old.messages.iter().enumerate() {
             if !self.messages.contains_key(&MessageId(i as u32)) {
                 let label = format!("{} message {}", sender_word(o.sender), o.name);
-                self.scoped(label, None, None, |cx| cx.message_removed(o));
+                self.scoped(label, None, None, |cx| cx.message_removed(MessageId(i as u32), o));
             }
         }
     }
 
-    /// Whether readers of `dir`'s frames in `schema` keep frames with an unknown tag at the
-    /// top level (a message added under an open second level is still judged a break:
-    /// conservative).
-    fn open_side(schema: &Schema, dir: Direction) -> bool {
-        let d = schema.dispatch.get(dir);
-        d.tags.as_ref().is_some_and(|t| t.open)
+    /// Whether readers of `dir`'s frames in `other` keep the frames of message `id` of
+    /// `schema` as unknown messages: the message's tag values, as `schema` dispatches them,
+    /// lead in `other`'s lookup to a level that is open and has no entry for the value
+    /// (`keep(0)` opens only a second level, so a message added there is kept). A message
+    /// read without a tag (structural, key member, fallback) is never kept.
+    fn kept_unknown(schema: &Schema, other: &Schema, dir: Direction, id: MessageId) -> bool {
+        let Some((kind, path)) = tag_path(schema.dispatch.get(dir), id) else { return false };
+        let d = other.dispatch.get(dir);
+        let root = match kind {
+            None => d.tags.as_ref(),
+            Some(Rpc::Request) => d.rpc.as_ref().and_then(|r| r.requests.as_ref()),
+            Some(Rpc::Notification) => d.rpc.as_ref().and_then(|r| r.notifications.as_ref()),
+        };
+        let Some(mut node) = root else { return false };
+        for value in &path {
+            match node.entries.iter().find(|(v, _)| v == value) {
+                None => return node.open,
+                Some((_, TagTarget::Next(next))) => node = next,
+                // Read as another message of `other`: not an unknown one.
+                Some((_, TagTarget::Message(_))) => return false,
+            }
+        }
+        false
     }
 
-    fn message_added(&mut self, n: &'a Message) {
+    fn message_added(&mut self, id: MessageId, n: &'a Message) {
         let flows = Flows::of(n.sender);
-        let closed = flows.filter(|d| !Self::open_side(self.old, d));
+        let closed = flows.filter(|d| !Self::kept_unknown(self.new, self.old, d, id));
         let msg = if closed.any() {
             format!("{} was added: old readers reject it", n.name)
         } else {
@@ -1252,9 +1269,9 @@ impl<'a> Cx<'a> {
         self.emit("message-added", msg, closed, Flows::NONE, true);
     }
 
-    fn message_removed(&mut self, o: &'a Message) {
+    fn message_removed(&mut self, id: MessageId, o: &'a Message) {
         let flows = Flows::of(o.sender);
-        let closed = flows.filter(|d| !Self::open_side(self.new, d));
+        let closed = flows.filter(|d| !Self::kept_unknown(self.old, self.new, d, id));
         let msg = if closed.any() {
             format!("{} was removed: new readers reject it", o.name)
         } else {
@@ -1543,6 +1560,46 @@ fn approval(new: &Meta, old: Option<&Meta>) -> Option<String> {
         Some(old_why) if *old_why == why => None,
         _ => Some(why),
     }
+}
+
+/// The JSON-RPC kind of frame whose lookup holds a message.
+#[derive(Clone, Copy)]
+enum Rpc {
+    Request,
+    Notification,
+}
+
+/// The tag values that lead to message `id` in a side's lookup (outermost first), and
+/// which JSON-RPC lookup holds them (`None`: the side's tag lookup); `None` when the
+/// message is not read by its tag.
+fn tag_path(d: &Dispatch, id: MessageId) -> Option<(Option<Rpc>, Vec<TagValue>)> {
+    fn find(node: &TagNode, id: MessageId, path: &mut Vec<TagValue>) -> bool {
+        for (value, target) in &node.entries {
+            path.push(value.clone());
+            match target {
+                TagTarget::Message(m) if *m == id => return true,
+                TagTarget::Next(next) if find(next, id, path) => return true,
+                _ => {}
+            }
+            path.pop();
+        }
+        false
+    }
+    let rpc = d.rpc.as_ref();
+    let roots = [
+        (None, d.tags.as_ref()),
+        (Some(Rpc::Request), rpc.and_then(|r| r.requests.as_ref())),
+        (Some(Rpc::Notification), rpc.and_then(|r| r.notifications.as_ref())),
+    ];
+    for (kind, root) in roots {
+        let mut path = Vec::new();
+        if let Some(node) = root
+            && find(node, id, &mut path)
+        {
+            return Some((kind, path));
+        }
+    }
+    None
 }
 
 /// Whether each level of a side's tag lookup is open, by the tag values that lead to it

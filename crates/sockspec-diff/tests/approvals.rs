@@ -161,3 +161,38 @@ fn an_identifier_change_alone_is_source_breaking() {
     assert_eq!((f.rule, f.category()), ("type-renamed", Category::SourceBreaking));
     assert!(f.message.contains("Position (Rust)"), "{}", f.message);
 }
+
+/// A message added where old readers keep unknown tags breaks nothing on the wire; the
+/// lookup is followed level by level, so `keep(0)` (only the second level under op 0 is
+/// open) keeps an added `@tag(0, "NEW")` and still rejects an added `@tag(7)`.
+#[test]
+fn an_added_message_under_an_open_second_level_is_kept_by_old_readers() {
+    let old = "protocol g {\n    tag = [\"op\", \"t\"]\n    server_unknown_tags = keep(0)\n}\n\n\
+               @tag(0, \"READY\")\nserver message Ready {}\n\n@tag(1)\nserver message Hello {}\n";
+    let under_open = format!("{old}\n@tag(0, \"RESUMED\")\nserver message Resumed {{}}\n");
+    let report = compare(old, &under_open);
+    let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
+    assert!(!f.breaks.any(), "{f:#?}");
+    assert!(f.message.contains("keep it as an unknown message"), "{}", f.message);
+
+    let at_closed_top = format!("{old}\n@tag(7)\nserver message Other {{}}\n");
+    let report = compare(old, &at_closed_top);
+    let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
+    assert!(f.breaks.new_server_old_clients, "{f:#?}");
+
+    // Removed from under the open level: new readers keep its frames.
+    let report = compare(&under_open, old);
+    let f = report.findings.iter().find(|f| f.rule == "message-removed").expect("the finding");
+    assert!(!f.breaks.any(), "{f:#?}");
+}
+
+/// JSON-RPC: an added notification of a side whose notifications are open is kept.
+#[test]
+fn an_added_notification_of_an_open_jsonrpc_side_is_kept_by_old_readers() {
+    let old =
+        "protocol r {\n    style = jsonrpc\n    server_unknown_tags = keep\n}\n\nserver message Log { text: string }\n";
+    let new = format!("{old}\nserver message Progress {{ done: u32 }}\n");
+    let report = compare(old, &new);
+    let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
+    assert!(!f.breaks.any(), "{f:#?}");
+}
