@@ -1,5 +1,5 @@
 //! `sockspec gen --target typescript` and `sockspec test --target typescript`: every vector
-//! of the examples and of the validator's cases, judged by the generated TypeScript parsers
+//! of the examples, of the validator's cases and of the conformance suite, judged by the generated TypeScript parsers
 //! under Node, gives the dynamic validator's `(path, code)` set, and every valid frame
 //! survives the serialiser and a second parse (the judge checks that).
 //!
@@ -23,7 +23,7 @@ fn sockspec() -> Command {
 
 fn schemas() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for dir in ["examples", "crates/sockspec-validator/tests/cases"] {
+    for dir in ["examples", "crates/sockspec-validator/tests/cases", "conformance"] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
             .expect("the folder exists")
             .map(|e| e.expect("readable").path())

@@ -113,7 +113,7 @@ fn every_module_passes_tsc_strict() {
     let Some(tsc) = tsc("every_module_passes_tsc_strict") else { return };
     let dir = scratch("tsc-strict");
     let mut names = Vec::new();
-    for path in schemas(&["examples", "crates/sockspec-validator/tests/cases"]) {
+    for path in schemas(&["examples", "crates/sockspec-validator/tests/cases", "conformance"]) {
         let file = module(&path);
         // Two schemas may share a protocol name: each module gets a folder of its own.
         let stem = path.file_stem().expect("a stem").to_string_lossy().into_owned();

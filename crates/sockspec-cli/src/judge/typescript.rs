@@ -19,6 +19,8 @@ import { createInterface } from "node:readline";
 
 function canon(v) {
   if (typeof v === "bigint") return `${v}n`;
+  // JSON.stringify writes -0 as 0 and an infinite number as null: tell them apart.
+  if (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0))) return Object.is(v, -0) ? "-0" : String(v);
   if (v instanceof Uint8Array) return `bytes(${Array.from(v).join(",")})`;
   if (Array.isArray(v)) return `[${v.map(canon).join(",")}]`;
   if (v !== null && typeof v === "object") {

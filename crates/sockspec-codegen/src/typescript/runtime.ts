@@ -946,11 +946,23 @@ function $wn(n: number | bigint): string {
   return JSON.stringify(n);
 }
 
+/**
+ * A number of a `json` value, so that it reads back as the same double: `-0` as `-0.0`
+ * (`0` would be the integer 0), an infinite one (read from `1e400`) as `1e999`, which
+ * every reader reads as infinite again (docs/json.md §2). `NaN` has no JSON spelling.
+ */
+function $wjn(n: number): string {
+  if (Number.isFinite(n)) return n === 0 && 1 / n < 0 ? "-0.0" : JSON.stringify(n);
+  if (Number.isNaN(n)) throw new RangeError("NaN cannot be written as JSON");
+  return n > 0 ? "1e999" : "-1e999";
+}
+
 /** Any JSON value, `bigint` as an integer literal. */
 function $wj(v: SockspecJson): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number" || typeof v === "bigint") return $wn(v);
+  if (typeof v === "number") return $wjn(v);
+  if (typeof v === "bigint") return v.toString();
   if (typeof v === "string") return $ws(v);
   if (Array.isArray(v)) return `[${v.map($wj).join(",")}]`;
   const parts: string[] = [];
