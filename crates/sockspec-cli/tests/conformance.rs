@@ -1,9 +1,11 @@
 //! The conformance suite (`conformance/`): every schema checks clean, every vector gives its
-//! expected outcome in the dynamic validator (also through `sockspec test`), and the suite's
+//! expected outcome in the dynamic validator (also through `sockspec test`) and, with the
+//! examples and the validator cases, in every generated target (`--target all`); the suite's
 //! README says truthfully which files cover each capability of docs/language.md §17 and
 //! each error code.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -107,6 +109,55 @@ fn sockspec_test_passes_every_schema() {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
+    }
+}
+
+/// What CI runs to prove every side agrees: `sockspec test` over every schema of the suite,
+/// of the examples and of the validator's cases at once, through every target that gives
+/// paths and codes (`--target all`: the dynamic validator and the generated Rust, Python
+/// and TypeScript). Needs a Python with pydantic and the TypeScript compiler, which
+/// `cargo xtask test` installs and names in `SOCKSPEC_PYTHON` and `SOCKSPEC_TSC`; without
+/// them it runs the dynamic and Rust targets, and under CI it fails instead.
+#[test]
+fn every_target_agrees_on_the_suite_the_examples_and_the_cases() {
+    let tools = std::env::var_os("SOCKSPEC_PYTHON").is_some() && std::env::var_os("SOCKSPEC_TSC").is_some();
+    assert!(tools || std::env::var_os("CI").is_none(), "CI must run every target: SOCKSPEC_PYTHON and SOCKSPEC_TSC");
+    let targets = if tools { "all" } else { "dynamic,rust" };
+    if !tools {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nevery_target_agrees_on_the_suite_the_examples_and_the_cases: only dynamic and rust, \
+             SOCKSPEC_PYTHON or SOCKSPEC_TSC is not set (`cargo xtask test` sets both)\n"
+        );
+    }
+    let mut inputs: Vec<PathBuf> = schemas().into_values().collect();
+    for dir in ["examples", "crates/sockspec-validator/tests/cases"] {
+        let mut here: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .expect("the folder reads")
+            .map(|e| e.expect("an entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sockspec"))
+            .filter(|p| p.with_extension("vectors.jsonl").exists())
+            .collect();
+        here.sort();
+        inputs.extend(here);
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_sockspec"))
+        .arg("test")
+        .args(&inputs)
+        .args(["--target", targets])
+        .current_dir(root())
+        .output()
+        .expect("run sockspec");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let expected: &[&str] = if tools { &["dynamic", "rust", "python", "typescript"] } else { &["dynamic", "rust"] };
+    for target in expected {
+        let total = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{target}: ")).filter(|rest| !rest.contains(".sockspec")))
+            .unwrap_or_else(|| panic!("no total for {target}:\n{stdout}"));
+        let passed: usize = total.split(' ').next().and_then(|n| n.parse().ok()).expect("a count");
+        assert!(total.ends_with(" 0 failed") && passed > 2000, "{target}: {total}");
     }
 }
 
