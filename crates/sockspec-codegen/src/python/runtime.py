@@ -1956,24 +1956,26 @@ def _no_repeated_names(frame: _t.Union[str, bytes]) -> bool:
     return True
 
 
-def _distinct_names(parts: _t.Sequence[_t.Any]) -> bool:
+def _distinct_names(frame: _t.Union[str, bytes], parts: _t.Sequence[_t.Any]) -> bool:
     """Exactly: no object repeats a member name, for a JSON text without a backslash split
     at its quotes (every `"` delimits a string: the strings are at the odd places)."""
     stack: _t.List[_t.Set[_t.Any]] = []
     names: _t.Set[_t.Any] = set()
-    opens, closes = ("{", "}") if isinstance(parts[0], str) else (b"{", b"}")
-    for i in range(1, len(parts) - 1, 2):
-        before = parts[i - 1]
+    opens, closes, colon = ("{", "}", ":") if isinstance(frame, str) else (b"{", b"}", b":")
+    for before, name, after in zip(parts[0::2], parts[1::2], parts[2::2]):
         if opens in before or closes in before:
-            for j in range(len(before)):
-                c = before[j:j + 1]
-                if c == opens:
-                    stack.append(names)
-                    names = set()
-                elif c == closes and stack:
-                    names = stack.pop()
-        if parts[i + 1].lstrip()[:1] in (":", b":"):
-            name = parts[i]
+            first_open = before.find(opens)
+            if first_open != -1 and before.rfind(closes) > first_open:
+                # An object opens and closes between two strings (`{}`): the exact check.
+                return _no_repeated_names(frame)
+            for _ in range(before.count(closes)):
+                if not stack:
+                    return False
+                names = stack.pop()
+            for _ in range(before.count(opens)):
+                stack.append(names)
+                names = set()
+        if after[:1] == colon or after.lstrip()[:1] == colon:
             if name in names:
                 return False
             names.add(name)
@@ -2009,7 +2011,7 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], tagged_extra: 
             else:
                 parts = frame.split('"')
                 strings = parts[1::2]
-                if len(set(strings)) != len(strings) and not _distinct_names(parts):
+                if len(set(strings)) != len(strings) and not _distinct_names(frame, parts):
                     return None
         elif t is bytes:
             if len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH:
@@ -2024,7 +2026,7 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], tagged_extra: 
             else:
                 raw = frame.split(b'"')
                 strings = raw[1::2]
-                if len(set(strings)) != len(strings) and not _distinct_names(raw):
+                if len(set(strings)) != len(strings) and not _distinct_names(frame, raw):
                     return None
         else:
             return None
