@@ -188,6 +188,29 @@ def main() -> None:
     for name, us in results.items():
         print(f"{name:45} {us:7.2f} us/frame  {us / base:5.2f}x")
 
+    # Writing the same messages: the generated serialisers (the wire form: tags, time
+    # encodings, null/omit policies) against pydantic's `model_dump_json` of the
+    # hand-written models (their own form, which is not quite the wire's).
+    ours = [(side, (parse_client if side == "client" else parse_server)(frame)) for side, frame in frames]
+    theirs = [(client if side == "client" else server)(frame) for side, frame in frames]
+    write_client, write_server = dictation.serialize_client_message, dictation.serialize_server_message
+
+    def write_generated() -> None:
+        for side, message in ours:
+            (write_client if side == "client" else write_server)(message)
+
+    def write_hand_written() -> None:
+        for message in theirs:
+            message.model_dump_json()
+
+    written = {}
+    for name, fn in [("hand-written pydantic (model_dump_json)", write_hand_written),
+                     ("generated: serialize_*_message", write_generated)]:
+        written[name] = min(timeit.repeat(fn, number=n, repeat=7)) / (n * len(frames)) * 1e6
+    base = written["hand-written pydantic (model_dump_json)"]
+    for name, us in written.items():
+        print(f"{name:45} {us:7.2f} us/frame  {us / base:5.2f}x")
+
 
 if __name__ == "__main__":
     main()

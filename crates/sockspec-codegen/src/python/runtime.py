@@ -1270,6 +1270,11 @@ def _b64(data: bytes, url: bool) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+#: `json.dumps(v, ensure_ascii=False, separators=(",", ":"))`, without making an encoder
+#: per call.
+_WRITER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 class _Codec:
     """Typed values from checked frames (pydantic models made with `model_construct`, as
     the frame was checked already) and frames from typed values, over the same tables."""
@@ -1396,7 +1401,7 @@ class _Codec:
     # ---- writing ----
 
     def write(self, from_: str, message: _t.Any) -> str:
-        return json.dumps(self.frame(from_, message), ensure_ascii=False, separators=(",", ":"))
+        return _WRITER(self.frame(from_, message))
 
     def frame(self, from_: str, message: _t.Any) -> _t.Dict[str, _t.Any]:
         cls = type(message)
@@ -1666,11 +1671,9 @@ class _FastBuilder:
         c = self.c
         m = c.messages[mid]
         side = self.from_
-        if m["content"] is not None or m["payload"]["kind"] != "fields":
-            raise _Unsupported("a payload under a content member")
         cls = self.codec.message_classes[mid]
         rule = m["_id_rule"][side]
-        members: _t.Dict[str, _t.Tuple[str, _t.Any]] = {}
+        members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {}
         if rule in ("required", "optional"):
             if not m["_id_member"]:
                 raise _Unsupported("an id member the class lacks")
@@ -1680,24 +1683,55 @@ class _FastBuilder:
             members[c.id_py] = (c.id_field, schema)
         elif rule != "absent":
             raise _Unsupported("a forbidden id member")
-        fields = list(m["envelope_fields"][side]) + list(m["payload"]["of"])
         reject = m["frame_unknown_fields"][side] == "reject"
+        payload = m["payload"]
+        content = m["content"]
+        fields = list(m["envelope_fields"][side])
+        if content is None:
+            fields += payload["of"]
+        elif payload["kind"] == "fields":
+            # Members under the content member, by alias paths. pydantic-core reads no
+            # unknown member there, and where the frame's own are ignored, a content that is
+            # no object would pass unless some member must be present.
+            if m["unknown_fields"][side] == "reject":
+                raise _Unsupported("a payload that rejects unknown members")
+            if not reject and not any(f["required"] for f in payload["of"]):
+                raise _Unsupported("a payload of optional members")
+            inner = [f["name"] for f in payload["of"]]
+            if len(set(inner)) != len(inner):
+                raise _Unsupported("two members of one name")
+            for f in payload["of"]:
+                if f["py"] in members:
+                    raise _Unsupported("two members of one name")
+                members[f["py"]] = ([[content, f["name"]]], self.field(cls, f))
+        else:
+            schema = self.type(payload["of"]["ty"])
+            if m["content_optional"]:
+                info = cls.model_fields.get("value")
+                if info is None or info.is_required():
+                    raise _Unsupported("an optional payload without a default")
+                schema = _cs.with_default_schema(schema, default=info.default)
+            members["value"] = (content, schema)
         tag_fields = c.dispatch[side]["tag_fields"] if reject else tags
         return self.model(cls, fields, members, reject, tag_fields)
 
     def model(self, cls: _t.Any, fields: _t.List[_t.Dict[str, _t.Any]],
-              members: _t.Dict[str, _t.Tuple[str, _t.Any]], reject: bool, tags: _t.List[str],
+              members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]], reject: bool, tags: _t.List[str],
               ref: _t.Optional[str] = None) -> _t.Any:
         for f in fields:
-            if f["py"] in members or f["name"] in tags:
+            if f["py"] in members:
                 raise _Unsupported("two members of one name")
             members[f["py"]] = (f["name"], self.field(cls, f))
         declared = cls.model_fields
         if set(declared) != set(members):
             raise _Unsupported("a class whose fields are not the wire's")
-        names = {wire for wire, _ in members.values()}
-        if len(names) != len(members):
+        # The frame's own member names (a path's first step for members under a content).
+        names = [wire if isinstance(wire, str) else wire[0][0] for wire, _ in members.values()]
+        top = [wire for wire, _ in members.values() if isinstance(wire, str)]
+        if len(set(top)) != len(top) or set(names) & set(tags):
             raise _Unsupported("two members of one name")
+        if set(top) & {wire[0][0] for wire, _ in members.values() if not isinstance(wire, str)}:
+            raise _Unsupported("a content member that is also a field")
         schema_fields = {py: _cs.model_field(members[py][1], validation_alias=members[py][0]) for py in declared}
         self.classes.add(cls)
         if not reject:
@@ -1771,7 +1805,14 @@ class _FastBuilder:
                 bounds = _tighter({"ge": -(1 << 63), "le": (1 << 63) - 1}, _bounds(cons.get("range"), True))
                 return _cs.chain_schema([_cs.int_schema(strict=True, **bounds),
                                          _cs.no_info_plain_validator_function(_fast_epoch(enc))])
-            raise _Unsupported(f"a {enc} time")
+            # Float seconds or milliseconds: an integer stays one (the full path converts the
+            # number as it came), within 2^53 so that its range is the float's.
+            bounds = _bounds(cons.get("range"), False)
+            number = _cs.union_schema([
+                _cs.int_schema(strict=True, **_tighter({"ge": -(1 << 53), "le": 1 << 53}, bounds)),
+                _cs.float_schema(strict=True, allow_inf_nan=False, **bounds),
+            ], mode="left_to_right")
+            return _cs.chain_schema([number, _cs.no_info_plain_validator_function(_fast_epoch(enc))])
         if kind == "null":
             return _cs.none_schema()
         if kind == "bytes":
