@@ -24,7 +24,7 @@ import timeit
 import uuid
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Literal, Optional, Union
+from typing import Annotated, Callable, List, Literal, Optional, Union
 
 import pydantic
 from pydantic import BaseModel, Field, TypeAdapter
@@ -210,6 +210,29 @@ def main() -> None:
     base = written["hand-written pydantic (model_dump_json)"]
     for name, us in written.items():
         print(f"{name:45} {us:7.2f} us/frame  {us / base:5.2f}x")
+
+    # Where the fast path's time goes, frame by frame: the whole fast parser, its
+    # pydantic-core schema, and each scan alone (docs/python.md, "The fast path").
+    def per_frame(fn: Callable[[], object]) -> float:
+        return min(timeit.repeat(fn, number=n * 10, repeat=7)) / (n * 10) * 1e6
+
+    print(f"\n{'frame':18} {'fast path':>9} {'schema':>7} {'split+set':>9} {'NaN scan':>8} {'per object':>10}")
+    rows = []
+    for side, frame in frames:
+        fast = dictation._FAST.parsers[side]
+        schema = fast_client if side == "client" else fast_server
+        parts = frame.split('"')
+        repeats = len(set(parts[1::2])) != len(parts[1::2])
+        rows.append([
+            per_frame(lambda: fast(frame)),
+            per_frame(lambda: schema(frame)),
+            per_frame(lambda: len(set(frame.split('"')[1::2]))),
+            per_frame(lambda: "NaN" in frame or "Infinity" in frame),
+            per_frame(lambda: dictation._distinct_names(frame, parts)) if repeats else 0.0,
+        ])
+        print(f"{json.loads(frame)['type']:18} " + " ".join(f"{x:{w}.2f}" for x, w in zip(rows[-1], (9, 7, 9, 8, 10))))
+    mean = [sum(r[i] for r in rows) / len(rows) for i in range(5)]
+    print(f"{'mean':18} " + " ".join(f"{x:{w}.2f}" for x, w in zip(mean, (9, 7, 9, 8, 10))))
 
 
 if __name__ == "__main__":

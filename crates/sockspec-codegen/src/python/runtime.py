@@ -1964,6 +1964,9 @@ def _fast_validator(builder: _FastBuilder) -> _t.Optional[_t.Callable[..., _t.An
     except _Unsupported as e:
         builder.skipped["*"] = str(e)
         return None
+    except Exception as e:  # a pydantic-core whose schema functions differ: the full path only
+        builder.skipped["*"] = f"pydantic-core: {e!r}"
+        return None
     classes = sorted(builder.classes, key=lambda k: k.__qualname__)
     marked = [k for k in classes if k.__dict__.get("__pydantic_complete__")]
     try:
