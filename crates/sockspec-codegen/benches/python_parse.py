@@ -191,17 +191,17 @@ def main() -> None:
     # Writing the same messages: the generated serialisers (the wire form: tags, time
     # encodings, null/omit policies) against pydantic's `model_dump_json` of the
     # hand-written models (their own form, which is not quite the wire's).
-    ours = [(side, (parse_client if side == "client" else parse_server)(frame)) for side, frame in frames]
-    theirs = [(client if side == "client" else server)(frame) for side, frame in frames]
+    generated_values = [(side, (parse_client if side == "client" else parse_server)(frame)) for side, frame in frames]
+    hand_values = [(client if side == "client" else server)(frame) for side, frame in frames]
     write_client, write_server = dictation.serialize_client_message, dictation.serialize_server_message
 
     def write_generated() -> None:
-        for side, message in ours:
+        for side, message in generated_values:
             (write_client if side == "client" else write_server)(message)
 
     def write_hand_written() -> None:
-        for message in theirs:
-            message.model_dump_json()
+        for value in hand_values:
+            value.model_dump_json()
 
     written = {}
     for name, fn in [("hand-written pydantic (model_dump_json)", write_hand_written),
