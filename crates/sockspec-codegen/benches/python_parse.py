@@ -24,7 +24,7 @@ import timeit
 import uuid
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, List, Literal, Optional, Union
+from typing import Annotated, Any, Callable, List, Literal, Optional, Tuple, Union
 
 import pydantic
 from pydantic import BaseModel, Field, TypeAdapter
@@ -191,7 +191,9 @@ def main() -> None:
     # Writing the same messages: the generated serialisers (the wire form: tags, time
     # encodings, null/omit policies) against pydantic's `model_dump_json` of the
     # hand-written models (their own form, which is not quite the wire's).
-    generated_values = [(side, (parse_client if side == "client" else parse_server)(frame)) for side, frame in frames]
+    generated_values: List[Tuple[str, Any]] = [
+        (side, (parse_client if side == "client" else parse_server)(frame)) for side, frame in frames
+    ]
     hand_values = [(client if side == "client" else server)(frame) for side, frame in frames]
     write_client, write_server = dictation.serialize_client_message, dictation.serialize_server_message
 
