@@ -1634,23 +1634,37 @@ class _FastBuilder:
         tags = d.get("tags")
         if tags is None:
             raise _Unsupported("no tag")
-        root = self.node(tags, [], len(d["tag_fields"]))
+        root = self.node(tags, [], {}, len(d["tag_fields"]))
         if self.defs:
             root = _cs.definitions_schema(root, list(self.defs.values()))
         return root
 
-    def node(self, node: _t.Dict[str, _t.Any], path: _t.List[str], levels: int) -> _t.Any:
-        """A level of tags: a tagged union on its field. Only string tags: pydantic-core
-        takes `true` and `1.0` for the tag `1`."""
+    def node(self, node: _t.Dict[str, _t.Any], path: _t.List[str], guards: _t.Dict[str, str],
+             levels: int) -> _t.Any:
+        """A level of tags: a tagged union on its field. pydantic-core's tagged union takes
+        `true` and `1.0` for the tag `1`, so a level of integer (or boolean) tags also checks
+        the tag's JSON type in every message under it (a guard)."""
         field = node["field"]
         path = path + [field]
-        choices: _t.Dict[str, _t.Any] = {}
+        kinds = _tag_kinds([v for v, _ in node["entries"]])
+        scalar = None
+        if kinds & _INTEGER and not kinds & _BOOL:
+            scalar = "int"
+        elif kinds & _BOOL and not kinds & _INTEGER:
+            scalar = "bool"
+        choices: _t.Dict[_t.Any, _t.Any] = {}
         for value, target in node["entries"]:
-            if not isinstance(value, str) or value in choices:
+            if isinstance(value, str):
+                inner = guards
+            elif value is None or scalar is None or (scalar == "int") != (type(value) is int):
+                continue
+            else:
+                inner = dict(guards, **{field: scalar})
+            if value in choices:
                 continue
             if target["kind"] == "next":
                 try:
-                    choices[value] = self.node(target["of"], path, levels)
+                    choices[value] = self.node(target["of"], path, inner, levels)
                 except _Unsupported:
                     pass
                 continue
@@ -1659,7 +1673,7 @@ class _FastBuilder:
             try:
                 if self.c.second_tag == "null_or_absent" and len(path) < levels:
                     raise _Unsupported("a second tag that must be null or absent")
-                choices[value] = self.message(target["of"], path)
+                choices[value] = self.message(target["of"], path, inner)
             except _Unsupported as e:
                 self.skipped[m["name"]] = str(e)
                 self.defs = saved
@@ -1667,7 +1681,7 @@ class _FastBuilder:
             raise _Unsupported("no message")
         return _cs.tagged_union_schema(choices, discriminator=field)
 
-    def message(self, mid: int, tags: _t.List[str]) -> _t.Any:
+    def message(self, mid: int, tags: _t.List[str], guards: _t.Dict[str, str]) -> _t.Any:
         c = self.c
         m = c.messages[mid]
         side = self.from_
@@ -1713,11 +1727,11 @@ class _FastBuilder:
                 schema = _cs.with_default_schema(schema, default=info.default)
             members["value"] = (content, schema)
         tag_fields = c.dispatch[side]["tag_fields"] if reject else tags
-        return self.model(cls, fields, members, reject, tag_fields)
+        return self.model(cls, fields, members, reject, tag_fields, guards=guards)
 
     def model(self, cls: _t.Any, fields: _t.List[_t.Dict[str, _t.Any]],
               members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]], reject: bool, tags: _t.List[str],
-              ref: _t.Optional[str] = None) -> _t.Any:
+              ref: _t.Optional[str] = None, guards: _t.Optional[_t.Dict[str, str]] = None) -> _t.Any:
         for f in fields:
             if f["py"] in members:
                 raise _Unsupported("two members of one name")
@@ -1733,19 +1747,33 @@ class _FastBuilder:
         if set(top) & {wire[0][0] for wire, _ in members.values() if not isinstance(wire, str)}:
             raise _Unsupported("a content member that is also a field")
         schema_fields = {py: _cs.model_field(members[py][1], validation_alias=members[py][0]) for py in declared}
+        # Guards: tags whose JSON type is checked, read as members under names no class
+        # field has, then dropped.
+        guards = guards or {}
+        internal = frozenset("\x00" + field for field in guards)
+        for field, scalar in guards.items():
+            check = _cs.int_schema(strict=True) if scalar == "int" else _cs.bool_schema(strict=True)
+            schema_fields["\x00" + field] = _cs.model_field(check, validation_alias=field)
+        extra_tags = [t for t in tags if t not in guards]
         self.classes.add(cls)
         if not reject:
             self.lenient = True
-            return _cs.model_schema(cls, _cs.model_fields_schema(schema_fields, extra_behavior="ignore"), ref=ref)
-        if not tags:
-            return _cs.model_schema(cls, _cs.model_fields_schema(schema_fields, extra_behavior="forbid"), ref=ref)
-        # The tags are the members beyond the fields: kept as extras, then dropped.
-        inner = _cs.model_fields_schema(schema_fields, extra_behavior="allow",
-                                        extras_keys_schema=_cs.literal_schema(list(tags)))
-        if ref is None:
-            self.tagged_extra[cls] = frozenset(tags)
+            inner = _cs.model_fields_schema(schema_fields, extra_behavior="ignore")
+            extras: _t.FrozenSet[str] = frozenset()
+        elif not extra_tags:
+            inner = _cs.model_fields_schema(schema_fields, extra_behavior="forbid")
+            extras = frozenset()
+        else:
+            # The tags are the members beyond the fields: kept as extras, then dropped.
+            inner = _cs.model_fields_schema(schema_fields, extra_behavior="allow",
+                                            extras_keys_schema=_cs.literal_schema(list(extra_tags)))
+            extras = frozenset(extra_tags)
+        if not extras and not internal:
+            return _cs.model_schema(cls, inner, ref=ref)
+        if ref is None and not internal:
+            self.tagged_extra[cls] = extras
             return _cs.model_schema(cls, inner)
-        drop = _drop_tags(frozenset(tags))
+        drop = _drop_tags(extras, internal)
         return _cs.no_info_after_validator_function(drop, _cs.model_schema(cls, inner), ref=ref)
 
     def field(self, cls: _t.Any, f: _t.Dict[str, _t.Any]) -> _t.Any:
@@ -1877,18 +1905,22 @@ class _FastBuilder:
             if self.c.types[base]["kind"] != "struct":
                 raise _Unsupported("a base that is no struct")
             base_fields = self.c.types[base]["def"]["fields"]
-        choices: _t.Dict[str, _t.Any] = {}
-        for variant in u["variants"]:
-            vd = self.c.types[variant]
-            if vd["kind"] != "struct" or not isinstance(vd["def"]["tag"], str):
-                raise _Unsupported("a variant tagged by no string")
+        choices: _t.Dict[_t.Any, _t.Any] = {}
+        variants = [self.c.types[v] for v in u["variants"]]
+        if any(vd["kind"] != "struct" for vd in variants):
+            raise _Unsupported("a variant that is no struct")
+        kinds = _tag_kinds([vd["def"]["tag"] for vd in variants])
+        if kinds & ~_STRING and kinds not in (_INTEGER, _BOOL):
+            raise _Unsupported("variants tagged by values of more than one kind")
+        guards = {} if kinds == _STRING else {field: "int" if kinds == _INTEGER else "bool"}
+        for variant, vd in zip(u["variants"], variants):
             s = vd["def"]
             fields = base_fields + s["fields"]
             reject = s["unknown_fields"][self.from_] == "reject"
             cls = self.codec.type_classes[variant]
 
             def build(ref: str, cls: _t.Any = cls, fields: _t.Any = fields, reject: bool = reject) -> _t.Any:
-                return self.model(cls, fields, {}, reject, [field], ref)
+                return self.model(cls, fields, {}, reject, [field], ref, guards)
 
             choices.setdefault(s["tag"], self.ref(f"v{variant}_{tid}", build))
         return _cs.tagged_union_schema(choices, discriminator=field)
@@ -1925,12 +1957,17 @@ class _FastBuilder:
         return _cs.definition_reference_schema(key)
 
 
-def _drop_tags(tags: _t.FrozenSet[str]) -> _t.Callable[[_t.Any], _t.Any]:
-    """After a model that kept its tags as extras: the value the full path builds."""
+def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Callable[[_t.Any], _t.Any]:
+    """After a model that kept its tags as extras, or read them under internal names: the
+    value the full path builds."""
 
     def drop(value: _t.Any) -> _t.Any:
-        _object_setattr(value, "__pydantic_extra__", None)
-        _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - tags)
+        if extras:
+            _object_setattr(value, "__pydantic_extra__", None)
+        members = value.__dict__
+        for name in internal:
+            del members[name]
+        _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - extras - internal)
         return value
 
     return drop
