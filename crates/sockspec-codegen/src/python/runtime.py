@@ -1671,8 +1671,13 @@ class _FastBuilder:
             m = self.c.messages[target["of"]]
             saved = dict(self.defs)
             try:
-                if self.c.second_tag == "null_or_absent" and len(path) < levels:
-                    raise _Unsupported("a second tag that must be null or absent")
+                disc = m["discriminator"]
+                if (self.c.second_tag == "null_or_absent" and disc["kind"] == "tag" and len(disc["of"]) == 1
+                        and levels > 1):
+                    # A message of one tag value where tags have two levels: the second
+                    # must be null or absent.
+                    second = self.c.dispatch[self.from_]["tag_fields"][1]
+                    inner = dict(inner, **{second: "null"})
                 choices[value] = self.message(target["of"], path, inner)
             except _Unsupported as e:
                 self.skipped[m["name"]] = str(e)
@@ -1746,13 +1751,19 @@ class _FastBuilder:
             raise _Unsupported("two members of one name")
         if set(top) & {wire[0][0] for wire, _ in members.values() if not isinstance(wire, str)}:
             raise _Unsupported("a content member that is also a field")
+        if guards and set(guards) & set(names):
+            raise _Unsupported("a tag that is also a field")
         schema_fields = {py: _cs.model_field(members[py][1], validation_alias=members[py][0]) for py in declared}
         # Guards: tags whose JSON type is checked, read as members under names no class
         # field has, then dropped.
         guards = guards or {}
         internal = frozenset("\x00" + field for field in guards)
         for field, scalar in guards.items():
-            check = _cs.int_schema(strict=True) if scalar == "int" else _cs.bool_schema(strict=True)
+            check: _t.Any
+            if scalar == "null":
+                check = _cs.with_default_schema(_cs.none_schema(), default=None)
+            else:
+                check = _cs.int_schema(strict=True) if scalar == "int" else _cs.bool_schema(strict=True)
             schema_fields["\x00" + field] = _cs.model_field(check, validation_alias=field)
         extra_tags = [t for t in tags if t not in guards]
         self.classes.add(cls)
@@ -1930,7 +1941,18 @@ class _FastBuilder:
         members = list(cls.__members__.values())
         repr_ = e["repr"]
         if e["flags"]:
-            raise _Unsupported("flags")
+            if repr_["kind"] == "int":
+                bits = repr_["bits"]
+                lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if repr_["signed"] else (0, (1 << bits) - 1)
+            else:
+                lo, hi = -(1 << 127), (1 << 127) - 1
+            every = 0
+            for x in e["variants"]:
+                if isinstance(x["value"], int) and not isinstance(x["value"], bool):
+                    every |= x["value"]
+            convert = _fast_flags(cls, None if e["open"] else every)
+            return _cs.chain_schema([_cs.int_schema(strict=True, ge=lo, le=hi),
+                                     _cs.no_info_plain_validator_function(convert)])
         if repr_["kind"] == "string":
             text = _cs.enum_schema(cls, members, sub_type="str", strict=True)
             if not e["open"]:
@@ -1966,11 +1988,25 @@ def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Cal
             _object_setattr(value, "__pydantic_extra__", None)
         members = value.__dict__
         for name in internal:
-            del members[name]
+            members.pop(name, None)
         _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - extras - internal)
         return value
 
     return drop
+
+
+def _fast_flags(cls: _t.Any, every: _t.Optional[int]) -> _t.Callable[[int], _t.Any]:
+    """Flags as the full path builds them; a closed set refuses bits that are no flag."""
+
+    def convert(n: int) -> _t.Any:
+        if every is not None and n & ~every:
+            raise ValueError("bits that are no flag")
+        try:
+            return cls(n)
+        except ValueError:
+            return n
+
+    return convert
 
 
 def _fast_epoch(enc: str) -> _t.Callable[[_t.Any], _t.Any]:
