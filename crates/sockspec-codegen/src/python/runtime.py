@@ -1565,7 +1565,7 @@ _F32_MAX = 3.4028234663852886e38
 _FAST_CONS = {"bool": (), "bytes": ("len",), "json": (), "int": ("range",), "float": ("range",), "string": ("len", "patterns"),
               "uuid": ("len", "patterns"), "date": ("len", "patterns"), "date_time": ("len", "patterns", "range"),
               "null": (), "list": ("len",), "tuple": (), "map": ("len",), "named": ("len", "patterns", "range"),
-              "nullable": ("len", "patterns", "range")}
+              "nullable": ("len", "patterns", "range"), "one_of": ()}
 
 
 _object_setattr = object.__setattr__
@@ -1625,19 +1625,78 @@ class _FastBuilder:
         self.json_values = False
         #: Why a message has no fast path, by name (for tests and curious readers).
         self.skipped: _t.Dict[str, str] = {}
+        #: Which JSON-RPC node is being built: requests (True) or notifications.
+        self.rpc_request = False
 
     def side(self) -> _t.Any:
         c = self.c
-        if c.style["kind"] != "tagged":
-            raise _Unsupported("JSON-RPC frames")
         d = c.dispatch[self.from_]
-        tags = d.get("tags")
-        if tags is None:
-            raise _Unsupported("no tag")
-        root = self.node(tags, [], {}, len(d["tag_fields"]))
+        if c.style["kind"] != "tagged":
+            root = self.rpc(d.get("rpc"))
+        else:
+            tags = d.get("tags")
+            if tags is None:
+                raise _Unsupported("no tag")
+            root = self.node(tags, [], {}, len(d["tag_fields"]))
         if self.defs:
             root = _cs.definitions_schema(root, list(self.defs.values()))
         return root
+
+    def rpc(self, rpc: _t.Optional[_t.Dict[str, _t.Any]]) -> _t.Any:
+        """JSON-RPC: requests (an id) or notifications (none), each a tagged union on
+        `method`; result and error frames are left to the full check."""
+        if rpc is None:
+            raise _Unsupported("no JSON-RPC requests or notifications")
+        guards = {"jsonrpc": "version"} if self.c.style["version_member"] else {}
+        alternatives = []
+        for key, request in (("requests", True), ("notifications", False)):
+            node = rpc.get(key)
+            if node is None:
+                continue
+            self.rpc_request = request
+            try:
+                alternatives.append(self.node(node, [], guards, 1))
+            except _Unsupported:
+                pass
+        if rpc.get("replies"):
+            for kind in ("result", "error"):
+                try:
+                    alternatives.append(self.reply(kind, guards))
+                except _Unsupported as e:
+                    self.skipped["@" + kind] = str(e)
+        if not alternatives:
+            raise _Unsupported("no JSON-RPC message")
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return _cs.union_schema(alternatives, mode="left_to_right")
+
+    def reply(self, kind: str, guards: _t.Dict[str, str]) -> _t.Any:
+        """A result or error frame: `ResultFrame(id, result)`, `ErrorFrame(id, error)`, with
+        the id present (the full path sets it in `model_fields_set` even when absent)."""
+        c = self.c
+        style = c.style
+        if c.dispatch[self.from_]["envelope"]:
+            raise _Unsupported("replies with an envelope")
+        cls = self.codec.extra.get(kind)
+        if cls is None:
+            raise _Unsupported("no class")
+        other = "error" if kind == "result" else "result"
+        guards = dict(guards, method="absent", **{other: "absent"})
+        id_schema = self.type(c.id_type)
+        if kind == "error":
+            id_schema = _cs.nullable_schema(id_schema)
+            error = style.get("error")
+            value = _cs.any_schema() if error is None else self.named(error, _NO_CONS)
+        elif style["result"] == "object":
+            value = _cs.dict_schema(_cs.str_schema(strict=True), _cs.any_schema(), strict=True)
+        else:
+            value = _cs.any_schema()
+        if kind == "result" or style.get("error") is None:
+            self.lenient = True
+            self.json_values = True
+        members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {"id": (c.id_field, id_schema), kind: (kind, value)}
+        reject = style["reply_unknown_fields"][self.from_] == "reject"
+        return self.model(cls, [], members, reject, [], guards=guards)
 
     def node(self, node: _t.Dict[str, _t.Any], path: _t.List[str], guards: _t.Dict[str, str],
              levels: int) -> _t.Any:
@@ -1693,6 +1752,16 @@ class _FastBuilder:
         cls = self.codec.message_classes[mid]
         rule = m["_id_rule"][side]
         members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {}
+        rpc = c.style["kind"] != "tagged"
+        if rpc:
+            # The id decides: a request carries it, a notification does not.
+            if self.rpc_request and rule != "required":
+                raise _Unsupported("a request whose id is not required")
+            if not self.rpc_request:
+                if rule not in ("forbidden", "absent") or m["_id_member"]:
+                    raise _Unsupported("a notification that may carry an id")
+                guards = dict(guards, **{c.id_field: "absent"})
+                rule = "absent"
         if rule in ("required", "optional"):
             if not m["_id_member"]:
                 raise _Unsupported("an id member the class lacks")
@@ -1714,8 +1783,11 @@ class _FastBuilder:
             # no object would pass unless some member must be present.
             if m["unknown_fields"][side] == "reject":
                 raise _Unsupported("a payload that rejects unknown members")
+            # Its unknown members go unread (`NaN` scans), and where the frame's own are
+            # ignored too, a guard checks that the content is an object.
+            self.lenient = True
             if not reject and not any(f["required"] for f in payload["of"]):
-                raise _Unsupported("a payload of optional members")
+                guards = dict(guards, **{content: "object?" if m["content_optional"] else "object"})
             inner = [f["name"] for f in payload["of"]]
             if len(set(inner)) != len(inner):
                 raise _Unsupported("two members of one name")
@@ -1731,7 +1803,10 @@ class _FastBuilder:
                     raise _Unsupported("an optional payload without a default")
                 schema = _cs.with_default_schema(schema, default=info.default)
             members["value"] = (content, schema)
-        tag_fields = c.dispatch[side]["tag_fields"] if reject else tags
+        if rpc:
+            tag_fields = ["method"]
+        else:
+            tag_fields = c.dispatch[side]["tag_fields"] if reject else tags
         return self.model(cls, fields, members, reject, tag_fields, guards=guards)
 
     def model(self, cls: _t.Any, fields: _t.List[_t.Dict[str, _t.Any]],
@@ -1751,7 +1826,7 @@ class _FastBuilder:
             raise _Unsupported("two members of one name")
         if set(top) & {wire[0][0] for wire, _ in members.values() if not isinstance(wire, str)}:
             raise _Unsupported("a content member that is also a field")
-        if guards and set(guards) & set(names):
+        if guards and {g for g, k in guards.items() if not k.startswith("object")} & set(names):
             raise _Unsupported("a tag that is also a field")
         schema_fields = {py: _cs.model_field(members[py][1], validation_alias=members[py][0]) for py in declared}
         # Guards: tags whose JSON type is checked, read as members under names no class
@@ -1762,6 +1837,14 @@ class _FastBuilder:
             check: _t.Any
             if scalar == "null":
                 check = _cs.with_default_schema(_cs.none_schema(), default=None)
+            elif scalar == "absent":
+                check = _cs.with_default_schema(_cs.no_info_plain_validator_function(_refuse), default=None)
+            elif scalar == "version":
+                check = _cs.literal_schema(["2.0"])
+            elif scalar.startswith("object"):
+                check = _cs.dict_schema(_cs.str_schema(strict=True), _cs.any_schema(), strict=True)
+                if scalar == "object?":
+                    check = _cs.with_default_schema(check, default=None)
             else:
                 check = _cs.int_schema(strict=True) if scalar == "int" else _cs.bool_schema(strict=True)
             schema_fields["\x00" + field] = _cs.model_field(check, validation_alias=field)
@@ -1880,7 +1963,23 @@ class _FastBuilder:
                                    min_length=ln.get("min"), max_length=ln.get("max"))
         if kind == "nullable":
             return _cs.nullable_schema(self.type(ty["of"], carried))
+        if kind == "one_of":
+            return self.untagged(ty["of"])
         return self.named(ty["of"], cons)
+
+    def untagged(self, u: _t.Dict[str, _t.Any]) -> _t.Any:
+        """An untagged union whose variants take disjoint JSON types: the one variant a
+        value's type selects is the only one that can take it, which pydantic-core's union
+        then finds (the full path selects by the type too, and checks that variant only)."""
+        kinds = u.get("_kinds") or []
+        if len(kinds) != len(u["variants"]):
+            raise _Unsupported("an untagged union without kinds")
+        seen = 0
+        for k in kinds:
+            if k == _ANY or k & seen:
+                raise _Unsupported("an untagged union whose variants share a JSON type")
+            seen |= k
+        return _cs.union_schema([self.type(v) for v in u["variants"]], mode="left_to_right")
 
     @staticmethod
     def chain(steps: _t.List[_t.Any]) -> _t.Any:
@@ -1908,7 +2007,7 @@ class _FastBuilder:
             return self.enum(tid, d["def"])
         u = d["def"]
         if u["kind"] != "tagged":
-            raise _Unsupported("an untagged union")
+            return self.untagged(u)
         field = u["field"]
         base = u.get("base")
         base_fields: _t.List[_t.Dict[str, _t.Any]] = []
@@ -1993,6 +2092,10 @@ def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Cal
         return value
 
     return drop
+
+
+def _refuse(v: _t.Any) -> _t.Any:
+    raise ValueError("a member that must be absent")
 
 
 def _fast_flags(cls: _t.Any, every: _t.Optional[int]) -> _t.Callable[[int], _t.Any]:
