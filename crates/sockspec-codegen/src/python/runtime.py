@@ -1779,12 +1779,12 @@ class _FastBuilder:
             fields += payload["of"]
         elif payload["kind"] == "fields":
             # Members under the content member, by alias paths. pydantic-core reads no
-            # unknown member there, and where the frame's own are ignored, a content that is
-            # no object would pass unless some member must be present.
+            # unknown member there (so the `NaN` scan is needed), and where the frame's own
+            # are ignored and no member must be present, a content that is no object would
+            # pass: a guard checks that it is one. (Where the frame's unknown members are
+            # refused, an unused content member is one of them.)
             if m["unknown_fields"][side] == "reject":
                 raise _Unsupported("a payload that rejects unknown members")
-            # Its unknown members go unread (`NaN` scans), and where the frame's own are
-            # ignored too, a guard checks that the content is an object.
             self.lenient = True
             if not reject and not any(f["required"] for f in payload["of"]):
                 guards = dict(guards, **{content: "object?" if m["content_optional"] else "object"})
