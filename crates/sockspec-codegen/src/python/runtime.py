@@ -1562,10 +1562,12 @@ _FAST_DAY = "^" + _FAST_DATE + "$"
 _FAST_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _FAST_DECIMAL = r"^-?(?:0|[1-9][0-9]{0,39})$"
 _F32_MAX = 3.4028234663852886e38
-_FAST_CONS = {"bool": (), "bytes": ("len",), "json": (), "int": ("range",), "float": ("range",), "string": ("len", "patterns"),
-              "uuid": ("len", "patterns"), "date": ("len", "patterns"), "date_time": ("len", "patterns", "range"),
-              "null": (), "list": ("len",), "tuple": (), "map": ("len",), "named": ("len", "patterns", "range"),
-              "nullable": ("len", "patterns", "range"), "one_of": ()}
+#: The constraints the fast path states, per kind of type (any other: no fast path).
+_FAST_CONS = {"bool": (), "bytes": ("len",), "json": (), "int": ("range",), "float": ("range",),
+              "string": ("len", "patterns"), "uuid": ("len", "patterns"), "date": ("len", "patterns"),
+              "date_time": ("len", "patterns", "range"), "null": (), "list": ("len",), "tuple": (),
+              "map": ("len",), "named": ("len", "patterns", "range"), "nullable": ("len", "patterns", "range"),
+              "one_of": ()}
 
 
 _object_setattr = object.__setattr__
@@ -1916,7 +1918,8 @@ class _FastBuilder:
         if kind == "uuid":
             return self.chain(self.strings(cons, _FAST_UUID) + [_cs.uuid_schema()])
         if kind == "date":
-            return self.chain(self.strings(cons, _FAST_DAY) + [_cs.no_info_plain_validator_function(_dt.date.fromisoformat)])
+            day = _cs.no_info_plain_validator_function(_dt.date.fromisoformat)
+            return self.chain(self.strings(cons, _FAST_DAY) + [day])
         if kind == "date_time":
             enc = ty["of"]
             if enc in ("rfc3339", "local") and not cons.get("range"):
