@@ -1970,19 +1970,35 @@ class _FastBuilder:
             return self.untagged(ty["of"])
         return self.named(ty["of"], cons)
 
-    def untagged(self, u: _t.Dict[str, _t.Any]) -> _t.Any:
+    def untagged(self, u: _t.Dict[str, _t.Any], ref: _t.Optional[str] = None) -> _t.Any:
         """An untagged union whose variants take disjoint JSON types: the one variant a
         value's type selects is the only one that can take it, which pydantic-core's union
         then finds (the full path selects by the type too, and checks that variant only)."""
         kinds = u.get("_kinds") or []
-        if len(kinds) != len(u["variants"]):
+        variants = u["variants"]
+        if len(kinds) != len(variants):
             raise _Unsupported("an untagged union without kinds")
         seen = 0
+        disjoint = True
         for k in kinds:
-            if k == _ANY or k & seen:
-                raise _Unsupported("an untagged union whose variants share a JSON type")
+            disjoint = disjoint and k != _ANY and not k & seen
             seen |= k
-        return _cs.union_schema([self.type(v) for v in u["variants"]], mode="left_to_right")
+        if disjoint:
+            return _cs.union_schema([self.type(v) for v in variants], mode="left_to_right", ref=ref)
+        # Variants that share a JSON type: the full path's own selection (by type, then by
+        # the members an object has), which also builds its value, picks the one variant
+        # checked. (An ordered union takes a value any variant takes, in order: one the
+        # selected variant takes among them.)
+        choices: _t.Dict[int, _t.Any] = {}
+        for i, v in enumerate(variants):
+            saved = dict(self.defs)
+            try:
+                choices[i] = self.type(v)
+            except _Unsupported:
+                self.defs = saved
+        if not choices:
+            raise _Unsupported("an untagged union of no variant the fast path takes")
+        return _cs.tagged_union_schema(choices, discriminator=_fast_select(u), ref=ref)
 
     @staticmethod
     def chain(steps: _t.List[_t.Any]) -> _t.Any:
@@ -2010,7 +2026,7 @@ class _FastBuilder:
             return self.enum(tid, d["def"])
         u = d["def"]
         if u["kind"] != "tagged":
-            return self.untagged(u)
+            return self.ref(f"u{tid}", lambda ref: self.untagged(u, ref))
         field = u["field"]
         base = u.get("base")
         base_fields: _t.List[_t.Dict[str, _t.Any]] = []
@@ -2023,9 +2039,10 @@ class _FastBuilder:
         if any(vd["kind"] != "struct" for vd in variants):
             raise _Unsupported("a variant that is no struct")
         kinds = _tag_kinds([vd["def"]["tag"] for vd in variants])
-        if kinds & ~_STRING and kinds not in (_INTEGER, _BOOL):
-            raise _Unsupported("variants tagged by values of more than one kind")
-        guards = {} if kinds == _STRING else {field: "int" if kinds == _INTEGER else "bool"}
+        # Tags of one kind: pydantic-core's lookup (with a guard of the JSON type for
+        # integers and booleans); of several: the full path's own lookup picks the variant.
+        mixed = bool(kinds & ~_STRING) and kinds not in (_INTEGER, _BOOL)
+        guards = {} if kinds == _STRING or mixed else {field: "int" if kinds == _INTEGER else "bool"}
         for variant, vd in zip(u["variants"], variants):
             s = vd["def"]
             fields = base_fields + s["fields"]
@@ -2035,7 +2052,11 @@ class _FastBuilder:
             def build(ref: str, cls: _t.Any = cls, fields: _t.Any = fields, reject: bool = reject) -> _t.Any:
                 return self.model(cls, fields, {}, reject, [field], ref, guards)
 
-            choices.setdefault(s["tag"], self.ref(f"v{variant}_{tid}", build))
+            key = variant if mixed else s["tag"]
+            if key not in choices:
+                choices[key] = self.ref(f"v{variant}_{tid}", build)
+        if mixed:
+            return _cs.tagged_union_schema(choices, discriminator=_fast_tag(self.c, u))
         return _cs.tagged_union_schema(choices, discriminator=field)
 
     def enum(self, tid: int, e: _t.Dict[str, _t.Any]) -> _t.Any:
@@ -2095,6 +2116,31 @@ def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Cal
         return value
 
     return drop
+
+
+def _fast_select(u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The variant of an untagged union a value is, as `select_variant` says: its index."""
+    index = {id(v): i for i, v in enumerate(u["variants"])}
+
+    def select(value: _t.Any) -> _t.Optional[int]:
+        chosen = select_variant(u, value)
+        return None if chosen is None else index[id(chosen)]
+
+    return select
+
+
+def _fast_tag(checker: _Checker, u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The variant of a tagged union a value is, by the full path's lookup of its tag."""
+    index = checker.union_index[id(u)]
+    field = u["field"]
+
+    def select(value: _t.Any) -> _t.Optional[int]:
+        if not isinstance(value, dict) or field not in value:
+            return None
+        right, tid = _lookup(index, value[field])
+        return tid if right else None
+
+    return select
 
 
 def _refuse(v: _t.Any) -> _t.Any:
