@@ -1635,14 +1635,51 @@ class _FastBuilder:
         d = c.dispatch[self.from_]
         if c.style["kind"] != "tagged":
             root = self.rpc(d.get("rpc"))
+        elif d["structural"] or d.get("keyed") or d.get("fallback") is not None or d.get("tags") is None:
+            root = self.dispatched(d)
         else:
-            tags = d.get("tags")
-            if tags is None:
-                raise _Unsupported("no tag")
-            root = self.node(tags, [], {}, len(d["tag_fields"]))
+            root = self.node(d["tags"], [], {}, len(d["tag_fields"]))
         if self.defs:
             root = _cs.definitions_schema(root, list(self.defs.values()))
         return root
+
+    def dispatched(self, d: _t.Dict[str, _t.Any]) -> _t.Any:
+        """A side whose frames may have no tag (a key member, their structure, a fallback):
+        the full path's own dispatch picks the message, whose schema then checks it."""
+        mids: _t.List[int] = []
+
+        def walk(node: _t.Optional[_t.Dict[str, _t.Any]]) -> None:
+            for _, target in (node or {}).get("entries", []):
+                if target["kind"] == "message":
+                    mids.append(target["of"])
+                else:
+                    walk(target["of"])
+
+        walk(d.get("tags"))
+        mids += [mid for _, mid in d.get("keyed") or []]
+        mids += [mid for _, mid in d["structural"]]
+        if d.get("fallback") is not None:
+            mids.append(d["fallback"])
+        levels = len(d["tag_fields"])
+        choices: _t.Dict[int, _t.Any] = {}
+        for mid in mids:
+            if mid in choices:
+                continue
+            m = self.c.messages[mid]
+            disc = m["discriminator"]
+            tags = d["tag_fields"][:len(disc["of"])] if disc["kind"] == "tag" else []
+            guards: _t.Dict[str, str] = {}
+            if self.c.second_tag == "null_or_absent" and disc["kind"] == "tag" and len(disc["of"]) == 1 and levels > 1:
+                guards[d["tag_fields"][1]] = "null"
+            saved = dict(self.defs)
+            try:
+                choices[mid] = self.message(mid, tags, guards)
+            except _Unsupported as e:
+                self.skipped[m["name"]] = str(e)
+                self.defs = saved
+        if not choices:
+            raise _Unsupported("no message")
+        return _cs.tagged_union_schema(choices, discriminator=_fast_dispatch(self.c, self.from_))
 
     def rpc(self, rpc: _t.Optional[_t.Dict[str, _t.Any]]) -> _t.Any:
         """JSON-RPC: requests (an id) or notifications (none), each a tagged union on
@@ -2125,6 +2162,21 @@ def _fast_select(u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[i
     def select(value: _t.Any) -> _t.Optional[int]:
         chosen = select_variant(u, value)
         return None if chosen is None else index[id(chosen)]
+
+    return select
+
+
+def _fast_dispatch(checker: _Checker, from_: str) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The message a frame is, by the full path's own dispatch (tags, key members,
+    structure, fallback): its index, or None (an unknown frame, or no message)."""
+
+    def select(value: _t.Any) -> _t.Optional[int]:
+        if not isinstance(value, dict):
+            return None
+        kind = _Run(checker, from_).dispatch(value)
+        if isinstance(kind, FrameError) or kind[0] != "message":
+            return None
+        return int(kind[1])
 
     return select
 
