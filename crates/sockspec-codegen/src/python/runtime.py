@@ -1,6 +1,7 @@
 """The sockspec runtime for generated Python modules: the strict JSON reader of
 docs/json.md and the checks of DESIGN section 4 (every error, with its JSON Pointer and
-code), over the tables the generated module holds. Needs only the standard library."""
+code), over the tables the generated module holds, and a fast path through pydantic-core
+for valid frames (the end of this file). Needs the standard library and pydantic-core."""
 
 from __future__ import annotations
 
@@ -1269,6 +1270,11 @@ def _b64(data: bytes, url: bool) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+#: `json.dumps(v, ensure_ascii=False, separators=(",", ":"))`, without making an encoder
+#: per call.
+_WRITER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 class _Codec:
     """Typed values from checked frames (pydantic models made with `model_construct`, as
     the frame was checked already) and frames from typed values, over the same tables."""
@@ -1395,7 +1401,7 @@ class _Codec:
     # ---- writing ----
 
     def write(self, from_: str, message: _t.Any) -> str:
-        return json.dumps(self.frame(from_, message), ensure_ascii=False, separators=(",", ":"))
+        return _WRITER(self.frame(from_, message))
 
     def frame(self, from_: str, message: _t.Any) -> _t.Dict[str, _t.Any]:
         cls = type(message)
@@ -1528,3 +1534,849 @@ class _Codec:
         if isinstance(v, dict):
             return {k: self.write_any(x) for k, x in v.items()}
         return v
+
+
+# ---- the fast path: pydantic-core ----
+#
+# A frame is first tried against a pydantic-core schema built from the same tables, whose
+# accepted set is inside DESIGN section 4's: strict scalars, exact integer widths and ranges,
+# code-point lengths, the portable patterns (Python's `re`), uuids and date-times only in the
+# spellings section 4 allows (a pattern, then the same conversion as the full path), unknown
+# members as the policy says. What pydantic-core's JSON reader does not check (repeated
+# member names, nesting depth, `NaN` and `Infinity`) is ruled out by cheap scans first. A
+# frame the scans cannot clear, or that the schema rejects, goes through the full check
+# (`_Codec.parse`), which finds every error; so the fast path only has to be right on
+# valid frames, and the typed value is the one the full path builds. A type or message the
+# schema cannot state exactly has no fast path: its frames always take the full check.
+
+from pydantic_core import SchemaValidator as _SchemaValidator
+from pydantic_core import core_schema as _cs
+
+_FAST_DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_FAST_TIME = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+#: The spellings the fast path takes; the full path takes the rest of RFC 3339 (lower-case
+#: `t` and `z`, fractions finer than a microsecond) and whatever `fromisoformat` refuses.
+_FAST_RFC3339 = "^" + _FAST_DATE + _FAST_TIME + r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+_FAST_LOCAL = "^" + _FAST_DATE + _FAST_TIME + "$"
+_FAST_DAY = "^" + _FAST_DATE + "$"
+_FAST_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_FAST_DECIMAL = r"^-?(?:0|[1-9][0-9]{0,39})$"
+_F32_MAX = 3.4028234663852886e38
+#: The constraints the fast path states, per kind of type (any other: no fast path).
+_FAST_CONS = {"bool": (), "bytes": ("len",), "json": (), "int": ("range",), "float": ("range",),
+              "string": ("len", "patterns"), "uuid": ("len", "patterns"), "date": ("len", "patterns"),
+              "date_time": ("len", "patterns", "range"), "null": (), "list": ("len",), "tuple": (),
+              "map": ("len",), "named": ("len", "patterns", "range"), "nullable": ("len", "patterns", "range"),
+              "one_of": ()}
+
+
+_object_setattr = object.__setattr__
+
+
+class _Unsupported(Exception):
+    """A part of the schema the fast path cannot state exactly."""
+
+
+def _bounds(rng: _t.Optional[_t.Dict[str, _t.Any]], ints: bool) -> _t.Dict[str, _t.Any]:
+    out: _t.Dict[str, _t.Any] = {}
+    if rng is None:
+        return out
+    for key, inclusive, exclusive in (("min", "ge", "gt"), ("max", "le", "lt")):
+        limit = rng.get(key)
+        if limit is None:
+            continue
+        value = limit["value"]
+        if ints and (not isinstance(value, int) or isinstance(value, bool)):
+            raise _Unsupported("a fractional bound on an integer")
+        if not ints and float(value) != value:
+            raise _Unsupported("a bound a float cannot hold exactly")
+        out[exclusive if limit["exclusive"] else inclusive] = value
+    return out
+
+
+def _tighter(a: _t.Dict[str, _t.Any], b: _t.Dict[str, _t.Any]) -> _t.Dict[str, _t.Any]:
+    """Both sets of bounds at once (inclusive ones merged by the tighter)."""
+    out = dict(a)
+    for key, value in b.items():
+        if key not in out:
+            out[key] = value
+        elif key in ("ge", "gt"):
+            out[key] = max(out[key], value)
+        else:
+            out[key] = min(out[key], value)
+    return out
+
+
+class _FastBuilder:
+    """The pydantic-core schema of what one side sends, from the checker's tables."""
+
+    def __init__(self, checker: _Checker, codec: "_Codec", from_: str) -> None:
+        self.c = checker
+        self.codec = codec
+        self.from_ = from_
+        self.defs: _t.Dict[str, _t.Any] = {}
+        self.building: _t.Set[str] = set()
+        self.aliases: _t.List[int] = []
+        self.classes: _t.Set[type] = set()
+        self.tagged_extra: _t.Dict[type, _t.FrozenSet[str]] = {}
+        #: Whether some object's unknown members are ignored, unread: the only place where
+        #: pydantic-core's reader takes `NaN` and `Infinity` without a check refusing them.
+        self.lenient = False
+        #: Whether some value is any JSON value (then long integer literals are left to the
+        #: full path, which keeps them as their text).
+        self.json_values = False
+        #: Why a message has no fast path, by name (for tests and curious readers).
+        self.skipped: _t.Dict[str, str] = {}
+        #: Which JSON-RPC node is being built: requests (True) or notifications.
+        self.rpc_request = False
+
+    def side(self) -> _t.Any:
+        c = self.c
+        d = c.dispatch[self.from_]
+        if c.style["kind"] != "tagged":
+            root = self.rpc(d.get("rpc"))
+        elif d["structural"] or d.get("keyed") or d.get("fallback") is not None or d.get("tags") is None:
+            root = self.dispatched(d)
+        else:
+            root = self.node(d["tags"], [], {}, len(d["tag_fields"]))
+        if self.defs:
+            root = _cs.definitions_schema(root, list(self.defs.values()))
+        return root
+
+    def dispatched(self, d: _t.Dict[str, _t.Any]) -> _t.Any:
+        """A side whose frames may have no tag (a key member, their structure, a fallback):
+        the full path's own dispatch picks the message, whose schema then checks it."""
+        mids: _t.List[int] = []
+
+        def walk(node: _t.Optional[_t.Dict[str, _t.Any]]) -> None:
+            for _, target in (node or {}).get("entries", []):
+                if target["kind"] == "message":
+                    mids.append(target["of"])
+                else:
+                    walk(target["of"])
+
+        walk(d.get("tags"))
+        mids += [mid for _, mid in d.get("keyed") or []]
+        mids += [mid for _, mid in d["structural"]]
+        if d.get("fallback") is not None:
+            mids.append(d["fallback"])
+        levels = len(d["tag_fields"])
+        choices: _t.Dict[int, _t.Any] = {}
+        for mid in mids:
+            if mid in choices:
+                continue
+            m = self.c.messages[mid]
+            disc = m["discriminator"]
+            tags = d["tag_fields"][:len(disc["of"])] if disc["kind"] == "tag" else []
+            guards: _t.Dict[str, str] = {}
+            if self.c.second_tag == "null_or_absent" and disc["kind"] == "tag" and len(disc["of"]) == 1 and levels > 1:
+                guards[d["tag_fields"][1]] = "null"
+            saved = dict(self.defs)
+            try:
+                choices[mid] = self.message(mid, tags, guards)
+            except _Unsupported as e:
+                self.skipped[m["name"]] = str(e)
+                self.defs = saved
+        if not choices:
+            raise _Unsupported("no message")
+        return _cs.tagged_union_schema(choices, discriminator=_fast_dispatch(self.c, self.from_))
+
+    def rpc(self, rpc: _t.Optional[_t.Dict[str, _t.Any]]) -> _t.Any:
+        """JSON-RPC: requests (an id) or notifications (none), each a tagged union on
+        `method`; result and error frames are left to the full check."""
+        if rpc is None:
+            raise _Unsupported("no JSON-RPC requests or notifications")
+        guards = {"jsonrpc": "version"} if self.c.style["version_member"] else {}
+        alternatives = []
+        for key, request in (("requests", True), ("notifications", False)):
+            node = rpc.get(key)
+            if node is None:
+                continue
+            self.rpc_request = request
+            try:
+                alternatives.append(self.node(node, [], guards, 1))
+            except _Unsupported:
+                pass
+        if rpc.get("replies"):
+            for kind in ("result", "error"):
+                try:
+                    alternatives.append(self.reply(kind, guards))
+                except _Unsupported as e:
+                    self.skipped["@" + kind] = str(e)
+        if not alternatives:
+            raise _Unsupported("no JSON-RPC message")
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return _cs.union_schema(alternatives, mode="left_to_right")
+
+    def reply(self, kind: str, guards: _t.Dict[str, str]) -> _t.Any:
+        """A result or error frame: `ResultFrame(id, result)`, `ErrorFrame(id, error)`, with
+        the id present (the full path sets it in `model_fields_set` even when absent)."""
+        c = self.c
+        style = c.style
+        if c.dispatch[self.from_]["envelope"]:
+            raise _Unsupported("replies with an envelope")
+        cls = self.codec.extra.get(kind)
+        if cls is None:
+            raise _Unsupported("no class")
+        other = "error" if kind == "result" else "result"
+        guards = dict(guards, method="absent", **{other: "absent"})
+        id_schema = self.type(c.id_type)
+        if kind == "error":
+            id_schema = _cs.nullable_schema(id_schema)
+            error = style.get("error")
+            value = _cs.any_schema() if error is None else self.named(error, _NO_CONS)
+        elif style["result"] == "object":
+            value = _cs.dict_schema(_cs.str_schema(strict=True), _cs.any_schema(), strict=True)
+        else:
+            value = _cs.any_schema()
+        if kind == "result" or style.get("error") is None:
+            self.lenient = True
+            self.json_values = True
+        members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {"id": (c.id_field, id_schema), kind: (kind, value)}
+        reject = style["reply_unknown_fields"][self.from_] == "reject"
+        return self.model(cls, [], members, reject, [], guards=guards)
+
+    def node(self, node: _t.Dict[str, _t.Any], path: _t.List[str], guards: _t.Dict[str, str],
+             levels: int) -> _t.Any:
+        """A level of tags: a tagged union on its field. pydantic-core's tagged union takes
+        `true` and `1.0` for the tag `1`, so a level of integer (or boolean) tags also checks
+        the tag's JSON type in every message under it (a guard)."""
+        field = node["field"]
+        path = path + [field]
+        kinds = _tag_kinds([v for v, _ in node["entries"]])
+        scalar = None
+        if kinds & _INTEGER and not kinds & _BOOL:
+            scalar = "int"
+        elif kinds & _BOOL and not kinds & _INTEGER:
+            scalar = "bool"
+        choices: _t.Dict[_t.Any, _t.Any] = {}
+        for value, target in node["entries"]:
+            if isinstance(value, str):
+                inner = guards
+            elif value is None or scalar is None or (scalar == "int") != (type(value) is int):
+                continue
+            else:
+                inner = dict(guards, **{field: scalar})
+            if value in choices:
+                continue
+            if target["kind"] == "next":
+                try:
+                    choices[value] = self.node(target["of"], path, inner, levels)
+                except _Unsupported:
+                    pass
+                continue
+            m = self.c.messages[target["of"]]
+            saved = dict(self.defs)
+            try:
+                disc = m["discriminator"]
+                if (self.c.second_tag == "null_or_absent" and disc["kind"] == "tag" and len(disc["of"]) == 1
+                        and levels > 1):
+                    # A message of one tag value where tags have two levels: the second
+                    # must be null or absent.
+                    second = self.c.dispatch[self.from_]["tag_fields"][1]
+                    inner = dict(inner, **{second: "null"})
+                choices[value] = self.message(target["of"], path, inner)
+            except _Unsupported as e:
+                self.skipped[m["name"]] = str(e)
+                self.defs = saved
+        if not choices:
+            raise _Unsupported("no message")
+        return _cs.tagged_union_schema(choices, discriminator=field)
+
+    def message(self, mid: int, tags: _t.List[str], guards: _t.Dict[str, str]) -> _t.Any:
+        c = self.c
+        m = c.messages[mid]
+        side = self.from_
+        cls = self.codec.message_classes[mid]
+        rule = m["_id_rule"][side]
+        members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {}
+        rpc = c.style["kind"] != "tagged"
+        if rpc:
+            # The id decides: a request carries it, a notification does not.
+            if self.rpc_request and rule != "required":
+                raise _Unsupported("a request whose id is not required")
+            if not self.rpc_request:
+                if rule not in ("forbidden", "absent") or m["_id_member"]:
+                    raise _Unsupported("a notification that may carry an id")
+                guards = dict(guards, **{c.id_field: "absent"})
+                rule = "absent"
+        if rule in ("required", "optional"):
+            if not m["_id_member"]:
+                raise _Unsupported("an id member the class lacks")
+            schema = self.type(c.id_type)
+            if rule == "optional":
+                schema = _cs.with_default_schema(_cs.nullable_schema(schema), default=None)
+            members[c.id_py] = (c.id_field, schema)
+        elif rule != "absent":
+            raise _Unsupported("a forbidden id member")
+        reject = m["frame_unknown_fields"][side] == "reject"
+        payload = m["payload"]
+        content = m["content"]
+        fields = list(m["envelope_fields"][side])
+        if content is None:
+            fields += payload["of"]
+        elif payload["kind"] == "fields":
+            # Members under the content member, by alias paths. pydantic-core reads no
+            # unknown member there (so the `NaN` scan is needed), and where the frame's own
+            # are ignored and no member must be present, a content that is no object would
+            # pass: a guard checks that it is one. (Where the frame's unknown members are
+            # refused, an unused content member is one of them.)
+            if m["unknown_fields"][side] == "reject":
+                raise _Unsupported("a payload that rejects unknown members")
+            self.lenient = True
+            if not reject and not any(f["required"] for f in payload["of"]):
+                guards = dict(guards, **{content: "object?" if m["content_optional"] else "object"})
+            inner = [f["name"] for f in payload["of"]]
+            if len(set(inner)) != len(inner):
+                raise _Unsupported("two members of one name")
+            for f in payload["of"]:
+                if f["py"] in members:
+                    raise _Unsupported("two members of one name")
+                members[f["py"]] = ([[content, f["name"]]], self.field(cls, f))
+        else:
+            schema = self.type(payload["of"]["ty"])
+            if m["content_optional"]:
+                info = cls.model_fields.get("value")
+                if info is None or info.is_required():
+                    raise _Unsupported("an optional payload without a default")
+                schema = _cs.with_default_schema(schema, default=info.default)
+            members["value"] = (content, schema)
+        if rpc:
+            tag_fields = ["method"]
+        else:
+            tag_fields = c.dispatch[side]["tag_fields"] if reject else tags
+        return self.model(cls, fields, members, reject, tag_fields, guards=guards)
+
+    def model(self, cls: _t.Any, fields: _t.List[_t.Dict[str, _t.Any]],
+              members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]], reject: bool, tags: _t.List[str],
+              ref: _t.Optional[str] = None, guards: _t.Optional[_t.Dict[str, str]] = None) -> _t.Any:
+        for f in fields:
+            if f["py"] in members:
+                raise _Unsupported("two members of one name")
+            members[f["py"]] = (f["name"], self.field(cls, f))
+        declared = cls.model_fields
+        if set(declared) != set(members):
+            raise _Unsupported("a class whose fields are not the wire's")
+        # The frame's own member names (a path's first step for members under a content).
+        names = [wire if isinstance(wire, str) else wire[0][0] for wire, _ in members.values()]
+        top = [wire for wire, _ in members.values() if isinstance(wire, str)]
+        if len(set(top)) != len(top) or set(names) & set(tags):
+            raise _Unsupported("two members of one name")
+        if set(top) & {wire[0][0] for wire, _ in members.values() if not isinstance(wire, str)}:
+            raise _Unsupported("a content member that is also a field")
+        if guards and {g for g, k in guards.items() if not k.startswith("object")} & set(names):
+            raise _Unsupported("a tag that is also a field")
+        schema_fields = {py: _cs.model_field(members[py][1], validation_alias=members[py][0]) for py in declared}
+        # Guards: tags whose JSON type is checked, read as members under names no class
+        # field has, then dropped.
+        guards = guards or {}
+        internal = frozenset("\x00" + field for field in guards)
+        for field, scalar in guards.items():
+            check: _t.Any
+            if scalar == "null":
+                check = _cs.with_default_schema(_cs.none_schema(), default=None)
+            elif scalar == "absent":
+                check = _cs.with_default_schema(_cs.no_info_plain_validator_function(_refuse), default=None)
+            elif scalar == "version":
+                check = _cs.literal_schema(["2.0"])
+            elif scalar.startswith("object"):
+                check = _cs.dict_schema(_cs.str_schema(strict=True), _cs.any_schema(), strict=True)
+                if scalar == "object?":
+                    check = _cs.with_default_schema(check, default=None)
+            else:
+                check = _cs.int_schema(strict=True) if scalar == "int" else _cs.bool_schema(strict=True)
+            schema_fields["\x00" + field] = _cs.model_field(check, validation_alias=field)
+        extra_tags = [t for t in tags if t not in guards]
+        self.classes.add(cls)
+        if not reject:
+            self.lenient = True
+            inner = _cs.model_fields_schema(schema_fields, extra_behavior="ignore")
+            extras: _t.FrozenSet[str] = frozenset()
+        elif not extra_tags:
+            inner = _cs.model_fields_schema(schema_fields, extra_behavior="forbid")
+            extras = frozenset()
+        else:
+            # The tags are the members beyond the fields: kept as extras, then dropped.
+            inner = _cs.model_fields_schema(schema_fields, extra_behavior="allow",
+                                            extras_keys_schema=_cs.literal_schema(list(extra_tags)))
+            extras = frozenset(extra_tags)
+        if not extras and not internal:
+            return _cs.model_schema(cls, inner, ref=ref)
+        if ref is None and not internal:
+            self.tagged_extra[cls] = extras
+            return _cs.model_schema(cls, inner)
+        drop = _drop_tags(extras, internal)
+        return _cs.no_info_after_validator_function(drop, _cs.model_schema(cls, inner), ref=ref)
+
+    def field(self, cls: _t.Any, f: _t.Dict[str, _t.Any]) -> _t.Any:
+        schema = self.type(f["ty"])
+        if f["nullable"]:
+            schema = _cs.nullable_schema(schema)
+        if not f["required"]:
+            info = cls.model_fields.get(f["py"])
+            if info is None or info.is_required() or info.default_factory is not None:
+                raise _Unsupported("an optional member without a default")
+            schema = _cs.with_default_schema(schema, default=info.default)
+        return schema
+
+    def strings(self, cons: _t.Dict[str, _t.Any], pattern: _t.Optional[str]) -> _t.List[_t.Any]:
+        """String checks: a format's pattern, the lengths, then each declared pattern."""
+        ln = cons.get("len") or {}
+        first = _cs.str_schema(strict=True, pattern=pattern, min_length=ln.get("min"), max_length=ln.get("max"))
+        out = [first]
+        for p in cons.get("patterns", ()):
+            out.append(_cs.str_schema(strict=True, pattern=self.c.patterns[p], regex_engine="python-re"))
+        return out
+
+    def type(self, ty: _t.Dict[str, _t.Any], carried: _t.Optional[_t.Dict[str, _t.Any]] = None) -> _t.Any:
+        cons = carried if carried is not None else ty.get("constraints", _NO_CONS)
+        kind = ty["kind"]
+        allowed = _FAST_CONS.get(kind)
+        if allowed is None or any(k not in allowed for k in cons if cons[k]):
+            raise _Unsupported(f"a {kind} with {sorted(cons)}")
+        if kind == "bool":
+            return _cs.bool_schema(strict=True)
+        if kind == "int":
+            it = ty["of"]
+            bits = it["bits"]
+            lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if it["signed"] else (0, (1 << bits) - 1)
+            bounds = _tighter({"ge": lo, "le": hi}, _bounds(cons.get("range"), True))
+            if it["encoding"] == "number":
+                return _cs.int_schema(strict=True, **bounds)
+            return _cs.chain_schema([_cs.str_schema(strict=True, pattern=_FAST_DECIMAL), _cs.int_schema(**bounds)])
+        if kind == "float":
+            bounds = _bounds(cons.get("range"), False)
+            if ty["of"] == "f32":
+                bounds = _tighter({"ge": -_F32_MAX, "le": _F32_MAX}, bounds)
+            return _cs.float_schema(strict=True, allow_inf_nan=False, **bounds)
+        if kind == "string":
+            return self.chain(self.strings(cons, None))
+        if kind == "uuid":
+            return self.chain(self.strings(cons, _FAST_UUID) + [_cs.uuid_schema()])
+        if kind == "date":
+            day = _cs.no_info_plain_validator_function(_dt.date.fromisoformat)
+            return self.chain(self.strings(cons, _FAST_DAY) + [day])
+        if kind == "date_time":
+            enc = ty["of"]
+            if enc in ("rfc3339", "local") and not cons.get("range"):
+                pattern = _FAST_RFC3339 if enc == "rfc3339" else _FAST_LOCAL
+                convert = _cs.no_info_plain_validator_function(_dt.datetime.fromisoformat)
+                return self.chain(self.strings(cons, pattern) + [convert])
+            if enc in ("unix_s", "unix_ms", "unix_us"):
+                bounds = _tighter({"ge": -(1 << 63), "le": (1 << 63) - 1}, _bounds(cons.get("range"), True))
+                return _cs.chain_schema([_cs.int_schema(strict=True, **bounds),
+                                         _cs.no_info_plain_validator_function(_fast_epoch(enc))])
+            # Float seconds or milliseconds: an integer stays one (the full path converts the
+            # number as it came), within 2^53 so that its range is the float's.
+            bounds = _bounds(cons.get("range"), False)
+            number = _cs.union_schema([
+                _cs.int_schema(strict=True, **_tighter({"ge": -(1 << 53), "le": 1 << 53}, bounds)),
+                _cs.float_schema(strict=True, allow_inf_nan=False, **bounds),
+            ], mode="left_to_right")
+            return _cs.chain_schema([number, _cs.no_info_plain_validator_function(_fast_epoch(enc))])
+        if kind == "null":
+            return _cs.none_schema()
+        if kind == "bytes":
+            ln = cons.get("len") or {}
+            steps: _t.List[_t.Any] = [
+                _cs.str_schema(strict=True),
+                _cs.no_info_plain_validator_function(_fast_base64(ty["of"] == "base64url")),
+            ]
+            if ln:
+                steps.append(_cs.bytes_schema(min_length=ln.get("min"), max_length=ln.get("max")))
+            return _cs.chain_schema(steps)
+        if kind == "json":
+            # Any JSON value, as pydantic-core reads it: the scans refuse `NaN` and integer
+            # literals too long for the full path to read exactly.
+            self.lenient = True
+            self.json_values = True
+            return _cs.any_schema()
+        if kind == "list":
+            ln = cons.get("len") or {}
+            return _cs.list_schema(self.type(ty["of"]), strict=True, min_length=ln.get("min"), max_length=ln.get("max"))
+        if kind == "tuple":
+            return _cs.tuple_schema([self.type(e) for e in ty["of"]], strict=True)
+        if kind == "map":
+            ln = cons.get("len") or {}
+            return _cs.dict_schema(_cs.str_schema(strict=True), self.type(ty["of"]), strict=True,
+                                   min_length=ln.get("min"), max_length=ln.get("max"))
+        if kind == "nullable":
+            return _cs.nullable_schema(self.type(ty["of"], carried))
+        if kind == "one_of":
+            return self.untagged(ty["of"])
+        return self.named(ty["of"], cons)
+
+    def untagged(self, u: _t.Dict[str, _t.Any], ref: _t.Optional[str] = None) -> _t.Any:
+        """An untagged union whose variants take disjoint JSON types: the one variant a
+        value's type selects is the only one that can take it, which pydantic-core's union
+        then finds (the full path selects by the type too, and checks that variant only)."""
+        kinds = u.get("_kinds") or []
+        variants = u["variants"]
+        if len(kinds) != len(variants):
+            raise _Unsupported("an untagged union without kinds")
+        seen = 0
+        disjoint = True
+        for k in kinds:
+            disjoint = disjoint and k != _ANY and not k & seen
+            seen |= k
+        if disjoint:
+            return _cs.union_schema([self.type(v) for v in variants], mode="left_to_right", ref=ref)
+        # Variants that share a JSON type: the full path's own selection (by type, then by
+        # the members an object has), which also builds its value, picks the one variant
+        # checked. (An ordered union takes a value any variant takes, in order: one the
+        # selected variant takes among them.)
+        choices: _t.Dict[int, _t.Any] = {}
+        for i, v in enumerate(variants):
+            saved = dict(self.defs)
+            try:
+                choices[i] = self.type(v)
+            except _Unsupported:
+                self.defs = saved
+        if not choices:
+            raise _Unsupported("an untagged union of no variant the fast path takes")
+        return _cs.tagged_union_schema(choices, discriminator=_fast_select(u), ref=ref)
+
+    @staticmethod
+    def chain(steps: _t.List[_t.Any]) -> _t.Any:
+        return steps[0] if len(steps) == 1 else _cs.chain_schema(steps)
+
+    def named(self, tid: int, cons: _t.Dict[str, _t.Any]) -> _t.Any:
+        d = self.c.types[tid]
+        kind = d["kind"]
+        if kind == "alias":
+            if tid in self.aliases:
+                raise _Unsupported("an alias of itself")
+            self.aliases.append(tid)
+            try:
+                return self.type(d["def"], cons)
+            finally:
+                self.aliases.pop()
+        if any(cons.values()):
+            raise _Unsupported("constraints on a named type")
+        if kind == "struct":
+            s = d["def"]
+            reject = s["unknown_fields"][self.from_] == "reject"
+            cls = self.codec.type_classes[tid]
+            return self.ref(f"s{tid}", lambda ref: self.model(cls, s["fields"], {}, reject, [], ref))
+        if kind == "enum":
+            return self.enum(tid, d["def"])
+        u = d["def"]
+        if u["kind"] != "tagged":
+            return self.ref(f"u{tid}", lambda ref: self.untagged(u, ref))
+        field = u["field"]
+        base = u.get("base")
+        base_fields: _t.List[_t.Dict[str, _t.Any]] = []
+        if base is not None:
+            if self.c.types[base]["kind"] != "struct":
+                raise _Unsupported("a base that is no struct")
+            base_fields = self.c.types[base]["def"]["fields"]
+        choices: _t.Dict[_t.Any, _t.Any] = {}
+        variants = [self.c.types[v] for v in u["variants"]]
+        if any(vd["kind"] != "struct" for vd in variants):
+            raise _Unsupported("a variant that is no struct")
+        kinds = _tag_kinds([vd["def"]["tag"] for vd in variants])
+        # Tags of one kind: pydantic-core's lookup (with a guard of the JSON type for
+        # integers and booleans); of several: the full path's own lookup picks the variant.
+        mixed = bool(kinds & ~_STRING) and kinds not in (_INTEGER, _BOOL)
+        guards = {} if kinds == _STRING or mixed else {field: "int" if kinds == _INTEGER else "bool"}
+        for variant, vd in zip(u["variants"], variants):
+            s = vd["def"]
+            fields = base_fields + s["fields"]
+            reject = s["unknown_fields"][self.from_] == "reject"
+            cls = self.codec.type_classes[variant]
+
+            def build(ref: str, cls: _t.Any = cls, fields: _t.Any = fields, reject: bool = reject) -> _t.Any:
+                return self.model(cls, fields, {}, reject, [field], ref, guards)
+
+            key = variant if mixed else s["tag"]
+            if key not in choices:
+                choices[key] = self.ref(f"v{variant}_{tid}", build)
+        if mixed:
+            return _cs.tagged_union_schema(choices, discriminator=_fast_tag(self.c, u))
+        return _cs.tagged_union_schema(choices, discriminator=field)
+
+    def enum(self, tid: int, e: _t.Dict[str, _t.Any]) -> _t.Any:
+        cls = self.codec.type_classes[tid]
+        members = list(cls.__members__.values())
+        repr_ = e["repr"]
+        if e["flags"]:
+            if repr_["kind"] == "int":
+                bits = repr_["bits"]
+                lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if repr_["signed"] else (0, (1 << bits) - 1)
+            else:
+                lo, hi = -(1 << 127), (1 << 127) - 1
+            every = 0
+            for x in e["variants"]:
+                if isinstance(x["value"], int) and not isinstance(x["value"], bool):
+                    every |= x["value"]
+            convert = _fast_flags(cls, None if e["open"] else every)
+            return _cs.chain_schema([_cs.int_schema(strict=True, ge=lo, le=hi),
+                                     _cs.no_info_plain_validator_function(convert)])
+        if repr_["kind"] == "string":
+            text = _cs.enum_schema(cls, members, sub_type="str", strict=True)
+            if not e["open"]:
+                return text
+            return _cs.union_schema([text, _cs.str_schema(strict=True)], mode="left_to_right")
+        if repr_["kind"] == "int":
+            bits = repr_["bits"]
+            lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if repr_["signed"] else (0, (1 << bits) - 1)
+        else:
+            lo, hi = -(1 << 127), (1 << 127) - 1
+        number = _cs.int_schema(strict=True, ge=lo, le=hi)
+        closed = _cs.chain_schema([number, _cs.enum_schema(cls, members, sub_type="int")])
+        if not e["open"]:
+            return closed
+        return _cs.union_schema([closed, number], mode="left_to_right")
+
+    def ref(self, key: str, build: _t.Callable[[str], _t.Any]) -> _t.Any:
+        if key not in self.defs and key not in self.building:
+            self.building.add(key)
+            try:
+                self.defs[key] = build(key)
+            finally:
+                self.building.discard(key)
+        return _cs.definition_reference_schema(key)
+
+
+def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Callable[[_t.Any], _t.Any]:
+    """After a model that kept its tags as extras, or read them under internal names: the
+    value the full path builds."""
+
+    def drop(value: _t.Any) -> _t.Any:
+        if extras:
+            _object_setattr(value, "__pydantic_extra__", None)
+        members = value.__dict__
+        for name in internal:
+            members.pop(name, None)
+        _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - extras - internal)
+        return value
+
+    return drop
+
+
+def _fast_select(u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The variant of an untagged union a value is, as `select_variant` says: its index."""
+    index = {id(v): i for i, v in enumerate(u["variants"])}
+
+    def select(value: _t.Any) -> _t.Optional[int]:
+        chosen = select_variant(u, value)
+        return None if chosen is None else index[id(chosen)]
+
+    return select
+
+
+def _fast_dispatch(checker: _Checker, from_: str) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The message a frame is, by the full path's own dispatch (tags, key members,
+    structure, fallback): its index, or None (an unknown frame, or no message)."""
+
+    def select(value: _t.Any) -> _t.Optional[int]:
+        if not isinstance(value, dict):
+            return None
+        kind = _Run(checker, from_).dispatch(value)
+        if isinstance(kind, FrameError) or kind[0] != "message":
+            return None
+        return int(kind[1])
+
+    return select
+
+
+def _fast_tag(checker: _Checker, u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The variant of a tagged union a value is, by the full path's lookup of its tag."""
+    index = checker.union_index[id(u)]
+    field = u["field"]
+
+    def select(value: _t.Any) -> _t.Optional[int]:
+        if not isinstance(value, dict) or field not in value:
+            return None
+        right, tid = _lookup(index, value[field])
+        return tid if right else None
+
+    return select
+
+
+def _refuse(v: _t.Any) -> _t.Any:
+    raise ValueError("a member that must be absent")
+
+
+def _fast_flags(cls: _t.Any, every: _t.Optional[int]) -> _t.Callable[[int], _t.Any]:
+    """Flags as the full path builds them; a closed set refuses bits that are no flag."""
+
+    def convert(n: int) -> _t.Any:
+        if every is not None and n & ~every:
+            raise ValueError("bits that are no flag")
+        try:
+            return cls(n)
+        except ValueError:
+            return n
+
+    return convert
+
+
+def _fast_epoch(enc: str) -> _t.Callable[[_t.Any], _t.Any]:
+    def convert(v: _t.Any) -> _t.Any:
+        return _from_epoch(enc, v)
+
+    return convert
+
+
+def _fast_base64(url: bool) -> _t.Callable[[str], bytes]:
+    def decode(s: str) -> bytes:
+        data = base64_decode(s, url)
+        if data is None:
+            raise ValueError("not canonical base64")
+        return data
+
+    return decode
+
+
+def _fast_validator(builder: _FastBuilder) -> _t.Optional[_t.Callable[..., _t.Any]]:
+    """The side's pydantic-core validator, or None where the fast path has nothing to take.
+
+    pydantic-core reuses a model class's own (lax) validator for any schema of that class
+    once the class is complete, so the classes are marked incomplete while the schema is
+    compiled; a probe checks that the schema compiled is this one."""
+    try:
+        root = builder.side()
+    except _Unsupported as e:
+        builder.skipped["*"] = str(e)
+        return None
+    except Exception as e:  # a pydantic-core whose schema functions differ: the full path only
+        builder.skipped["*"] = f"pydantic-core: {e!r}"
+        return None
+    classes = sorted(builder.classes, key=lambda k: k.__qualname__)
+    marked = [k for k in classes if k.__dict__.get("__pydantic_complete__")]
+    try:
+        for k in marked:
+            setattr(k, "__pydantic_complete__", False)
+        validator = _SchemaValidator(root)
+        probe = _SchemaValidator(_cs.model_schema(classes[0], _cs.model_fields_schema({}, extra_behavior="forbid")))
+    except Exception as e:  # a pydantic-core that does not take this schema: the full path only
+        builder.skipped["*"] = f"pydantic-core refused the schema: {e}"
+        return None
+    finally:
+        for k in marked:
+            setattr(k, "__pydantic_complete__", True)
+    try:
+        probe.validate_python({"\x00probe": 0})
+        builder.skipped["*"] = "pydantic-core compiled the class's own schema"
+        return None
+    except Exception as e:
+        if "extra_forbidden" not in str(e):
+            builder.skipped["*"] = "pydantic-core compiled the class's own schema"
+            return None
+    return validator.validate_json
+
+
+def _no_repeated_names(frame: _t.Union[str, bytes]) -> bool:
+    """Exactly: no object of the frame repeats a member name (or the text is no JSON)."""
+    try:
+        json.loads(frame, object_pairs_hook=_pairs)
+    except (_JsonError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _distinct_names(frame: _t.Union[str, bytes], parts: _t.Sequence[_t.Any]) -> bool:
+    """Exactly: no object repeats a member name, for a JSON text without a backslash split
+    at its quotes (every `"` delimits a string: the strings are at the odd places)."""
+    stack: _t.List[_t.Set[_t.Any]] = []
+    names: _t.Set[_t.Any] = set()
+    opens, closes, colon = ("{", "}", ":") if isinstance(frame, str) else (b"{", b"}", b":")
+    for before, name, after in zip(parts[0::2], parts[1::2], parts[2::2]):
+        if opens in before or closes in before:
+            first_open = before.find(opens)
+            if first_open != -1 and before.rfind(closes) > first_open:
+                # An object opens and closes between two strings (`{}`): the exact check.
+                return _no_repeated_names(frame)
+            for _ in range(before.count(closes)):
+                if not stack:
+                    return False
+                names = stack.pop()
+            for _ in range(before.count(opens)):
+                stack.append(names)
+                names = set()
+        if after[:1] == colon or after.lstrip()[:1] == colon:
+            if name in names:
+                return False
+            names.add(name)
+    return True
+
+
+_LONG_DIGITS = re.compile(r"[0-9]{%d}" % _LONG_INT)
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{%d}" % _LONG_INT)
+
+
+def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], tagged_extra: _t.Dict[type, _t.FrozenSet[str]],
+                 lenient: bool, long_ints: bool) -> _t.Callable[[_t.Any], _t.Any]:
+    """`parse(frame)`: the typed value, or None when the full check must decide."""
+    if validate is None:
+        return lambda frame: None
+    check = validate
+
+    def parse(frame: _t.Any) -> _t.Any:
+        t = type(frame)
+        if t is str:
+            # Depth: 128 levels take at least 256 characters, and a bracket each.
+            if len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH:
+                return None
+            if lenient and ("NaN" in frame or "Infinity" in frame):
+                return None
+            if long_ints and _LONG_DIGITS.search(frame):
+                return None
+            # Repeated names: with no escape, every `"` delimits a string, and if no string
+            # repeats, no name does; else the exact (slower) check.
+            if "\\" in frame:
+                if not _no_repeated_names(frame):
+                    return None
+            else:
+                parts = frame.split('"')
+                strings = parts[1::2]
+                if len(set(strings)) != len(strings) and not _distinct_names(frame, parts):
+                    return None
+        elif t is bytes:
+            if len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH:
+                return None
+            if lenient and (b"NaN" in frame or b"Infinity" in frame):
+                return None
+            if long_ints and _LONG_DIGITS_BYTES.search(frame):
+                return None
+            if b"\\" in frame:
+                if not _no_repeated_names(frame):
+                    return None
+            else:
+                raw = frame.split(b'"')
+                strings = raw[1::2]
+                if len(set(strings)) != len(strings) and not _distinct_names(frame, raw):
+                    return None
+        else:
+            return None
+        try:
+            value = check(frame)
+        except ValueError:
+            return None
+        if tagged_extra:
+            tags = tagged_extra.get(type(value))
+            if tags is not None:
+                _object_setattr(value, "__pydantic_extra__", None)
+                _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - tags)
+        return value
+
+    return parse
+
+
+class _Fast:
+    """The fast parser of each side (`client`, `server`)."""
+
+    def __init__(self, checker: _Checker, codec: "_Codec") -> None:
+        self.parsers: _t.Dict[str, _t.Callable[[_t.Any], _t.Any]] = {}
+        self.validators: _t.Dict[str, _t.Optional[_t.Callable[..., _t.Any]]] = {}
+        self.skipped: _t.Dict[str, _t.Dict[str, str]] = {}
+        for side in ("client", "server"):
+            builder = _FastBuilder(checker, codec, side)
+            validate = _fast_validator(builder)
+            self.validators[side] = validate
+            self.skipped[side] = builder.skipped
+            self.parsers[side] = _fast_parser(validate, builder.tagged_extra, builder.lenient, builder.json_values)
+        self.client = self.parsers["client"]
+        self.server = self.parsers["server"]
