@@ -128,7 +128,7 @@ fn browser() -> Option<(PathBuf, PathBuf)> {
 #[test]
 fn every_page_renders_in_headless_chromium() {
     let Some((modules, chromium)) = browser() else { return };
-    let out = std::env::temp_dir().join(format!("sockspec-docs-{}", std::process::id()));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("docs");
     std::fs::create_dir_all(&out).expect("a temporary folder");
     let screenshot = std::env::var_os("SOCKSPEC_DOCS_SCREENSHOT").map(PathBuf::from);
     let mut specs = Vec::new();
