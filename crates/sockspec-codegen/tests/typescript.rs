@@ -232,3 +232,127 @@ fn untagged_values_are_written_in_their_encoding() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), frame);
 }
+
+/// The judge of `fast_path_never_disagrees_with_the_full_path`: every vector through the
+/// fast path alone and the full path alone, values compared with member order, `-0`,
+/// `bigint` and bytes told apart.
+const FAST_JUDGE: &str = r#"import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+function canon(v) {
+  if (v === undefined) return "undefined";
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
+  if (v instanceof Uint8Array) return `bytes(${Array.from(v).join(",")})`;
+  if (Array.isArray(v)) return `[${v.map(canon).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const proto = Object.getPrototypeOf(v) === Object.prototype ? "" : "!proto";
+    return `${proto}{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const jobs = JSON.parse(readFileSync(0, "utf8"));
+const report = [];
+for (const job of jobs) {
+  const m = await import(pathToFileURL(job.module).href);
+  const r = { schema: job.schema, valid: 0, fast: 0, bailed: [], problems: [] };
+  for (const v of job.vectors) {
+    const client = v.from === "client";
+    const fast = client ? m.$parseClientMessageFast(v.frame) : m.$parseServerMessageFast(v.frame);
+    const full = client ? m.$parseClientMessageFull(v.frame) : m.$parseServerMessageFull(v.frame);
+    const api = client ? m.parseClientMessage(v.frame) : m.parseServerMessage(v.frame);
+    if (canon(api) !== canon(fast === undefined ? full : { ok: true, value: fast })) r.problems.push(`${v.name}: parse is neither path`);
+    if (v.ok) {
+      r.valid++;
+      if (!full.ok) r.problems.push(`${v.name}: the full path rejects a valid vector`);
+      if (fast === undefined) r.bailed.push(v.name);
+      else r.fast++;
+    } else if (fast !== undefined) {
+      r.problems.push(`${v.name}: the fast path accepts an invalid frame: ${canon(fast)}`);
+    }
+    if (fast !== undefined && (!full.ok || canon(fast) !== canon(full.value))) {
+      r.problems.push(`${v.name}: fast ${canon(fast)}, full ${full.ok ? canon(full.value) : JSON.stringify(full.errors)}`);
+    }
+  }
+  report.push(r);
+}
+process.stdout.write(JSON.stringify(report));
+"#;
+
+/// The fast path of the generated parsers (docs/typescript.md) never disagrees with the
+/// full path: over every vector of the examples, the validator's cases and the
+/// conformance suite, a frame the fast path accepts is accepted by the full path with an
+/// equal value, and every invalid frame makes the fast path give up. It also counts the
+/// valid frames the fast path leaves to the full path.
+#[test]
+fn fast_path_never_disagrees_with_the_full_path() {
+    let Some(tsc) = tsc("fast_path_never_disagrees_with_the_full_path") else { return };
+    let dir = scratch("fast-path");
+    let mut jobs = Vec::new();
+    let mut sources = Vec::new();
+    for path in schemas(&["examples", "crates/sockspec-validator/tests/cases", "conformance"]) {
+        let vectors_path = path.with_extension("vectors.jsonl");
+        let Ok(text) = std::fs::read_to_string(&vectors_path) else { continue };
+        let vectors = sockspec_validator::vectors::load(&text).expect("a vector file");
+        let file = module(&path);
+        // Folders share schema names (`integers` is a case and a conformance schema).
+        let folder = path.parent().and_then(Path::file_name).expect("a folder").to_string_lossy().into_owned();
+        let stem = format!("{folder}/{}", path.file_stem().expect("a stem").to_string_lossy());
+        let sub = dir.join(&stem);
+        std::fs::create_dir_all(&sub).expect("a folder");
+        std::fs::write(sub.join(&file.path), &file.contents).expect("written");
+        sources.push(sub.join(&file.path));
+        let js = sub.join(file.path.with_extension("js"));
+        let vectors: Vec<serde_json::Value> = vectors
+            .iter()
+            .map(|v| {
+                serde_json::json!({
+                    "name": v.name, "from": v.from.as_str(), "frame": v.frame,
+                    "ok": matches!(v.expect, sockspec_validator::vectors::Expect::Ok { .. }),
+                })
+            })
+            .collect();
+        jobs.push(serde_json::json!({ "schema": stem, "module": js, "vectors": vectors }));
+    }
+    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
+    let out = Command::new(&tsc)
+        .args(&sources)
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--rootDir"])
+        .arg(&dir)
+        .arg("--outDir")
+        .arg(&dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::write(dir.join("judge.mjs"), FAST_JUDGE).expect("written");
+    let mut child = Command::new("node")
+        .arg(dir.join("judge.mjs"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child.stdin.take().expect("stdin").write_all(serde_json::to_string(&jobs).expect("json").as_bytes()).expect("w");
+    let out = child.wait_with_output().expect("node ends");
+    assert!(out.status.success(), "node failed");
+    let report: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("a report");
+    let (mut valid, mut fast, mut problems) = (0, 0, Vec::new());
+    let mut summary = String::new();
+    for r in &report {
+        valid += r["valid"].as_u64().expect("n");
+        fast += r["fast"].as_u64().expect("n");
+        let bailed = r["bailed"].as_array().expect("a list");
+        summary.push_str(&format!("{}: {} of {} valid on the fast path\n", r["schema"], r["fast"], r["valid"]));
+        for name in bailed {
+            summary.push_str(&format!("  full path: {name}\n"));
+        }
+        for p in r["problems"].as_array().expect("a list") {
+            problems.push(format!("{}: {}", r["schema"], p.as_str().expect("text")));
+        }
+    }
+    let _ = writeln!(std::io::stderr(), "{summary}fast path: {fast} of {valid} valid vectors");
+    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
+    // Not a target but a floor, so that a change that sends everything to the full path
+    // shows up (docs/typescript.md says which frames it leaves to the full path).
+    assert!(fast * 5 > valid * 2, "the fast path reads only {fast} of {valid} valid vectors");
+}
