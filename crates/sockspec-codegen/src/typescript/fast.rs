@@ -149,10 +149,10 @@ impl<'s> Gen<'s> {
             }
             TypeKind::Float(ft) => format!("$ffloat(r, {}, {k})", *ft == FloatType::F32),
             TypeKind::String => format!("$fs(r, {k})"),
-            TypeKind::Uuid => format!("$ffmt(r, $isUuid, {k})"),
-            TypeKind::Date => format!("$ffmt(r, $isDate, {k})"),
-            TypeKind::DateTime(TimeEncoding::Rfc3339) => format!("$ffmt(r, $isRfc3339, {k})"),
-            TypeKind::DateTime(TimeEncoding::Local) => format!("$ffmt(r, $isLocal, {k})"),
+            TypeKind::Uuid => format!("$fuuid(r, {k})"),
+            TypeKind::Date => format!("$fdate(r, {k})"),
+            TypeKind::DateTime(TimeEncoding::Rfc3339) => format!("$frfc3339(r, {k})"),
+            TypeKind::DateTime(TimeEncoding::Local) => format!("$flocal(r, {k})"),
             TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
                 format!(
                     "$fbig(r, {}, {}, {}n, {}n, {k})",
