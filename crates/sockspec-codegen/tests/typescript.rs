@@ -1,8 +1,9 @@
-//! The TypeScript target, tested three ways: snapshots of the generated text for every
-//! example, the real compiler (`tsc --strict --noEmit`) over the module of every example
-//! and validator case, and its JSON reader against JSONTestSuite under Node. (Every vector
-//! through the generated parsers is `sockspec test --target typescript`, in the CLI's
-//! tests.)
+//! The TypeScript target: snapshots of the generated text for every example, the real
+//! compiler (`tsc --strict --noEmit`) over the module of every example, validator case and
+//! conformance schema, its JSON reader against JSONTestSuite under Node, its fast path
+//! against its full path over every vector, and a module run in headless Chromium. (Every
+//! vector through the generated parsers is `sockspec test --target typescript`, in the
+//! CLI's tests.)
 //!
 //! The compiler comes from `SOCKSPEC_TSC` (set by `cargo xtask test`, which installs
 //! typescript from package.json) or the checkout's `node_modules/.bin/tsc`; without either
@@ -355,4 +356,86 @@ fn fast_path_never_disagrees_with_the_full_path() {
     // Not a target but a floor, so that a change that sends everything to the full path
     // shows up (docs/typescript.md says which frames it leaves to the full path).
     assert!(fast * 5 > valid * 2, "the fast path reads only {fast} of {valid} valid vectors");
+}
+
+/// playwright-core and Chromium, as the reference pages' browser test finds them
+/// (`SOCKSPEC_NODE_MODULES` and `SOCKSPEC_CHROMIUM`, which `cargo xtask test` sets and
+/// then requires, else the checkout's `node_modules/` and `/usr/bin/chromium`).
+fn browser(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let required = std::env::var_os("SOCKSPEC_CHROMIUM").is_some();
+    let modules = std::env::var_os("SOCKSPEC_NODE_MODULES").map_or_else(|| root().join("node_modules"), PathBuf::from);
+    let chromium =
+        std::env::var_os("SOCKSPEC_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let missing = if !modules.join("playwright-core/package.json").is_file() {
+        Some(format!("{} has no playwright-core (run `npm ci`)", modules.display()))
+    } else if !chromium.is_file() {
+        Some(format!("no Chromium at {}", chromium.display()))
+    } else {
+        None
+    };
+    match missing {
+        None => Some((modules, chromium)),
+        Some(why) if required => panic!("{test} cannot run: {why}"),
+        Some(why) => {
+            let _ =
+                writeln!(std::io::stderr(), "\n{test}: SKIPPED, {why}; `cargo xtask test` installs what it needs\n");
+            None
+        }
+    }
+}
+
+/// The module runs unchanged in a browser: the dictation module, compiled, as an inline
+/// module script in headless Chromium, reads every vector of the example there with the
+/// fast path agreeing with the full path (valid frames on the fast path, invalid ones
+/// left to the full path, which reports their errors).
+#[test]
+fn the_module_runs_in_headless_chromium() {
+    let Some(tsc) = tsc("the_module_runs_in_headless_chromium") else { return };
+    let Some((modules, chromium)) = browser("the_module_runs_in_headless_chromium") else { return };
+    let dir = scratch("browser");
+    let path = root().join("examples/dictation.sockspec");
+    let file = module(&path);
+    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
+    let out = Command::new(&tsc)
+        .arg(dir.join(&file.path))
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
+        .arg(&dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = std::fs::read_to_string(path.with_extension("vectors.jsonl")).expect("the vectors");
+    let vectors = sockspec_validator::vectors::load(&text).expect("a vector file");
+    let frames: Vec<serde_json::Value> =
+        vectors.iter().map(|v| serde_json::json!({ "from": v.from.as_str(), "frame": v.frame })).collect();
+    std::fs::write(dir.join("frames.json"), serde_json::to_string(&frames).expect("json")).expect("written");
+    let out = Command::new("node")
+        .arg(root().join("crates/sockspec-codegen/tests/typescript/browser.cjs"))
+        .arg(dir.join(file.path.with_extension("js")))
+        .arg(dir.join("frames.json"))
+        .env("NODE_PATH", &modules)
+        .env("SOCKSPEC_CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("the results");
+    assert_eq!(results.len(), vectors.len());
+    for (v, r) in vectors.iter().zip(&results) {
+        let (fast, full, api) = (r["fast"].as_str(), r["full"].as_str(), r["api"].as_str());
+        assert_eq!(api, full, "{}: parse gives the full path's verdict", v.name);
+        match &v.expect {
+            sockspec_validator::vectors::Expect::Ok { .. } => {
+                let fast = fast.expect("text");
+                assert_ne!(
+                    fast, "undefined",
+                    "{}: a valid frame of a flat tagged protocol is on the fast path",
+                    v.name
+                );
+                assert_eq!(full, Some(format!("{{\"ok\":true,\"value\":{fast}}}").as_str()), "{}", v.name);
+            }
+            sockspec_validator::vectors::Expect::Errors(_) => {
+                assert_eq!(fast, Some("undefined"), "{}: an invalid frame is left to the full path", v.name);
+                assert!(full.is_some_and(|f| f.starts_with("{\"ok\":false,\"errors\":[{")), "{}: {full:?}", v.name);
+            }
+        }
+    }
 }

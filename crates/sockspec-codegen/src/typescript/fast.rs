@@ -126,6 +126,24 @@ fn by_first_unit<'a>(names: impl Iterator<Item = (usize, &'a str)>) -> BTreeMap<
     groups
 }
 
+/// A range's limits as JavaScript numbers, `lo, loExclusive, hi, hiExclusive` (infinite
+/// where there is none), when every limit is one exactly (a float, or an integer below
+/// 2^53): the fast path then compares without the constraint object.
+fn num_limits(c: &Constraints) -> Option<String> {
+    let r = c.range.as_ref()?;
+    let lim = |l: &Option<Limit>, none: &str| -> Option<String> {
+        match l {
+            None => Some(format!("{none}, false")),
+            Some(Limit { value: Number::Int(i), exclusive }) if i.unsigned_abs() < 1 << 53 => {
+                Some(format!("{i}, {exclusive}"))
+            }
+            Some(Limit { value: Number::Int(_), .. }) => None,
+            Some(Limit { value: Number::Float(f), exclusive }) => Some(format!("{}, {exclusive}", float_literal(*f))),
+        }
+    };
+    Some(format!("{}, {}", lim(&r.min, "-Infinity")?, lim(&r.max, "Infinity")?))
+}
+
 /// A JavaScript number literal for an integer bound (rounded beyond 2^53, which is exact
 /// enough: the fast path reads at most 15 digits).
 fn bound(i: i128) -> String {
@@ -143,12 +161,31 @@ impl<'s> Gen<'s> {
             TypeKind::Int(it) if it.encoding == IntEncoding::Number => {
                 if is_big_int(*it) {
                     format!("$fbig(r, {}, {}, {}n, {}n, {k})", bound(it.min()), bound(it.max()), it.min(), it.max())
+                } else if ty.constraints.len.is_none()
+                    && ty.constraints.patterns.is_empty()
+                    && let Some(l) = num_limits(&ty.constraints)
+                {
+                    format!("$fintr(r, {}, {}, {l})", bound(it.min()), bound(it.max()))
                 } else {
                     format!("$fint(r, {}, {}, {k})", bound(it.min()), bound(it.max()))
                 }
             }
-            TypeKind::Float(ft) => format!("$ffloat(r, {}, {k})", *ft == FloatType::F32),
-            TypeKind::String => format!("$fs(r, {k})"),
+            TypeKind::Float(ft) => match num_limits(&ty.constraints) {
+                Some(l) if ty.constraints.len.is_none() && ty.constraints.patterns.is_empty() => {
+                    format!("$ffloatr(r, {}, {l})", *ft == FloatType::F32)
+                }
+                _ => format!("$ffloat(r, {}, {k})", *ft == FloatType::F32),
+            },
+            TypeKind::String => match &ty.constraints.len {
+                Some(l) if ty.constraints.patterns.is_empty() && ty.constraints.range.is_none() => {
+                    let max = l.max.map_or("-1".to_string(), |m| m.to_string());
+                    format!("$fsl(r, {}, {max})", l.min.unwrap_or(0))
+                }
+                None if !ty.constraints.patterns.is_empty() && ty.constraints.range.is_none() => {
+                    format!("$fsp(r, {k}.pat as readonly RegExp[])")
+                }
+                _ => format!("$fs(r, {k})"),
+            },
             TypeKind::Uuid => format!("$fuuid(r, {k})"),
             TypeKind::Date => format!("$fdate(r, {k})"),
             TypeKind::DateTime(TimeEncoding::Rfc3339) => format!("$frfc3339(r, {k})"),

@@ -1154,6 +1154,30 @@ function $fs(r: $Reader, k: $Cons): string {
   return s;
 }
 
+/** A string with length limits only, as numbers (`lmax` -1: none). */
+function $fsl(r: $Reader, lmin: number, lmax: number): string {
+  const s = $fstr(r);
+  const n = s.length;
+  // n UTF-16 units are n / 2 to n code points: count them only when that straddles a limit.
+  if ((n + 1) >> 1 < lmin || (lmax >= 0 && n > lmax)) {
+    const cp = $codePoints(s);
+    if (cp < lmin || (lmax >= 0 && cp > lmax)) $bail();
+  }
+  return s;
+}
+
+/** A string with patterns only. */
+function $fsp(r: $Reader, pat: readonly RegExp[]): string {
+  const s = $fstr(r);
+  for (let i = 0; i < pat.length; i++) if (!(pat[i] as RegExp).test(s)) $bail();
+  return s;
+}
+
+/** Whether `x` is within limits given as numbers (`$inRange` without the constraint object). */
+function $fin(x: number, lo: number, loEx: boolean, hi: number, hiEx: boolean): boolean {
+  return (loEx ? x > lo : x >= lo) && (hiEx ? x < hi : x <= hi);
+}
+
 /**
  * A string of a format whose text at `start` (after the quote) ends at `end` (-1: not
  * that format as written): checked in the frame's text, no second pass over a copy. One
@@ -1227,6 +1251,14 @@ function $fint(r: $Reader, min: number, max: number, k: $Cons): number {
   $fc(r);
   const n = $fdigits(r);
   if (n < min || n > max || (k !== $NONE && !$inRange(k, n))) $bail();
+  return n === 0 ? 0 : n;
+}
+
+/** An integer of at most 32 bits with a range whose limits are numbers. */
+function $fintr(r: $Reader, min: number, max: number, lo: number, loEx: boolean, hi: number, hiEx: boolean): number {
+  $fc(r);
+  const n = $fdigits(r);
+  if (n < min || n > max || !$fin(n, lo, loEx, hi, hiEx)) $bail();
   return n === 0 ? 0 : n;
 }
 
@@ -1344,6 +1376,16 @@ function $ffloat(r: $Reader, f32: boolean, k: $Cons): number {
     if (Number.isInteger(x) && !Number.isSafeInteger(x)) $bail();
     if (!$inRange(k, x)) $bail();
   }
+  return x === 0 ? 0 : x;
+}
+
+/** A float with a range whose limits are numbers. */
+function $ffloatr(r: $Reader, f32: boolean, lo: number, loEx: boolean, hi: number, hiEx: boolean): number {
+  $fc(r);
+  const x = $fnum(r);
+  if (!Number.isFinite(x) || (f32 && !Number.isFinite(Math.fround(x)))) $bail();
+  // An integer literal beyond 2^53 is compared exactly on the full path (see `$ffloat`).
+  if ((Number.isInteger(x) && !Number.isSafeInteger(x)) || !$fin(x, lo, loEx, hi, hiEx)) $bail();
   return x === 0 ? 0 : x;
 }
 
