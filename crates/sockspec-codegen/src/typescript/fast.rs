@@ -4,19 +4,21 @@
 //! error and on anything it does not read itself; the full path (the strict reader and the
 //! checks of `typescript.rs`) then reads the frame again, so errors come only from there.
 //!
-//! What it reads itself: frames of a tagged protocol whose single tag member comes first
-//! with a string value, flat messages (no content member, no id member to check), structs,
-//! lists, strings, formats, integers, floats, booleans, closed string enums and nullable
-//! values. Any other type inside such a frame (maps, tuples, unions, aliases, `json`,
-//! bytes, ...) is read with the strict reader and checked by the full path's own checker,
-//! so the fast path needs no second implementation of it. docs/typescript.md, "The fast
-//! path".
+//! What it reads itself: frames of a tagged protocol (one or two tag levels, scalar tag
+//! values; the tag member found wherever it stands), with their id member, envelope and
+//! payload (flat or under a content member), unknown members the policy ignores, and as
+//! values structs, lists, strings, formats, integers, floats, booleans, closed string
+//! enums and nullable values. Any other type inside such a frame (maps, tuples, unions,
+//! aliases, `json`, bytes, ...) is read with the strict reader and checked by the full
+//! path's own checker, so the fast path needs no second implementation of it.
+//! docs/typescript.md, "The fast path".
 
 use super::*;
 use sockspec_model::PerDirection;
 
-/// The most fields a struct may have to be read here: one bit each in a 32-bit mask.
-const MAX_FIELDS: usize = 30;
+/// The most fields a struct may have to be read here: one bit each in a 32-bit mask, with
+/// bits 29 and 30 for a frame's tag members.
+const MAX_FIELDS: usize = 28;
 
 /// The bit of `seen` for a frame's tag member.
 const TAG_BIT: u32 = 1 << 30;
@@ -57,7 +59,8 @@ impl<'s> Member<'s> {
 struct Loop<'a> {
     more: &'a str,
     level: &'a str,
-    tag: Option<&'a str>,
+    /// A frame's tag members: name and the statement that reads (and drops) the value.
+    tags: &'a [(String, String)],
     unknown: &'a str,
 }
 
@@ -142,6 +145,18 @@ fn num_limits(c: &Constraints) -> Option<String> {
         }
     };
     Some(format!("{}, {}", lim(&r.min, "-Infinity")?, lim(&r.max, "Infinity")?))
+}
+
+/// A tag value as the JavaScript value the full path shows (`$json` of it), if the fast
+/// path reads it: integers of at most 15 digits.
+fn tag_js(v: &TagValue) -> Option<String> {
+    match v {
+        TagValue::Str(s) => Some(q(s)),
+        TagValue::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => Some(i.to_string()),
+        TagValue::Int(_) => None,
+        TagValue::Bool(b) => Some(b.to_string()),
+        TagValue::Null => Some("null".to_string()),
+    }
 }
 
 /// A JavaScript number literal for an integer bound (rounded beyond 2^53, which is exact
@@ -239,13 +254,14 @@ impl<'s> Gen<'s> {
     /// `i`'s value goes into `v<i>` and sets bit `i` of `seen`. `unknown` is the statement
     /// for a member that is none of them (give up, or skip it where the policy ignores it).
     ///
-    /// A frame's tag member (`tag`) is read again here when it was not the first member (the
-    /// dispatcher found it further on): bit 30, which `seen` starts with when it was first.
+    /// A frame's tag members (`tags`) are read again here when the dispatcher did not stop
+    /// at them: bits 30 and 29; `seen` starts with bit 30 when the only tag was the first
+    /// member and the dispatcher read it.
     fn fmembers(&mut self, fast: &mut Fast<'s>, members: &[Member<'s>], m: Loop<'_>) {
         for i in 0..members.len() {
             self.out.line(&format!("let v{i}: unknown;"));
         }
-        self.out.line(&format!("let seen = {};", if m.tag.is_some() { "t" } else { "0" }));
+        self.out.line(&format!("let seen = {};", if m.tags.is_empty() { "0" } else { "t" }));
         if m.unknown != BAIL {
             self.out.line("let u: string[] | undefined;");
         }
@@ -255,14 +271,14 @@ impl<'s> Gen<'s> {
         self.out.line("if (s.charCodeAt(i) !== 0x22) i = $fname(r);");
         self.out.open("switch (s.charCodeAt(i + 1)) {");
         let mut names: Vec<&str> = members.iter().map(|f| f.name).collect();
-        names.extend(m.tag);
+        names.extend(m.tags.iter().map(|(n, _)| n.as_str()));
         for (first, group) in by_first_unit(names.iter().copied().enumerate()) {
             self.out.open(&format!("case 0x{first:02x}:"));
             for i in group {
                 let quoted = format!("\"{}\"", names[i]);
                 let len = quoted.encode_utf16().count();
-                let (bit, value) = if i == members.len() {
-                    (TAG_BIT, "$fstr(r);".to_string())
+                let (bit, value) = if i >= members.len() {
+                    (TAG_BIT >> (i - members.len()), m.tags[i - members.len()].1.clone())
                 } else {
                     let f = &members[i];
                     let mut value = match &f.value {
@@ -327,12 +343,12 @@ impl<'s> Gen<'s> {
     /// Builds `o` from the members read by [`Self::fmembers`], in order, as the full path
     /// does: defaults for absent members, absent optional members left out. The members
     /// every value has are one object literal (after `head`, the tag member).
-    fn fassemble(&mut self, members: &[Member<'s>], head: Option<(&str, &str)>) {
+    fn fassemble(&mut self, members: &[Member<'s>], head: &[(String, String)]) {
         let required: u32 = members.iter().enumerate().filter(|(_, f)| f.required).map(|(i, _)| 1u32 << i).sum();
         if required != 0 {
             self.out.line(&format!("if ((seen & {required}) !== {required}) $bail();"));
         }
-        let mut literal: Vec<String> = head.iter().map(|(k, v)| format!("{}: {}", q(k), q(v))).collect();
+        let mut literal: Vec<String> = head.iter().map(|(k, v)| format!("{}: {v}", q(k))).collect();
         let mut rest = Vec::new();
         for (i, f) in members.iter().enumerate() {
             let name = q(f.name);
@@ -367,8 +383,8 @@ impl<'s> Gen<'s> {
         self.out.blank();
         self.out.open(&format!("function {name}(r: $Reader, d: number, c: $Ctx): {ident} {{"));
         self.out.line("const s = r.s;");
-        self.fmembers(fast, &members, Loop { more: "!$fopenObj(r, d)", level: "d + 1", tag: None, unknown });
-        self.fassemble(&members, None);
+        self.fmembers(fast, &members, Loop { more: "!$fopenObj(r, d)", level: "d + 1", tags: &[], unknown });
+        self.fassemble(&members, &[]);
         self.out.line(&format!("return o as unknown as {ident};"));
         self.out.close("}");
     }
@@ -482,8 +498,26 @@ impl<'s> Gen<'s> {
         let id_field = schema.protocol.id.field.as_str();
         let id_declared = flat.iter().chain(envelope).any(|f| f.name == id_field);
         let Discriminator::Tag(values) = &m.discriminator else { return None };
-        let [TagValue::Str(tag)] = values.as_slice() else { return None };
-        let tag_field = schema.dispatch.get(dir).tag_fields.first()?;
+        let tag_fields = &schema.dispatch.get(dir).tag_fields;
+        if values.is_empty() || values.len() > tag_fields.len() || tag_fields.len() > 2 {
+            return None;
+        }
+        // The tag members: the ones naming the message are shown in its frame, as the
+        // dispatcher read them; a second one it is not named by is null or absent, or not
+        // read at all (`second_tag`), but it is a member the frame may carry.
+        let mut tags = Vec::new();
+        let mut head = Vec::new();
+        for (k, field) in tag_fields.iter().enumerate() {
+            let read = match values.get(k) {
+                Some(v) => {
+                    head.push((field.clone(), tag_js(v)?));
+                    if matches!(v, TagValue::Str(_)) { "$fstr(r);" } else { "r.value(1);" }
+                }
+                None if schema.protocol.second_tag == SecondTag::NullOrAbsent => "$fnull(r);",
+                None => "r.value(1);",
+            };
+            tags.push((field.clone(), read.to_string()));
+        }
         // The members in the full path's order: the id, the envelope, the payload.
         let mut members: Vec<Member<'s>> = Vec::new();
         let mut forbidden = None;
@@ -516,7 +550,10 @@ impl<'s> Gen<'s> {
         }
         let mut names = HashSet::new();
         if members.len() > MAX_FIELDS
-            || !members.iter().all(|f| plain_name(f.name) && f.name != tag_field && names.insert(f.name))
+            || !tag_fields.iter().all(|t| plain_name(t))
+            || !members
+                .iter()
+                .all(|f| plain_name(f.name) && !tag_fields.iter().any(|t| t == f.name) && names.insert(f.name))
         {
             return None;
         }
@@ -527,8 +564,8 @@ impl<'s> Gen<'s> {
         self.out.open(&format!("function {name}(r: $Reader, c: $Ctx, t: number): {ident} {{"));
         self.out.line("const s = r.s;");
         let more = "seen === 0 || !$fnextMember(r)";
-        self.fmembers(fast, &members, Loop { more, level: "1", tag: Some(tag_field), unknown: &unknown });
-        self.fassemble(&members, Some((tag_field, tag)));
+        self.fmembers(fast, &members, Loop { more, level: "1", tags: &tags, unknown: &unknown });
+        self.fassemble(&members, &head);
         self.out.line(&format!("return o as unknown as {ident};"));
         self.out.close("}");
         Some(name)
@@ -544,8 +581,13 @@ impl<'s> Gen<'s> {
         }
         let d = schema.dispatch.get(dir);
         let node = d.tags.as_ref()?;
-        if d.tag_fields.len() != 1 || node.field != d.tag_fields[0] || !plain_name(&node.field) {
+        if !plain_name(&node.field) || d.tag_fields.first() != Some(&node.field) {
             return None;
+        }
+        let simple = d.tag_fields.len() == 1
+            && node.entries.iter().all(|(v, t)| matches!((v, t), (TagValue::Str(_), TagTarget::Message(_))));
+        if !simple {
+            return self.fast_side_nested(fast, dir, node);
         }
         let mut cases = Vec::new();
         for (value, target) in &node.entries {
@@ -588,6 +630,147 @@ impl<'s> Gen<'s> {
         self.out.line("return $bail();");
         self.out.close("}");
         Some(format!("$fast_{side}"))
+    }
+
+    /// The dispatcher of a side whose tags have two levels or values other than strings:
+    /// each level's member is found from the frame's start (members before it skipped),
+    /// its value read, and the message's decoder reads the frame from the start.
+    fn fast_side_nested(&mut self, fast: &mut Fast<'s>, dir: Direction, node: &'s TagNode) -> Option<String> {
+        if self.schema.dispatch.get(dir).tag_fields.len() > 2 {
+            return None;
+        }
+        let side = dir.as_str();
+        let union = union_name(dir);
+        // The decoders first (they are written as functions of their own).
+        let mut decoders = BTreeMap::new();
+        self.nested_decoders(fast, dir, node, &mut decoders);
+        self.out.blank();
+        self.out.open(&format!("function $fast_{side}(r: $Reader, c: $Ctx): {union} {{"));
+        self.out.line("if ($fopenObj(r, 0)) $bail();");
+        self.out.line("const s = r.s;");
+        self.out.line("const open = r.i;");
+        self.nested_level(node, &decoders);
+        self.out.line("return $bail();");
+        self.out.close("}");
+        Some(format!("$fast_{side}"))
+    }
+
+    fn nested_decoders(
+        &mut self,
+        fast: &mut Fast<'s>,
+        dir: Direction,
+        node: &'s TagNode,
+        out: &mut BTreeMap<u32, Option<String>>,
+    ) {
+        for (_, target) in &node.entries {
+            match target {
+                TagTarget::Message(id) => {
+                    if let std::collections::btree_map::Entry::Vacant(e) = out.entry(id.0) {
+                        e.insert(self.fast_message(fast, dir, *id));
+                    }
+                }
+                TagTarget::Next(next) => self.nested_decoders(fast, dir, next, out),
+            }
+        }
+    }
+
+    /// Finds `node`'s member, branches on its value and returns the message (or gives up).
+    fn nested_level(&mut self, node: &'s TagNode, decoders: &BTreeMap<u32, Option<String>>) {
+        let schema = self.schema;
+        if !plain_name(&node.field) {
+            self.out.line("return $bail();");
+            return;
+        }
+        let quoted = format!("\"{}\"", node.field);
+        let len = quoted.encode_utf16().count();
+        self.out.open("{");
+        self.out.line("r.i = open;");
+        self.out.open("for (;;) {");
+        self.out.line("const i = s.charCodeAt(r.i) === 0x22 ? r.i : $fname(r);");
+        self.out.open(&format!("if ({}) {{", lit_match(&quoted, 1)));
+        self.out.line(&format!("r.i = s.charCodeAt(i + {len}) === 0x3a ? i + {} : $fcolonAt(r, i + {len});", len + 1));
+        self.out.line("break;");
+        self.out.close("}");
+        self.out.line("$fskipMember(r);");
+        self.out.close("}");
+        self.out.line("const k = $fc(r);");
+        let target_code = |g: &mut Self, target: &'s TagTarget| match target {
+            TagTarget::Message(id) => match decoders.get(&id.0).cloned().flatten() {
+                Some(f) => {
+                    g.out.line(&format!(
+                        "r.i = open; return {{ name: {}, frame: {f}(r, c, 0) }};",
+                        q(&schema.message(*id).name)
+                    ));
+                }
+                None => g.out.line("return $bail();"),
+            },
+            TagTarget::Next(next) => g.nested_level(next, decoders),
+        };
+        // Strings.
+        let strings: Vec<(&str, &'s TagTarget)> = node
+            .entries
+            .iter()
+            .filter_map(|(v, t)| match v {
+                TagValue::Str(s) if plain_name(s) => Some((s.as_str(), t)),
+                _ => None,
+            })
+            .collect();
+        if !strings.is_empty() {
+            self.out.open("if (k === 0x22) {");
+            self.out.line("const i = r.i;");
+            self.out.open("switch (s.charCodeAt(i + 1)) {");
+            let names: Vec<&str> = strings.iter().map(|(s, _)| *s).collect();
+            for (first, group) in by_first_unit(names.iter().copied().enumerate()) {
+                self.out.open(&format!("case 0x{first:02x}:"));
+                for i in group {
+                    let quoted = format!("\"{}\"", names[i]);
+                    let len = quoted.encode_utf16().count();
+                    self.out.open(&format!("if ({}) {{", lit_match(&quoted, 2)));
+                    self.out.line(&format!("r.i = i + {len};"));
+                    target_code(self, strings[i].1);
+                    self.out.close("}");
+                }
+                self.out.line("break;");
+                self.out.depth -= 1;
+            }
+            self.out.close("}");
+            self.out.line("return $bail();");
+            self.out.close("}");
+        }
+        // Integers of at most 15 digits, booleans, null.
+        let ints: Vec<(i64, &'s TagTarget)> = node
+            .entries
+            .iter()
+            .filter_map(|(v, t)| match v {
+                TagValue::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => Some((*i, t)),
+                _ => None,
+            })
+            .collect();
+        if !ints.is_empty() {
+            self.out.open("if (k === 0x2d || (k >= 0x30 && k <= 0x39)) {");
+            self.out.open("switch ($fdigits(r)) {");
+            for (i, t) in ints {
+                self.out.open(&format!("case {i}: {{"));
+                target_code(self, t);
+                self.out.close("}");
+            }
+            self.out.close("}");
+            self.out.line("return $bail();");
+            self.out.close("}");
+        }
+        for (v, t) in &node.entries {
+            let test = match v {
+                TagValue::Bool(true) => "if (k === 0x74 && $fbool(r)) {",
+                TagValue::Bool(false) => "if (k === 0x66 && !$fbool(r)) {",
+                TagValue::Null => "if (k === 0x6e && $fnull(r) === null) {",
+                _ => continue,
+            };
+            self.out.open(test);
+            target_code(self, t);
+            self.out.close("}");
+        }
+        self.out.line("return $bail();");
+        self.out.close("}");
     }
 
     /// The functions the fast decoders call, including those met while writing them.
