@@ -15,6 +15,8 @@ use sockspec_model::{
 
 use crate::{GeneratedFile, header};
 
+mod fast;
+
 /// The runtime every generated module starts with.
 const RUNTIME: &str = include_str!("typescript/runtime.ts");
 
@@ -1251,7 +1253,7 @@ impl<'s> Gen<'s> {
         )
     }
 
-    fn parsers(&mut self) {
+    fn parsers(&mut self, fast: &mut fast::Fast<'s>) {
         let schema = self.schema;
         for dir in Direction::BOTH {
             let ids: Vec<MessageId> = schema.messages_from(dir).map(|(id, _)| id).collect();
@@ -1289,6 +1291,7 @@ impl<'s> Gen<'s> {
                     Some((*version_member, *error, *result, *error_id, *reply_unknown_fields.get(dir)))
                 }
             };
+            let fast_fn = self.fast_side(fast, dir);
             self.out.blank();
             self.out.doc(
                 &[
@@ -1300,6 +1303,36 @@ impl<'s> Gen<'s> {
             self.out.open(&format!(
                 "export function parse{}(text: string | Uint8Array): SockspecResult<{union}> {{",
                 union
+            ));
+            if fast_fn.is_some() {
+                self.out.line(&format!("const fast = $parse{union}Fast(text);"));
+                self.out.line("if (fast !== undefined) return { ok: true, value: fast };");
+            }
+            self.out.line(&format!("return $parse{union}Full(text);"));
+            self.out.close("}");
+            self.out.blank();
+            self.out.doc(
+                &[
+                    "The fast path alone: the message, or `undefined` where it gives up (any invalid".to_string(),
+                    format!("frame among them). For tests; `parse{union}` is the entry point."),
+                    "@internal".to_string(),
+                ],
+                None,
+            );
+            self.out
+                .open(&format!("export function $parse{union}Fast(text: string | Uint8Array): {union} | undefined {{"));
+            match &fast_fn {
+                Some(f) => self.out.line(&format!("return $fast(text, $FAST_CTX_{side}, {f});")),
+                None => self.out.line("return undefined;"),
+            }
+            self.out.close("}");
+            if fast_fn.is_some() {
+                self.out.line(&format!("const $FAST_CTX_{side} = new $Ctx({});", q(side)));
+            }
+            self.out.blank();
+            self.out.doc(&["The full path alone: the strict reader, then every check. @internal".to_string()], None);
+            self.out.open(&format!(
+                "export function $parse{union}Full(text: string | Uint8Array): SockspecResult<{union}> {{"
             ));
             self.out.line("const o = $frame(text);");
             self.out.line("if (!(o instanceof $JObj)) return { ok: false, errors: [o] };");
@@ -1747,7 +1780,9 @@ impl<'s> Gen<'s> {
         // use can go before them.
         let before = std::mem::take(&mut self.out);
         self.decoders();
-        self.parsers();
+        let mut fast = fast::Fast::default();
+        self.parsers(&mut fast);
+        self.fast_pending(&mut fast);
         self.inline_unions();
         let decoders = std::mem::replace(&mut self.out, before);
         self.out.blank();

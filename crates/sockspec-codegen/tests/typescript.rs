@@ -1,8 +1,9 @@
-//! The TypeScript target, tested three ways: snapshots of the generated text for every
-//! example, the real compiler (`tsc --strict --noEmit`) over the module of every example
-//! and validator case, and its JSON reader against JSONTestSuite under Node. (Every vector
-//! through the generated parsers is `sockspec test --target typescript`, in the CLI's
-//! tests.)
+//! The TypeScript target: snapshots of the generated text for every example, the real
+//! compiler (`tsc --strict --noEmit`) over the module of every example, validator case and
+//! conformance schema, its JSON reader against JSONTestSuite under Node, its fast path
+//! against its full path over every vector, and a module run in headless Chromium. (Every
+//! vector through the generated parsers is `sockspec test --target typescript`, in the
+//! CLI's tests.)
 //!
 //! The compiler comes from `SOCKSPEC_TSC` (set by `cargo xtask test`, which installs
 //! typescript from package.json) or the checkout's `node_modules/.bin/tsc`; without either
@@ -231,4 +232,257 @@ fn untagged_values_are_written_in_their_encoding() {
     let out = Command::new("node").arg(dir.join("roundtrip.mjs")).output().expect("node runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), frame);
+}
+
+/// The judge of `fast_path_never_disagrees_with_the_full_path`: every vector through the
+/// fast path alone and the full path alone, values compared with member order, `-0`,
+/// `bigint` and bytes told apart.
+const FAST_JUDGE: &str = r#"import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+function canon(v) {
+  if (v === undefined) return "undefined";
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
+  if (v instanceof Uint8Array) return `bytes(${Array.from(v).join(",")})`;
+  if (Array.isArray(v)) return `[${v.map(canon).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const proto = Object.getPrototypeOf(v) === Object.prototype ? "" : "!proto";
+    return `${proto}{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+// Mutations of each valid frame, from a fixed seed: a character deleted, inserted or
+// replaced (among those that change JSON's meaning), or a stretch repeated. Whatever the
+// fast path accepts of them, the full path must accept with the same value.
+let seed = 12345;
+function random(n) {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed % n;
+}
+const ALPHABET = ['"', "\\", "{", "}", "[", "]", ",", ":", "0", "1", "-", ".", "e", " ", "n", "t", "\u00a0", "\ud800", "é", "9"];
+function mutations(frame, n) {
+  const out = [];
+  for (let k = 0; k < n; k++) {
+    const at = random(frame.length + 1);
+    const ch = ALPHABET[random(ALPHABET.length)];
+    switch (random(4)) {
+      case 0: out.push(frame.slice(0, at) + frame.slice(at + 1)); break;
+      case 1: out.push(frame.slice(0, at) + ch + frame.slice(at)); break;
+      case 2: out.push(frame.slice(0, at) + ch + frame.slice(at + 1)); break;
+      default: {
+        const len = 1 + random(12);
+        out.push(frame.slice(0, at + len) + frame.slice(at, at + len) + frame.slice(at + len));
+      }
+    }
+  }
+  return out;
+}
+
+const jobs = JSON.parse(readFileSync(0, "utf8"));
+const report = [];
+for (const job of jobs) {
+  const m = await import(pathToFileURL(job.module).href);
+  const r = { schema: job.schema, valid: 0, fast: 0, mutated: 0, mutatedFast: 0, bailed: [], problems: [] };
+  for (const v of job.vectors) {
+    const client = v.from === "client";
+    const fast = client ? m.$parseClientMessageFast(v.frame) : m.$parseServerMessageFast(v.frame);
+    const full = client ? m.$parseClientMessageFull(v.frame) : m.$parseServerMessageFull(v.frame);
+    const api = client ? m.parseClientMessage(v.frame) : m.parseServerMessage(v.frame);
+    if (canon(api) !== canon(fast === undefined ? full : { ok: true, value: fast })) r.problems.push(`${v.name}: parse is neither path`);
+    if (v.ok) {
+      r.valid++;
+      if (!full.ok) r.problems.push(`${v.name}: the full path rejects a valid vector`);
+      if (fast === undefined) r.bailed.push(v.name);
+      else r.fast++;
+    } else if (fast !== undefined) {
+      r.problems.push(`${v.name}: the fast path accepts an invalid frame: ${canon(fast)}`);
+    }
+    if (fast !== undefined && (!full.ok || canon(fast) !== canon(full.value))) {
+      r.problems.push(`${v.name}: fast ${canon(fast)}, full ${full.ok ? canon(full.value) : JSON.stringify(full.errors)}`);
+    }
+    if (!v.ok) continue;
+    for (const frame of mutations(v.frame, 40)) {
+      r.mutated++;
+      const f = client ? m.$parseClientMessageFast(frame) : m.$parseServerMessageFast(frame);
+      if (f === undefined) continue;
+      r.mutatedFast++;
+      const g = client ? m.$parseClientMessageFull(frame) : m.$parseServerMessageFull(frame);
+      if (!g.ok || canon(f) !== canon(g.value)) {
+        r.problems.push(`${v.name}, mutated to ${JSON.stringify(frame)}: fast ${canon(f)}, full ${g.ok ? canon(g.value) : JSON.stringify(g.errors)}`);
+      }
+    }
+  }
+  report.push(r);
+}
+process.stdout.write(JSON.stringify(report));
+"#;
+
+/// The fast path of the generated parsers (docs/typescript.md) never disagrees with the
+/// full path: over every vector of the examples, the validator's cases and the
+/// conformance suite, a frame the fast path accepts is accepted by the full path with an
+/// equal value, and every invalid frame makes the fast path give up. It also counts the
+/// valid frames the fast path leaves to the full path. Each valid frame is also mutated
+/// (40 times, from a fixed seed: characters deleted, inserted, replaced, stretches
+/// repeated), and whatever the fast path accepts of those, the full path must accept with
+/// the same value.
+#[test]
+fn fast_path_never_disagrees_with_the_full_path() {
+    let Some(tsc) = tsc("fast_path_never_disagrees_with_the_full_path") else { return };
+    let dir = scratch("fast-path");
+    let mut jobs = Vec::new();
+    let mut sources = Vec::new();
+    for path in schemas(&["examples", "crates/sockspec-validator/tests/cases", "conformance"]) {
+        let vectors_path = path.with_extension("vectors.jsonl");
+        let Ok(text) = std::fs::read_to_string(&vectors_path) else { continue };
+        let vectors = sockspec_validator::vectors::load(&text).expect("a vector file");
+        let file = module(&path);
+        // Folders share schema names (`integers` is a case and a conformance schema).
+        let folder = path.parent().and_then(Path::file_name).expect("a folder").to_string_lossy().into_owned();
+        let stem = format!("{folder}/{}", path.file_stem().expect("a stem").to_string_lossy());
+        let sub = dir.join(&stem);
+        std::fs::create_dir_all(&sub).expect("a folder");
+        std::fs::write(sub.join(&file.path), &file.contents).expect("written");
+        sources.push(sub.join(&file.path));
+        let js = sub.join(file.path.with_extension("js"));
+        let vectors: Vec<serde_json::Value> = vectors
+            .iter()
+            .map(|v| {
+                serde_json::json!({
+                    "name": v.name, "from": v.from.as_str(), "frame": v.frame,
+                    "ok": matches!(v.expect, sockspec_validator::vectors::Expect::Ok { .. }),
+                })
+            })
+            .collect();
+        jobs.push(serde_json::json!({ "schema": stem, "module": js, "vectors": vectors }));
+    }
+    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
+    let out = Command::new(&tsc)
+        .args(&sources)
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--rootDir"])
+        .arg(&dir)
+        .arg("--outDir")
+        .arg(&dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::write(dir.join("judge.mjs"), FAST_JUDGE).expect("written");
+    let mut child = Command::new("node")
+        .arg(dir.join("judge.mjs"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child.stdin.take().expect("stdin").write_all(serde_json::to_string(&jobs).expect("json").as_bytes()).expect("w");
+    let out = child.wait_with_output().expect("node ends");
+    assert!(out.status.success(), "node failed");
+    let report: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("a report");
+    let (mut valid, mut fast, mut problems) = (0, 0, Vec::new());
+    let (mut mutated, mut mutated_fast) = (0, 0);
+    let mut summary = String::new();
+    for r in &report {
+        valid += r["valid"].as_u64().expect("n");
+        fast += r["fast"].as_u64().expect("n");
+        mutated += r["mutated"].as_u64().expect("n");
+        mutated_fast += r["mutatedFast"].as_u64().expect("n");
+        let bailed = r["bailed"].as_array().expect("a list");
+        summary.push_str(&format!("{}: {} of {} valid on the fast path\n", r["schema"], r["fast"], r["valid"]));
+        for name in bailed {
+            summary.push_str(&format!("  full path: {name}\n"));
+        }
+        for p in r["problems"].as_array().expect("a list") {
+            problems.push(format!("{}: {}", r["schema"], p.as_str().expect("text")));
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "{summary}fast path: {fast} of {valid} valid vectors; {mutated_fast} of {mutated} mutations of them"
+    );
+    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
+    // Not a target but a floor, so that a change that sends everything to the full path
+    // shows up (docs/typescript.md says which frames it leaves to the full path).
+    assert!(fast * 5 > valid * 2, "the fast path reads only {fast} of {valid} valid vectors");
+}
+
+/// playwright-core and Chromium, as the reference pages' browser test finds them
+/// (`SOCKSPEC_NODE_MODULES` and `SOCKSPEC_CHROMIUM`, which `cargo xtask test` sets and
+/// then requires, else the checkout's `node_modules/` and `/usr/bin/chromium`).
+fn browser(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let required = std::env::var_os("SOCKSPEC_CHROMIUM").is_some();
+    let modules = std::env::var_os("SOCKSPEC_NODE_MODULES").map_or_else(|| root().join("node_modules"), PathBuf::from);
+    let chromium =
+        std::env::var_os("SOCKSPEC_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let missing = if !modules.join("playwright-core/package.json").is_file() {
+        Some(format!("{} has no playwright-core (run `npm ci`)", modules.display()))
+    } else if !chromium.is_file() {
+        Some(format!("no Chromium at {}", chromium.display()))
+    } else {
+        None
+    };
+    match missing {
+        None => Some((modules, chromium)),
+        Some(why) if required => panic!("{test} cannot run: {why}"),
+        Some(why) => {
+            let _ =
+                writeln!(std::io::stderr(), "\n{test}: SKIPPED, {why}; `cargo xtask test` installs what it needs\n");
+            None
+        }
+    }
+}
+
+/// The module runs unchanged in a browser: the dictation module, compiled, as an inline
+/// module script in headless Chromium, reads every vector of the example there with the
+/// fast path agreeing with the full path (valid frames on the fast path, invalid ones
+/// left to the full path, which reports their errors).
+#[test]
+fn the_module_runs_in_headless_chromium() {
+    let Some(tsc) = tsc("the_module_runs_in_headless_chromium") else { return };
+    let Some((modules, chromium)) = browser("the_module_runs_in_headless_chromium") else { return };
+    let dir = scratch("browser");
+    let path = root().join("examples/dictation.sockspec");
+    let file = module(&path);
+    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
+    let out = Command::new(&tsc)
+        .arg(dir.join(&file.path))
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
+        .arg(&dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = std::fs::read_to_string(path.with_extension("vectors.jsonl")).expect("the vectors");
+    let vectors = sockspec_validator::vectors::load(&text).expect("a vector file");
+    let frames: Vec<serde_json::Value> =
+        vectors.iter().map(|v| serde_json::json!({ "from": v.from.as_str(), "frame": v.frame })).collect();
+    std::fs::write(dir.join("frames.json"), serde_json::to_string(&frames).expect("json")).expect("written");
+    let out = Command::new("node")
+        .arg(root().join("crates/sockspec-codegen/tests/typescript/browser.cjs"))
+        .arg(dir.join(file.path.with_extension("js")))
+        .arg(dir.join("frames.json"))
+        .env("NODE_PATH", &modules)
+        .env("SOCKSPEC_CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("the results");
+    assert_eq!(results.len(), vectors.len());
+    for (v, r) in vectors.iter().zip(&results) {
+        let (fast, full, api) = (r["fast"].as_str(), r["full"].as_str(), r["api"].as_str());
+        assert_eq!(api, full, "{}: parse gives the full path's verdict", v.name);
+        match &v.expect {
+            sockspec_validator::vectors::Expect::Ok { .. } => {
+                let fast = fast.expect("text");
+                assert_ne!(
+                    fast, "undefined",
+                    "{}: a valid frame of a flat tagged protocol is on the fast path",
+                    v.name
+                );
+                assert_eq!(full, Some(format!("{{\"ok\":true,\"value\":{fast}}}").as_str()), "{}", v.name);
+            }
+            sockspec_validator::vectors::Expect::Errors(_) => {
+                assert_eq!(fast, Some("undefined"), "{}: an invalid frame is left to the full path", v.name);
+                assert!(full.is_some_and(|f| f.starts_with("{\"ok\":false,\"errors\":[{")), "{}: {full:?}", v.name);
+            }
+        }
+    }
 }

@@ -582,41 +582,92 @@ function $fmt(v: $J, p: string, c: $Ctx, valid: (s: string) => boolean, what: st
   return v;
 }
 
+// Dates and date-times are checked by character codes (no match arrays, no substrings):
+// the same rules as the patterns in their comments.
+
+const $UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A uuid by its pattern: V8's compiled pattern is faster here than a loop over the characters. */
 function $isUuid(s: string): boolean {
-  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s);
+  return $UUID.test(s);
 }
 
-function $isDate(s: string): boolean {
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
-  if (m === null) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+/** The value of the two ASCII digits at `i`, or -1. */
+function $d2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 0x30;
+  const b = s.charCodeAt(i + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Whether `s` holds a valid `YYYY-MM-DD` at `i` (a real day of the Gregorian calendar). */
+function $dateAt(s: string, i: number): boolean {
+  const hi = $d2(s, i);
+  const lo = $d2(s, i + 2);
+  if (hi < 0 || lo < 0 || s.charCodeAt(i + 4) !== 0x2d || s.charCodeAt(i + 7) !== 0x2d) return false;
+  const year = hi * 100 + lo;
+  const month = $d2(s, i + 5);
+  const day = $d2(s, i + 8);
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return day <= days;
 }
 
-const $DATE_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(.*)$/s;
+/** `YYYY-MM-DD` */
+function $isDate(s: string): boolean {
+  return s.length === 10 && $dateAt(s, 0);
+}
 
-function $dateTimeRest(s: string): string | undefined {
-  const m = $DATE_TIME.exec(s);
-  if (m === null || !$isDate(m[1] ?? "")) return undefined;
-  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) return undefined;
-  return m[5];
+/**
+ * `YYYY-MM-DD[Tt]HH:MM:SS(\.[0-9]+)?` at `i` (hours to 23, minutes and seconds to 59):
+ * where it ends (and the offset starts), or -1.
+ */
+function $dateTimeEnd(s: string, i: number): number {
+  if (!$dateAt(s, i) || (s.charCodeAt(i + 10) | 0x20) !== 0x74) return -1;
+  const h = $d2(s, i + 11);
+  const m = $d2(s, i + 14);
+  const sec = $d2(s, i + 17);
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 || s.charCodeAt(i + 13) !== 0x3a || s.charCodeAt(i + 16) !== 0x3a) return -1;
+  let j = i + 19;
+  if (s.charCodeAt(j) === 0x2e) {
+    const first = ++j;
+    let c = s.charCodeAt(j);
+    while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++j);
+    if (j === first) return -1;
+  }
+  return j;
+}
+
+/** A date-time with `Z` or an offset `[+-]HH:MM` (hours to 23, minutes to 59) at `i`: its end, or -1. */
+function $rfc3339End(s: string, i: number): number {
+  const j = $dateTimeEnd(s, i);
+  if (j < 0) return -1;
+  const c = s.charCodeAt(j);
+  if ((c | 0x20) === 0x7a) return j + 1;
+  if (c !== 0x2b && c !== 0x2d) return -1;
+  const h = $d2(s, j + 1);
+  const m = $d2(s, j + 4);
+  return s.charCodeAt(j + 3) === 0x3a && h >= 0 && h <= 23 && m >= 0 && m <= 59 ? j + 6 : -1;
 }
 
 function $isRfc3339(s: string): boolean {
-  const rest = $dateTimeRest(s);
-  if (rest === undefined) return false;
-  if (rest === "Z" || rest === "z") return true;
-  const m = /^[+-]([0-9]{2}):([0-9]{2})$/.exec(rest);
-  return m !== null && Number(m[1]) <= 23 && Number(m[2]) <= 59;
+  return $rfc3339End(s, 0) === s.length;
 }
 
+/** A date-time with no offset. */
 function $isLocal(s: string): boolean {
-  return $dateTimeRest(s) === "";
+  return $dateTimeEnd(s, 0) === s.length;
+}
+
+/** A uuid at `i`: its end, or -1. */
+function $uuidEnd(s: string, i: number): number {
+  if (s.charCodeAt(i + 8) !== 0x2d || s.charCodeAt(i + 13) !== 0x2d || s.charCodeAt(i + 18) !== 0x2d || s.charCodeAt(i + 23) !== 0x2d) return -1;
+  for (let j = 0; j < 36; j++) {
+    if (j === 8 || j === 13 || j === 18 || j === 23) continue;
+    const c = s.charCodeAt(i + j);
+    if ((c - 0x30) >>> 0 > 9 && ((c | 0x20) - 0x61) >>> 0 > 5) return -1;
+  }
+  return i + 36;
 }
 
 const $B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -1005,4 +1056,437 @@ function $signature(v: unknown, sig: readonly string[], keys: readonly string[])
 /** Checks that a value a writer is given is what its type says, before it goes out. */
 function $bad(what: string): never {
   throw new TypeError(`cannot serialize: ${what}`);
+}
+
+// ---- the fast path ----
+//
+// Each protocol's parsers first try a decoder generated for its messages that reads the
+// text once, by character codes, and builds the typed value directly. It accepts only
+// what the full path (the reader above and the checks) accepts, with the same value, and
+// gives up (throws `$BAIL`) on anything else: any error, and any text it does not read
+// itself (a member name with an escape, an unknown member, a tag not written first). The
+// full path then reads the frame again and reports every error, so errors never come from
+// here. docs/typescript.md, "The fast path".
+
+/** Thrown (never as an `Error`, so without a stack) when the fast path gives up. */
+const $BAIL = { bail: true } as const;
+
+function $bail(): never {
+  throw $BAIL;
+}
+
+/** Skips whitespace; the code of the next character (NaN at the end). */
+function $fc(r: $Reader): number {
+  // Small enough to be inlined: compact JSON has no whitespace to skip.
+  const c = r.s.charCodeAt(r.i);
+  return c > 0x20 ? c : $fws(r);
+}
+
+function $fws(r: $Reader): number {
+  const s = r.s;
+  let i = r.i;
+  let c = s.charCodeAt(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++i);
+  r.i = i;
+  return c;
+}
+
+/** The `:` after a member name that ends before `j`: where its value starts. */
+function $fcolonAt(r: $Reader, j: number): number {
+  r.i = j;
+  if ($fc(r) !== 0x3a) $bail();
+  return r.i + 1;
+}
+
+function $fbool(r: $Reader): boolean {
+  const c = $fc(r);
+  if (c === 0x74 && r.s.startsWith("true", r.i)) {
+    r.i += 4;
+    return true;
+  }
+  if (c === 0x66 && r.s.startsWith("false", r.i)) {
+    r.i += 5;
+    return false;
+  }
+  return $bail();
+}
+
+function $fnull(r: $Reader): null {
+  if ($fc(r) === 0x6e && r.s.startsWith("null", r.i)) {
+    r.i += 4;
+    return null;
+  }
+  return $bail();
+}
+
+/** A string: without escapes here, else by the strict reader's own code. */
+function $fstr(r: $Reader): string {
+  if ($fc(r) !== 0x22) $bail();
+  const s = r.s;
+  const start = r.i + 1;
+  let i = start;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) break;
+    if (c < 0x20 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff) || c !== c) return r.string();
+    i++;
+  }
+  r.i = i + 1;
+  return s.slice(start, i);
+}
+
+/** Whether a string meets its constraints (what `$strCons` would report nothing for). */
+function $fstrOk(k: $Cons, s: string): boolean {
+  // A string of n UTF-16 units has n / 2 to n code points: count them only when that
+  // range straddles a limit.
+  const n = s.length;
+  if ((k.lmin !== undefined && (n + 1) >> 1 < k.lmin) || (k.lmax !== undefined && n > k.lmax)) {
+    const n = $codePoints(s);
+    if ((k.lmin !== undefined && n < k.lmin) || (k.lmax !== undefined && n > k.lmax)) return false;
+  }
+  if (k.pat !== undefined) for (const re of k.pat) if (!re.test(s)) return false;
+  return true;
+}
+
+function $fs(r: $Reader, k: $Cons): string {
+  const s = $fstr(r);
+  if (k !== $NONE && !$fstrOk(k, s)) $bail();
+  return s;
+}
+
+/** A string with length limits only, as numbers (`lmax` -1: none). */
+function $fsl(r: $Reader, lmin: number, lmax: number): string {
+  const s = $fstr(r);
+  const n = s.length;
+  // n UTF-16 units are n / 2 to n code points: count them only when that straddles a limit.
+  if ((n + 1) >> 1 < lmin || (lmax >= 0 && n > lmax)) {
+    const cp = $codePoints(s);
+    if (cp < lmin || (lmax >= 0 && cp > lmax)) $bail();
+  }
+  return s;
+}
+
+/** A string with patterns only. */
+function $fsp(r: $Reader, pat: readonly RegExp[]): string {
+  const s = $fstr(r);
+  for (let i = 0; i < pat.length; i++) if (!(pat[i] as RegExp).test(s)) $bail();
+  return s;
+}
+
+/** Whether `x` is within limits given as numbers (`$inRange` without the constraint object). */
+function $fin(x: number, lo: number, loEx: boolean, hi: number, hiEx: boolean): boolean {
+  return (loEx ? x > lo : x >= lo) && (hiEx ? x < hi : x <= hi);
+}
+
+/**
+ * A string of a format whose text at `start` (after the quote) ends at `end` (-1: not
+ * that format as written): checked in the frame's text, no second pass over a copy. One
+ * written with escapes is read as a string and checked whole.
+ */
+function $ffmtEnd(r: $Reader, start: number, end: number, whole: (s: string) => boolean, k: $Cons): string {
+  const s = r.s;
+  let v: string;
+  if (end >= 0 && s.charCodeAt(end) === 0x22) {
+    r.i = end + 1;
+    v = s.slice(start, end);
+  } else {
+    v = r.string();
+    if (!whole(v)) $bail();
+  }
+  if (k !== $NONE && !$fstrOk(k, v)) $bail();
+  return v;
+}
+
+function $fuuid(r: $Reader, k: $Cons): string {
+  if ($fc(r) !== 0x22) $bail();
+  const start = r.i + 1;
+  return $ffmtEnd(r, start, $uuidEnd(r.s, start), $isUuid, k);
+}
+
+function $fdate(r: $Reader, k: $Cons): string {
+  if ($fc(r) !== 0x22) $bail();
+  const start = r.i + 1;
+  return $ffmtEnd(r, start, $dateAt(r.s, start) ? start + 10 : -1, $isDate, k);
+}
+
+function $frfc3339(r: $Reader, k: $Cons): string {
+  if ($fc(r) !== 0x22) $bail();
+  const start = r.i + 1;
+  return $ffmtEnd(r, start, $rfc3339End(r.s, start), $isRfc3339, k);
+}
+
+function $flocal(r: $Reader, k: $Cons): string {
+  if ($fc(r) !== 0x22) $bail();
+  const start = r.i + 1;
+  return $ffmtEnd(r, start, $dateTimeEnd(r.s, start), $isLocal, k);
+}
+
+/**
+ * An integer literal of at most 15 digits as a `number` (exact); anything else (a fraction,
+ * an exponent, more digits) gives up. `r.i` is left after the literal.
+ */
+function $fdigits(r: $Reader): number {
+  const s = r.s;
+  let i = r.i;
+  let c = s.charCodeAt(i);
+  const neg = c === 0x2d;
+  if (neg) c = s.charCodeAt(++i);
+  let n = 0;
+  if (c === 0x30) c = s.charCodeAt(++i);
+  else if (c >= 0x31 && c <= 0x39) {
+    const start = i;
+    do {
+      n = n * 10 + (c - 0x30);
+      c = s.charCodeAt(++i);
+    } while (c >= 0x30 && c <= 0x39);
+    if (i - start > 15) $bail();
+  } else $bail();
+  if (c === 0x2e || c === 0x65 || c === 0x45) $bail();
+  r.i = i;
+  return neg ? -n : n;
+}
+
+/** An integer of at most 32 bits, written as a number. */
+function $fint(r: $Reader, min: number, max: number, k: $Cons): number {
+  $fc(r);
+  const n = $fdigits(r);
+  if (n < min || n > max || (k !== $NONE && !$inRange(k, n))) $bail();
+  return n === 0 ? 0 : n;
+}
+
+/** An integer of at most 32 bits with a range whose limits are numbers. */
+function $fintr(r: $Reader, min: number, max: number, lo: number, loEx: boolean, hi: number, hiEx: boolean): number {
+  $fc(r);
+  const n = $fdigits(r);
+  if (n < min || n > max || !$fin(n, lo, loEx, hi, hiEx)) $bail();
+  return n === 0 ? 0 : n;
+}
+
+/** A 64-bit integer, written as a number: `min`/`max` as doubles and exactly. */
+function $fbig(r: $Reader, min: number, max: number, bmin: bigint, bmax: bigint, k: $Cons): bigint {
+  $fc(r);
+  const s = r.s;
+  const start = r.i;
+  let i = start;
+  if (s.charCodeAt(i) === 0x2d) i++;
+  let c = s.charCodeAt(i);
+  while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++i);
+  if (i - start <= 15) {
+    // Exact as a double, and so are the comparisons with the (rounded) bounds.
+    const n = $fdigits(r);
+    if (n < min || n > max || (k !== $NONE && !$inRange(k, n))) $bail();
+    return BigInt(n);
+  }
+  // Longer: the digits as written (a fraction, an exponent or a leading zero gives up).
+  if (c === 0x2e || c === 0x65 || c === 0x45 || s.charCodeAt(s.charCodeAt(start) === 0x2d ? start + 1 : start) === 0x30) $bail();
+  const b = BigInt(s.slice(start, i));
+  if (b < bmin || b > bmax || (k !== $NONE && !$inRange(k, b))) $bail();
+  r.i = i;
+  return b;
+}
+
+/**
+ * An unknown member that the object's policy ignores: its name (without escapes, never
+ * twice) is kept, its value read strictly and dropped. `forbidden` is a name the full path
+ * reports although no member has it (a notification's id).
+ */
+function $funknown(r: $Reader, i: number, d: number, names: string[] | undefined, forbidden?: string): string[] {
+  const s = r.s;
+  let j = i + 1;
+  for (;;) {
+    const c = s.charCodeAt(j);
+    if (c === 0x22) break;
+    if (c < 0x20 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff) || c !== c) $bail();
+    j++;
+  }
+  const name = s.slice(i + 1, j);
+  const seen = names ?? [];
+  if (name === forbidden || seen.includes(name)) $bail();
+  seen.push(name);
+  r.i = $fcolonAt(r, j + 1);
+  r.value(d);
+  return seen;
+}
+
+/** Powers of ten that a double holds exactly. */
+const $POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * A number as the nearest double. At most 15 digits and a power of ten of at most 22 is
+ * one exact product or quotient, so correctly rounded (Clinger's fast path); other
+ * spellings go through `Number`.
+ */
+function $fnum(r: $Reader): number {
+  const s = r.s;
+  const start = r.i;
+  let i = start;
+  let c = s.charCodeAt(i);
+  const neg = c === 0x2d;
+  if (neg) c = s.charCodeAt(++i);
+  let m = 0;
+  let digits = 0;
+  let scale = 0;
+  if (c === 0x30) c = s.charCodeAt(++i);
+  else if (c >= 0x31 && c <= 0x39) {
+    do {
+      m = m * 10 + (c - 0x30);
+      digits++;
+      c = s.charCodeAt(++i);
+    } while (c >= 0x30 && c <= 0x39);
+  } else $bail();
+  if (c === 0x2e) {
+    c = s.charCodeAt(++i);
+    if (!(c >= 0x30 && c <= 0x39)) $bail();
+    do {
+      m = m * 10 + (c - 0x30);
+      digits++;
+      scale--;
+      c = s.charCodeAt(++i);
+    } while (c >= 0x30 && c <= 0x39);
+  }
+  if (c === 0x65 || c === 0x45) {
+    c = s.charCodeAt(++i);
+    let eneg = false;
+    if (c === 0x2b || c === 0x2d) {
+      eneg = c === 0x2d;
+      c = s.charCodeAt(++i);
+    }
+    if (!(c >= 0x30 && c <= 0x39)) $bail();
+    let e = 0;
+    do {
+      if (e < 100000) e = e * 10 + (c - 0x30);
+      c = s.charCodeAt(++i);
+    } while (c >= 0x30 && c <= 0x39);
+    scale += eneg ? -e : e;
+  }
+  r.i = i;
+  if (digits > 15 || scale < -22 || scale > 22) return Number(s.slice(start, i));
+  const x = scale < 0 ? m / ($POW10[-scale] as number) : m * ($POW10[scale] as number);
+  return neg ? -x : x;
+}
+
+/** A float (`f32` or `f64`). */
+function $ffloat(r: $Reader, f32: boolean, k: $Cons): number {
+  $fc(r);
+  const x = $fnum(r);
+  if (!Number.isFinite(x) || (f32 && !Number.isFinite(Math.fround(x)))) $bail();
+  if (k !== $NONE) {
+    // An integer literal beyond 2^53 is compared exactly on the full path; this one cannot
+    // tell `1e20` from `100000000000000000000`, so it leaves both to it.
+    if (Number.isInteger(x) && !Number.isSafeInteger(x)) $bail();
+    if (!$inRange(k, x)) $bail();
+  }
+  return x === 0 ? 0 : x;
+}
+
+/** A float with a range whose limits are numbers. */
+function $ffloatr(r: $Reader, f32: boolean, lo: number, loEx: boolean, hi: number, hiEx: boolean): number {
+  $fc(r);
+  const x = $fnum(r);
+  if (!Number.isFinite(x) || (f32 && !Number.isFinite(Math.fround(x)))) $bail();
+  // An integer literal beyond 2^53 is compared exactly on the full path (see `$ffloat`).
+  if ((Number.isInteger(x) && !Number.isSafeInteger(x)) || !$fin(x, lo, loEx, hi, hiEx)) $bail();
+  return x === 0 ? 0 : x;
+}
+
+/** `[` of an array at level `d + 1`; true if it is empty (`]` read too). */
+function $fopenList(r: $Reader, d: number): boolean {
+  if ($fc(r) !== 0x5b || d >= $MAX_DEPTH) $bail();
+  r.i++;
+  if ($fc(r) === 0x5d) {
+    r.i++;
+    return true;
+  }
+  return false;
+}
+
+/** After an item: true at `]`, false at `,`. */
+function $fnextItem(r: $Reader): boolean {
+  const c = $fc(r);
+  r.i++;
+  if (c === 0x5d) return true;
+  if (c !== 0x2c) $bail();
+  return false;
+}
+
+/** `{` of an object at level `d + 1`; true if it is empty (`}` read too). */
+function $fopenObj(r: $Reader, d: number): boolean {
+  if ($fc(r) !== 0x7b || d >= $MAX_DEPTH) $bail();
+  r.i++;
+  if ($fc(r) === 0x7d) {
+    r.i++;
+    return true;
+  }
+  return false;
+}
+
+/** After a member: true at `}`, false at `,`. */
+function $fnextMember(r: $Reader): boolean {
+  const c = $fc(r);
+  r.i++;
+  if (c === 0x7d) return true;
+  if (c !== 0x2c) $bail();
+  return false;
+}
+
+/** The position of the member name at `r.i` (after whitespace and its quote's check). */
+function $fname(r: $Reader): number {
+  if ($fc(r) !== 0x22) $bail();
+  return r.i;
+}
+
+/**
+ * Skips a member before a frame's tag member (its name, `:` and value) and the `,` after
+ * it, without checking the value: the message's decoder reads it again. Gives up on a name
+ * with an escape (it might be the tag's) and at the end of the object (no tag member).
+ */
+function $fskipMember(r: $Reader): void {
+  const s = r.s;
+  let i = $fname(r) + 1;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) break;
+    if (c === 0x5c || c !== c) $bail();
+    i++;
+  }
+  r.i = $fcolonAt(r, i + 1);
+  let depth = 0;
+  for (i = r.i; ; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; ; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 0x22) break;
+        if (d === 0x5c) i++;
+        else if (d !== d) $bail();
+      }
+    } else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      if (depth === 0) $bail();
+      depth--;
+    } else if (c === 0x2c && depth === 0) break;
+    else if (c !== c) $bail();
+  }
+  r.i = i + 1;
+}
+
+/** The end of the text: only whitespace may follow the frame. */
+function $fend(r: $Reader): void {
+  $fc(r);
+  if (r.i !== r.s.length) $bail();
+}
+
+/** Runs a generated fast decoder over a frame's text: its value, or undefined to fall back. */
+function $fast<T>(text: string | Uint8Array, c: $Ctx, decode: (r: $Reader, c: $Ctx) => T): T | undefined {
+  if (typeof text !== "string") return undefined;
+  if (c.errors.length > 0) c.errors.length = 0;
+  const r = new $Reader(text);
+  try {
+    const v = decode(r, c);
+    $fend(r);
+    return v;
+  } catch (e) {
+    if (e === $BAIL || e instanceof $JsonSyntaxError) return undefined;
+    throw e;
+  }
 }
