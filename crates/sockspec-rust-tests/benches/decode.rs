@@ -2,7 +2,9 @@
 //! 230 bytes) with the generated Rust, in the same run as: serde derive into an equivalent
 //! hand-written struct (no validation), as a single struct and as a `#[serde(tag = "type")]`
 //! enum; `serde_json::Value` + the `jsonschema` crate against an equivalent JSON Schema; the
-//! dynamic validator. And encode: generated vs serde derive. Method and numbers:
+//! dynamic validator. Also the generated decoder on the same frame with the tag last, and its
+//! full decoder alone (the path it takes on an invalid frame). And encode: generated vs serde
+//! derive. Method and numbers:
 //! docs/performance.md. Run: `cargo bench -p sockspec-rust-tests --bench decode`.
 
 use std::hint::black_box;
@@ -12,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use sockspec_rust_tests::examples_chat::ClientMessage;
 
 const FRAME: &str = r#"{"type":"send_message","id":5,"room_id":"1189412117283151872","text":"Deploy is done, the log is attached","attachments":[{"name":"log.txt","mime":"text/plain","size":2048,"url":"https://files.harbor.example/a/log.txt"}],"client_nonce":"n-81f2"}"#;
+
+/// The same frame with the tag last: the fast path scans the object for the tag first.
+const FRAME_TAG_LAST: &str = r#"{"id":5,"room_id":"1189412117283151872","text":"Deploy is done, the log is attached","attachments":[{"name":"log.txt","mime":"text/plain","size":2048,"url":"https://files.harbor.example/a/log.txt"}],"client_nonce":"n-81f2","type":"send_message"}"#;
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +103,10 @@ fn decode(c: &mut Criterion) {
     let validator = sockspec_validator::Validator::new(&schema);
     let json_schema = jsonschema::validator_for(&json_schema()).expect("the JSON Schema compiles");
     assert!(matches!(ClientMessage::decode(FRAME), Ok(ClientMessage::SendMessage(_))));
+    // The fast path reads both frames, and as the full decoder does.
+    let full = ClientMessage::decode_full(FRAME).expect("valid");
+    assert_eq!(ClientMessage::decode_fast(FRAME).as_ref(), Some(&full));
+    assert_eq!(ClientMessage::decode_fast(FRAME_TAG_LAST).as_ref(), Some(&full));
     assert!(validator.validate(sockspec_validator::Direction::Client, FRAME).is_ok());
     assert!(json_schema.is_valid(&serde_json::from_str(FRAME).expect("JSON")));
     serde_json::from_str::<SendMessage>(FRAME).expect("the hand-written struct reads the frame");
@@ -112,6 +121,12 @@ fn decode(c: &mut Criterion) {
     });
     g.bench_function("generated decode + validate", |b| {
         b.iter(|| ClientMessage::decode(black_box(FRAME)).expect("valid"))
+    });
+    g.bench_function("generated decode, the tag last", |b| {
+        b.iter(|| ClientMessage::decode(black_box(FRAME_TAG_LAST)).expect("valid"))
+    });
+    g.bench_function("generated full decoder alone (no fast path)", |b| {
+        b.iter(|| ClientMessage::decode_full(black_box(FRAME)).expect("valid"))
     });
     g.bench_function("serde_json::Value + jsonschema", |b| {
         b.iter(|| {

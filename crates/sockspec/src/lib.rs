@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 mod decode;
+#[doc(hidden)]
+pub mod fast;
 pub mod format;
 pub mod json;
 
