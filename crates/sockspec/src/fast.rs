@@ -196,13 +196,13 @@ impl<'a> Cursor<'a> {
     ///
     /// The scan skips values without checking them: the caller reads the whole object
     /// strictly afterwards, and on valid text the scan finds exactly the member there is.
-    pub fn tag(&mut self, more: &mut bool, field: &str) -> Option<(Cow<'a, str>, bool)> {
+    pub fn tag(&mut self, more: &mut bool, field: &str) -> Option<(Tag<'a>, bool)> {
         if !*more {
             return None;
         }
         let start = self.mark();
         if self.key()? == field {
-            let value = self.string()?;
+            let value = self.tag_value()?;
             *more = self.next_member()?;
             return Some((value, true));
         }
@@ -212,11 +212,42 @@ impl<'a> Cursor<'a> {
         Some((value?, false))
     }
 
+    /// Just after an object's `{`: the value of its member `field` when it has one
+    /// (`Some(None)` when not), found by a scan as in [`Cursor::tag`]; the cursor is put
+    /// back where it was.
+    pub fn find_tag(&mut self, more: bool, field: &str) -> Option<Option<Tag<'a>>> {
+        if !more {
+            return Some(None);
+        }
+        let start = self.mark();
+        let found = self.scan_for_optional(field);
+        self.reset(start);
+        found
+    }
+
+    /// A tag's value: a string, an integer literal, a boolean or `null`.
+    #[inline]
+    pub fn tag_value(&mut self) -> Option<Tag<'a>> {
+        Some(match self.peek()? {
+            b'"' => Tag::Str(self.string()?),
+            b't' | b'f' => Tag::Bool(self.bool()?),
+            b'n' => {
+                self.null()?;
+                Tag::Null
+            }
+            _ => Tag::Int(self.int()?),
+        })
+    }
+
     #[cold]
-    fn scan_for(&mut self, field: &str) -> Option<Cow<'a, str>> {
+    fn scan_for(&mut self, field: &str) -> Option<Tag<'a>> {
+        self.scan_for_optional(field)?
+    }
+
+    fn scan_for_optional(&mut self, field: &str) -> Option<Option<Tag<'a>>> {
         loop {
             if self.key()? == field {
-                return self.string();
+                return self.tag_value().map(Some);
             }
             self.skip_loosely()?;
             self.ws();
@@ -225,6 +256,7 @@ impl<'a> Cursor<'a> {
                     self.pos += 1;
                     self.ws();
                 }
+                b'}' => return Some(None),
                 _ => return None,
             }
         }
@@ -533,6 +565,16 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// A tag member's value, as a tag match reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tag<'a> {
+    Str(Cow<'a, str>),
+    /// An integer literal (a number with a fraction or exponent is no tag).
+    Int(i128),
+    Bool(bool),
+    Null,
+}
+
 /// The names of the members an object reader does not know, to find a repeated one (rare:
 /// only where unknown members are ignored).
 #[derive(Debug, Default)]
@@ -669,16 +711,23 @@ mod tests {
         let mut c = Cursor::new(text, true);
         let mut more = c.object().expect("an object");
         let start = c.mark();
-        assert_eq!(c.tag(&mut more, "type"), Some((Cow::Borrowed("yes"), false)));
+        assert_eq!(c.tag(&mut more, "type"), Some((Tag::Str(Cow::Borrowed("yes")), false)));
         assert_eq!(c.mark(), start);
         let mut c = Cursor::new(r#"{"type":"x","b":2}"#, true);
         let mut more = c.object().expect("an object");
-        assert_eq!(c.tag(&mut more, "type"), Some((Cow::Borrowed("x"), true)));
+        assert_eq!(c.tag(&mut more, "type"), Some((Tag::Str(Cow::Borrowed("x")), true)));
         assert!(more);
         assert_eq!(c.key().as_deref(), Some("b"));
         let mut c = Cursor::new(r#"{"b":2}"#, true);
         let mut more = c.object().expect("an object");
         assert_eq!(c.tag(&mut more, "type"), None);
+        assert_eq!(c.find_tag(more, "type"), Some(None));
+        let mut c = Cursor::new(r#"{"b":2,"op":-3,"t":null,"u":true}"#, true);
+        let more = c.object().expect("an object");
+        assert_eq!(c.find_tag(more, "op"), Some(Some(Tag::Int(-3))));
+        assert_eq!(c.find_tag(more, "t"), Some(Some(Tag::Null)));
+        assert_eq!(c.find_tag(more, "u"), Some(Some(Tag::Bool(true))));
+        assert_eq!(c.key().as_deref(), Some("b"));
     }
 
     #[test]

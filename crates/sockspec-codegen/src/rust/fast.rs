@@ -6,12 +6,9 @@
 //! the fast path only has to be right on what it accepts: it accepts a frame only when the
 //! full decoder accepts it, with the same value.
 //!
-//! What it handles: structs, messages with a flat payload or a one-value payload under a
-//! content member, the id member, one-level tags (first or not), enums, flags, tagged unions
-//! without `@base`, untagged unions told apart by JSON kind, and every scalar, list, tuple,
-//! map and option. What it bails on, always: JSON-RPC, two tag levels, envelopes, nested
-//! payload objects, `@base` unions, `@untagged(ordered)` and unions of several object
-//! variants, non-string tags, and enums with constraints at the use site.
+//! What it handles and what it bails on is listed in docs/rust.md ("Decoding"); the test
+//! `crates/sockspec-rust-tests/tests/vectors.rs` holds it to the full decoder on every
+//! vector.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -36,7 +33,9 @@ fn allows() -> TokenStream {
             clippy::manual_unwrap_or,
             clippy::manual_unwrap_or_default,
             clippy::redundant_field_names,
-            clippy::needless_return
+            clippy::needless_return,
+            clippy::collapsible_match,
+            unreachable_patterns
         )]
     }
 }
@@ -269,10 +268,15 @@ impl Gen<'_> {
         }
     }
 
-    /// The loop that reads an object's members (the cursor just after `{`, `more` and
-    /// `tag_seen` in scope): each known member once, the tag member (the arm's pattern
-    /// `tag`) once, the others as the policy says.
-    fn fast_members_loop(&self, members: &[Member], tag: TokenStream, unknown: (TokenStream, bool)) -> TokenStream {
+    /// The reading of an object's members (the cursor just after `{`, `more` in scope):
+    /// the declarations of the members' locals, and the loop that reads each known member
+    /// once, then tries `extra` arms (tags, content), then the policy's `unknown` arm.
+    fn fast_members_loop(
+        &self,
+        members: &[Member],
+        extra: TokenStream,
+        unknown: (TokenStream, bool),
+    ) -> (TokenStream, TokenStream) {
         let decls = members.iter().map(|m| {
             let l = &m.local;
             quote! { let mut #l = None; }
@@ -287,26 +291,25 @@ impl Gen<'_> {
             let (name, l, read) = (&m.name, &m.local, &m.read);
             arms.push(quote! { #name => { if #l.is_some() { return None; } #l = Some(#read); } });
         }
-        let tag_arm = quote! { #tag => { if tag_seen { return None; } tag_seen = true; c.string()?; } };
         let (unknown_arm, uses_unknown) = unknown;
         let unknown_decl = if uses_unknown {
             quote! { let mut unknown = __sp::fast::Unknown::default(); }
         } else {
             quote! {}
         };
-        quote! {
-            #(#decls)*
+        let read = quote! {
             #unknown_decl
             while more {
                 let key = c.key()?;
                 match &*key {
                     #(#arms)*
-                    #tag_arm
+                    #extra
                     #unknown_arm
                 }
                 more = c.next_member()?;
             }
-        }
+        };
+        (quote! { #(#decls)* }, read)
     }
 
     // ---- per type ----
@@ -323,8 +326,8 @@ impl Gen<'_> {
                 read: self.fast_field_read(f),
             })
             .collect();
-        let body =
-            self.fast_members_loop(&members, quote! { _ if !tag.is_empty() && key == tag }, unknown_arm(unknown));
+        let tag_arm = quote! { _ if !tag.is_empty() && key == tag => { if tag_seen { return None; } tag_seen = true; c.tag_value()?; } };
+        let (decls, read) = self.fast_members_loop(&members, tag_arm, unknown_arm(unknown));
         let inits = fields.iter().zip(&members).map(|(f, m)| {
             let i = field_ident(f);
             let v = self.fast_field_finish(f, &m.local);
@@ -348,7 +351,8 @@ impl Gen<'_> {
                 tag: &str,
                 mut tag_seen: bool,
             ) -> Option<Self> {
-                #body
+                #decls
+                #read
                 Some(Self { #(#inits)* })
             }
         }
@@ -456,33 +460,22 @@ impl Gen<'_> {
         base: Option<TypeId>,
     ) -> TokenStream {
         let allows = allows();
-        let mut arms = Vec::new();
+        let mut entries = Vec::new();
         let mut supported = base.is_none();
-        let mut seen: Vec<&str> = Vec::new();
         for id in variants {
             let TypeDefKind::Struct(s) = &self.schema.ty(*id).kind else { continue };
-            let TagValue::Str(tag) = &s.tag else {
-                supported = false;
-                continue;
-            };
             if s.fields.iter().any(|f| f.name == field) {
                 supported = false;
             }
-            if seen.contains(&tag.as_str()) {
-                continue;
-            }
-            seen.push(tag);
             let v = self.type_ident(*id);
-            arms.push(quote! { #tag => Some(#name::#v(#v::__fast_members(c, more, #field, seen)?)), });
+            entries.push((&s.tag, quote! { Some(#name::#v(#v::__fast_members(c, more, #field, seen)?)) }));
         }
         let body = if supported {
+            let lookup = fast_tag_match(&quote! { tag }, &entries);
             quote! {
                 let mut more = c.object()?;
                 let (tag, seen) = c.tag(&mut more, #field)?;
-                match &*tag {
-                    #(#arms)*
-                    _ => None,
-                }
+                #lookup
             }
         } else {
             bail_body()
@@ -572,13 +565,10 @@ impl Gen<'_> {
             return None;
         }
         let tag_fields = &self.schema.dispatch.get(dir).tag_fields;
-        if tag_fields.len() != 1 || !matches!(&m.discriminator, Discriminator::Tag(v) if v.len() == 1) {
+        let Discriminator::Tag(values) = &m.discriminator else { return None };
+        if !(1..=2).contains(&tag_fields.len()) || values.is_empty() || values.len() > tag_fields.len() {
             return None;
         }
-        if Direction::BOTH.iter().any(|d| !m.envelope_fields.get(*d).is_empty()) {
-            return None;
-        }
-        let tag_field = &tag_fields[0];
         let protocol = &self.schema.protocol;
         let id_field = protocol.id.field.as_str();
         let id_ident = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
@@ -586,14 +576,30 @@ impl Gen<'_> {
         let struct_rule = self.struct_id_rule(m);
         let mut members = Vec::new();
         let mut inits = Vec::new();
-        let mut forbidden = quote! {};
+        let mut extra = Vec::new();
+        let mut after = Vec::new();
+        let mut content_decls = quote! {};
+        // The tags: the first is read already when `tag_seen`; the second is known.
+        let tag0 = &tag_fields[0];
+        extra.push(quote! { #tag0 => { if tag_seen { return None; } tag_seen = true; c.tag_value()?; } });
+        if let Some(tag1) = tag_fields.get(1) {
+            let read = if values.len() == 2 {
+                quote! { c.tag_value()?; }
+            } else if protocol.second_tag == sockspec_model::SecondTag::NullOrAbsent {
+                quote! { if !c.at_null() { return None; } c.null()?; }
+            } else {
+                quote! { c.skip()?; }
+            };
+            content_decls = quote! { let mut tag1_seen = false; };
+            extra.push(quote! { #tag1 => { if tag1_seen { return None; } tag1_seen = true; #read } });
+        }
         match rule {
             IdRule::Absent | IdRule::Forbidden => {
                 if struct_rule == IdRule::Optional {
                     inits.push(quote! { #id_ident: None, });
                 }
                 if rule == IdRule::Forbidden {
-                    forbidden = quote! { #id_field => return None, };
+                    extra.push(quote! { #id_field => return None, });
                 }
             }
             IdRule::Required => {
@@ -620,20 +626,31 @@ impl Gen<'_> {
                 inits.push(quote! { #id_ident: #local.flatten(), });
             }
         }
+        // The envelope: members of the same type on every side that sends the message.
+        let own = m.envelope_fields.get(dir);
+        for (k, e) in Self::envelope_members(m).iter().enumerate() {
+            if e.loose || e.shadowed {
+                return None;
+            }
+            let f = own.iter().find(|f| f.name == e.field.name)?;
+            let local = format_ident!("e{}", k);
+            let i = Self::envelope_ident(m, e.field);
+            let v = self.fast_field_finish(f, &local);
+            inits.push(quote! { #i: #v, });
+            members.push(Member { name: f.name.clone(), local, read: self.fast_field_read(f) });
+        }
         match (&m.content, &m.payload) {
             (None, Payload::Fields(fields)) => {
                 for (k, f) in fields.iter().enumerate() {
                     let local = format_ident!("f{}", k);
                     let i = field_ident(f);
-                    inits.push({
-                        let v = self.fast_field_finish(f, &local);
-                        quote! { #i: #v, }
-                    });
+                    let v = self.fast_field_finish(f, &local);
+                    inits.push(quote! { #i: #v, });
                     members.push(Member { name: f.name.clone(), local, read: self.fast_field_read(f) });
                 }
             }
             (Some(key), Payload::Value { ty, .. }) => {
-                let local = format_ident!("value");
+                let local = format_ident!("payload");
                 members.push(Member { name: key.clone(), local: local.clone(), read: self.fast(ty, None) });
                 if m.content_optional {
                     inits.push(quote! { value: #local, });
@@ -641,14 +658,39 @@ impl Gen<'_> {
                     inits.push(quote! { value: #local?, });
                 }
             }
-            _ => return None,
+            (Some(key), Payload::Fields(fields)) => {
+                let mut inner = Vec::new();
+                for (k, f) in fields.iter().enumerate() {
+                    let local = format_ident!("c{}", k);
+                    let i = field_ident(f);
+                    let v = self.fast_field_finish(f, &local);
+                    inits.push(quote! { #i: #v, });
+                    inner.push(Member { name: f.name.clone(), local, read: self.fast_field_read(f) });
+                }
+                let policy = PerDirection::both(*m.unknown_fields.get(dir));
+                let (decls, read) = self.fast_members_loop(&inner, quote! {}, unknown_arm(policy));
+                content_decls = quote! { #content_decls #decls let mut content_seen = false; };
+                extra.push(quote! { #key => {
+                    if content_seen { return None; }
+                    content_seen = true;
+                    let mut more = c.object()?;
+                    #read
+                } });
+                if !m.content_optional {
+                    after.push(quote! { if !content_seen { return None; } });
+                }
+            }
+            (None, Payload::Value { .. }) => return None,
         }
-        // The tag member is the tag: another member of its name is a duplicate.
-        let members: Vec<Member> = members.into_iter().filter(|mm| mm.name != *tag_field).collect();
+        // A member of a tag's name is the tag.
+        let members: Vec<Member> = members.into_iter().filter(|mm| !tag_fields.contains(&mm.name)).collect();
         let (arm, uses) = unknown_arm(PerDirection::both(*m.frame_unknown_fields.get(dir)));
-        let body = self.fast_members_loop(&members, quote! { #tag_field }, (quote! { #forbidden #arm }, uses));
+        let (decls, read) = self.fast_members_loop(&members, quote! { #(#extra)* }, (arm, uses));
         Some(quote! {
-            #body
+            #decls
+            #content_decls
+            #read
+            #(#after)*
             Some(Self { #(#inits)* })
         })
     }
@@ -657,51 +699,99 @@ impl Gen<'_> {
     pub(crate) fn fast_direction(&self, name: &Ident, dir: Direction) -> TokenStream {
         let client = dir == Direction::Client;
         let dispatch = self.schema.dispatch.get(dir);
-        let mut arms = Vec::new();
-        let mut supported = matches!(self.schema.protocol.style, Style::Tagged) && dispatch.tag_fields.len() == 1;
-        let field = dispatch.tag_fields.first().cloned().unwrap_or_default();
-        match &dispatch.tags {
-            Some(node) => {
-                let mut seen: Vec<&str> = Vec::new();
-                for (value, target) in &node.entries {
-                    let (TagValue::Str(tag), TagTarget::Message(id)) = (value, target) else {
-                        supported = false;
-                        continue;
-                    };
-                    if seen.contains(&tag.as_str()) {
-                        continue;
-                    }
-                    seen.push(tag);
-                    let v = self.message_ident(*id);
-                    let f = format_ident!("__fast_{}", dir.as_str());
-                    arms.push(quote! { #tag => #name::#v(#v::#f(c, more, seen)?), });
+        let allows = allows();
+        let supported =
+            matches!(self.schema.protocol.style, Style::Tagged) && (1..=2).contains(&dispatch.tag_fields.len());
+        let body = match &dispatch.tags {
+            Some(node) if supported => {
+                let field = &node.field;
+                let lookup = self.fast_follow(name, node, dir, &quote! { tag });
+                quote! {
+                    let c = &mut __sp::fast::Cursor::new(text, #client);
+                    let mut more = c.object()?;
+                    let (tag, seen) = c.tag(&mut more, #field)?;
+                    let m = #lookup?;
+                    c.finish()?;
+                    Some(m)
                 }
             }
-            None => supported = false,
-        }
-        let body = if supported {
-            quote! {
-                let c = &mut __sp::fast::Cursor::new(text, #client);
-                let mut more = c.object()?;
-                let (tag, seen) = c.tag(&mut more, #field)?;
-                let m = match &*tag {
-                    #(#arms)*
-                    _ => return None,
-                };
-                c.finish()?;
-                Some(m)
-            }
-        } else {
-            quote! { let _ = (text, #client); None }
+            _ => quote! { let _ = (text, #client); None },
         };
         quote! {
             /// The fast path of [`Self::decode`] alone: the message when the frame is valid
             /// and of the shapes it reads, `None` otherwise (`decode` then runs the full
             /// decoder, which reports every error). For tests and benchmarks.
             #[doc(hidden)]
+            #allows
             pub fn decode_fast(text: &str) -> Option<Self> {
                 #body
             }
+        }
+    }
+
+    /// An `Option<Self>` expression: the message a tag node names, reading it (the second
+    /// level's tag found by a scan).
+    fn fast_follow(
+        &self,
+        name: &Ident,
+        node: &sockspec_model::TagNode,
+        dir: Direction,
+        tag: &TokenStream,
+    ) -> TokenStream {
+        let f = format_ident!("__fast_{}", dir.as_str());
+        let entries: Vec<(&TagValue, TokenStream)> = node
+            .entries
+            .iter()
+            .map(|(value, target)| {
+                let t = match target {
+                    TagTarget::Message(id) => {
+                        let v = self.message_ident(*id);
+                        quote! { Some(#name::#v(#v::#f(c, more, seen)?)) }
+                    }
+                    TagTarget::Next(next) => {
+                        let nf = &next.field;
+                        let inner = self.fast_follow(name, next, dir, &quote! { tag2 });
+                        quote! { { let tag2 = c.find_tag(more, #nf)??; #inner } }
+                    }
+                };
+                (value, t)
+            })
+            .collect();
+        fast_tag_match(tag, &entries)
+    }
+}
+
+/// The match on a tag's value (a `__sp::fast::Tag`): the first entry of each value, `None`
+/// for any other.
+fn fast_tag_match(tag: &TokenStream, entries: &[(&TagValue, TokenStream)]) -> TokenStream {
+    let mut strings = Vec::new();
+    let mut ints = Vec::new();
+    let mut others = Vec::new();
+    let mut seen: Vec<&TagValue> = Vec::new();
+    for (value, target) in entries {
+        if seen.contains(value) {
+            continue;
+        }
+        seen.push(value);
+        match value {
+            TagValue::Str(s) => strings.push(quote! { #s => #target, }),
+            TagValue::Int(i) => {
+                let lit = lit_i128(i128::from(*i));
+                ints.push(quote! { #lit => #target, });
+            }
+            TagValue::Bool(b) => others.push(quote! { __sp::fast::Tag::Bool(#b) => #target, }),
+            TagValue::Null => others.push(quote! { __sp::fast::Tag::Null => #target, }),
+        }
+    }
+    let strings =
+        (!strings.is_empty()).then(|| quote! { __sp::fast::Tag::Str(s) => match &*s { #(#strings)* _ => None }, });
+    let ints = (!ints.is_empty()).then(|| quote! { __sp::fast::Tag::Int(n) => match n { #(#ints)* _ => None }, });
+    quote! {
+        match #tag {
+            #strings
+            #ints
+            #(#others)*
+            _ => None,
         }
     }
 }

@@ -28,11 +28,11 @@ pub(crate) enum IdRule {
 
 /// An envelope member of a message's struct: its field, and whether its type differs
 /// between the sides that send the message (then it is kept as JSON).
-struct EnvelopeMember<'s> {
-    field: &'s Field,
-    loose: bool,
+pub(crate) struct EnvelopeMember<'s> {
+    pub(crate) field: &'s Field,
+    pub(crate) loose: bool,
     /// A flat payload member of the same name holds the value (both are checked).
-    shadowed: bool,
+    pub(crate) shadowed: bool,
 }
 
 impl<'s> Gen<'s> {
@@ -61,7 +61,7 @@ impl<'s> Gen<'s> {
 
     /// An envelope member's field in the message's struct: `envelope_NAME` when a nested
     /// payload member has the same identifier.
-    fn envelope_ident(m: &Message, f: &Field) -> Ident {
+    pub(crate) fn envelope_ident(m: &Message, f: &Field) -> Ident {
         let i = field_ident(f);
         let clash = match &m.payload {
             Payload::Fields(fields) => fields.iter().any(|g| field_ident(g) == i),
@@ -97,7 +97,7 @@ impl<'s> Gen<'s> {
         }
     }
 
-    fn envelope_members<'m>(m: &'m Message) -> Vec<EnvelopeMember<'m>> {
+    pub(crate) fn envelope_members<'m>(m: &'m Message) -> Vec<EnvelopeMember<'m>> {
         let sides = Self::sides(m);
         let mut out: Vec<EnvelopeMember<'m>> = Vec::new();
         for dir in &sides {
