@@ -35,6 +35,8 @@ fn allows() -> TokenStream {
             clippy::redundant_field_names,
             clippy::needless_return,
             clippy::collapsible_match,
+            clippy::never_loop,
+            clippy::if_same_then_else,
             unreachable_patterns
         )]
     }
@@ -561,9 +563,6 @@ impl Gen<'_> {
 
     fn fast_message_body(&self, m: &Message, dir: Direction) -> Option<TokenStream> {
         use super::frames::IdRule;
-        if !matches!(self.schema.protocol.style, Style::Tagged) {
-            return None;
-        }
         let tag_fields = &self.schema.dispatch.get(dir).tag_fields;
         let Discriminator::Tag(values) = &m.discriminator else { return None };
         if !(1..=2).contains(&tag_fields.len()) || values.is_empty() || values.len() > tag_fields.len() {
@@ -592,6 +591,16 @@ impl Gen<'_> {
             };
             content_decls = quote! { let mut tag1_seen = false; };
             extra.push(quote! { #tag1 => { if tag1_seen { return None; } tag1_seen = true; #read } });
+        }
+        // JSON-RPC's version member, on every frame.
+        if let Style::JsonRpc { version_member: true, .. } = &protocol.style {
+            content_decls = quote! { #content_decls let mut version_seen = false; };
+            extra.push(quote! { "jsonrpc" => {
+                if version_seen { return None; }
+                version_seen = true;
+                if c.string()? != "2.0" { return None; }
+            } });
+            after.push(quote! { if !version_seen { return None; } });
         }
         match rule {
             IdRule::Absent | IdRule::Forbidden => {
@@ -700,10 +709,29 @@ impl Gen<'_> {
         let client = dir == Direction::Client;
         let dispatch = self.schema.dispatch.get(dir);
         let allows = allows();
-        let supported =
-            matches!(self.schema.protocol.style, Style::Tagged) && (1..=2).contains(&dispatch.tag_fields.len());
-        let body = match &dispatch.tags {
-            Some(node) if supported => {
+        let supported = (1..=2).contains(&dispatch.tag_fields.len());
+        let body = match (&self.schema.protocol.style, &dispatch.tags) {
+            // A request has the id member, a notification not; then the method names it.
+            (Style::JsonRpc { .. }, _) => {
+                let id_field = &self.schema.protocol.id.field;
+                let lookup = |node: Option<&sockspec_model::TagNode>| match node {
+                    Some(node) => self.fast_follow(name, node, dir, &quote! { tag }),
+                    None => quote! { None },
+                };
+                let rpc = dispatch.rpc.as_ref();
+                let requests = lookup(rpc.and_then(|r| r.requests.as_ref()));
+                let notifications = lookup(rpc.and_then(|r| r.notifications.as_ref()));
+                quote! {
+                    let c = &mut __sp::fast::Cursor::new(text, #client);
+                    let mut more = c.object()?;
+                    let (tag, seen) = c.tag(&mut more, "method")?;
+                    let is_request = c.find_tag(more, #id_field)?.is_some();
+                    let m = if is_request { #requests } else { #notifications }?;
+                    c.finish()?;
+                    Some(m)
+                }
+            }
+            (Style::Tagged, Some(node)) if supported => {
                 let field = &node.field;
                 let lookup = self.fast_follow(name, node, dir, &quote! { tag });
                 quote! {
