@@ -472,7 +472,7 @@ impl<'a> Cursor<'a> {
         self.eat(b'"')?;
         let b = self.bytes();
         let start = self.pos;
-        let mut pos = start;
+        let mut pos = plain_run(b, start);
         while let Some(&c) = b.get(pos) {
             if STOP[usize::from(c)] {
                 if c == b'"' {
@@ -575,6 +575,29 @@ pub enum Tag<'a> {
     Null,
 }
 
+/// The end of the run of eight-byte words from `pos` that hold no `"`, `\` or control
+/// character (a word with one is left to the byte loop that follows).
+#[inline]
+fn plain_run(b: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = b.get(pos..pos + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(word) else { break };
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // A byte is zero (or below 0x20) where the high bit survives: exact for "any".
+        let stop = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        if stop & HIGH != 0 {
+            break;
+        }
+        pos += 8;
+    }
+    pos
+}
+
 /// The names of the members an object reader does not know, to find a repeated one (rare:
 /// only where unknown members are ignored).
 #[derive(Debug, Default)]
@@ -593,13 +616,39 @@ impl<'a> Unknown<'a> {
     }
 }
 
-/// The value of an integer written as a string of decimal digits (`@as(string)`).
+/// The value of an integer written as a string of decimal digits (`@as(string)`: an
+/// optional `-`, no leading zero), when it fits in an `i128`.
 #[inline]
 pub fn decimal(s: &str) -> Option<i128> {
-    if !crate::format::is_decimal_integer(s) {
-        return None;
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.as_bytes()),
+        None => (false, s.as_bytes()),
+    };
+    match digits {
+        [b'0'] => return Some(0),
+        [b'1'..=b'9', ..] => {}
+        _ => return None,
     }
-    s.parse().ok()
+    let n: i128 = if digits.len() <= 19 {
+        let mut n = 0u64;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u64::from(d - b'0');
+        }
+        i128::from(n)
+    } else {
+        let mut n = 0i128;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_add(i128::from(d - b'0'))?;
+        }
+        n
+    };
+    Some(if negative { -n } else { n })
 }
 
 /// Whether a count is within `@len` bounds.
@@ -656,6 +705,44 @@ mod tests {
         assert_eq!(int("170141183460469231731687303715884105727"), Some(i128::MAX));
         for text in ["01", "-01", "1.0", "1e2", "1E2", "-", "+1", "1x", "", "170141183460469231731687303715884105728"] {
             assert_eq!(int(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn decimal_strings_as_the_format_says() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-12",
+            "18446744073709551615",
+            "170141183460469231731687303715884105727",
+            "1x",
+            "01",
+            "-",
+            "",
+            "+1",
+            " 1",
+            "1.0",
+            "-01",
+            "170141183460469231731687303715884105728",
+        ] {
+            let expected = if crate::format::is_decimal_integer(text) { text.parse::<i128>().ok() } else { None };
+            assert_eq!(decimal(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn long_strings_stop_at_quotes_escapes_and_controls() {
+        for (text, read) in [
+            ("\"abcdefghijklmnopqrstuvwxyz\"", Some("abcdefghijklmnopqrstuvwxyz")),
+            ("\"abcdefgh\\nijklmnop\"", Some("abcdefgh\nijklmnop")),
+            ("\"abcdefgh\tijklmnop\"", None),
+            ("\"abcdefghijklmnop\u{7f}\u{1}\"", None),
+            ("\"éééééééé😀😀😀 ok\"", Some("éééééééé😀😀😀 ok")),
+            ("\"abcdefghijklmnop", None),
+        ] {
+            assert_eq!(string(text).as_deref(), read, "{text:?}");
         }
     }
 
