@@ -691,8 +691,13 @@ impl Gen<'_> {
             }
             (None, Payload::Value { .. }) => return None,
         }
-        // A member of a tag's name is the tag.
-        let members: Vec<Member> = members.into_iter().filter(|mm| !tag_fields.contains(&mm.name)).collect();
+        // A member of a tag's name would be read from the tag member: left to the full
+        // decoder.
+        if members.iter().any(|mm| tag_fields.contains(&mm.name))
+            || m.content.as_ref().is_some_and(|k| tag_fields.contains(k))
+        {
+            return None;
+        }
         let (arm, uses) = unknown_arm(PerDirection::both(*m.frame_unknown_fields.get(dir)));
         let (decls, read) = self.fast_members_loop(&members, quote! { #(#extra)* }, (arm, uses));
         Some(quote! {
