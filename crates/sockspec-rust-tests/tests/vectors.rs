@@ -144,3 +144,24 @@ fn the_fast_path_never_disagrees_with_the_full_decoder() {
     );
     assert!(valid > 500, "the vectors were found ({valid})");
 }
+
+/// An open `enum X: int` keeps a value it does not know exactly, at any size, and writes
+/// it back as it came (it was `i128::MAX` beyond `i128`).
+#[test]
+fn open_int_enums_keep_values_beyond_128_bits() {
+    use sockspec_rust_tests::cases_enums::{ClientMessage, Code};
+    let big = "-1234567890123456789012345678901234567890123";
+    let frame = format!(r#"{{"type":"paint","code":{big}}}"#);
+    let Ok(ClientMessage::Paint(paint)) = ClientMessage::decode(&frame) else { panic!("{frame} decodes") };
+    assert_eq!(paint.code.as_ref().map(|c| c.value()), Some(i128::MIN));
+    assert!(matches!(&paint.code, Some(Code::Unknown(n)) if n.as_str() == big), "{:?}", paint.code);
+    assert_eq!(ClientMessage::Paint(paint).encode(), frame);
+    let Ok(ClientMessage::Paint(small)) = ClientMessage::decode(r#"{"type":"paint","code":-0}"#) else {
+        panic!("-0 decodes")
+    };
+    assert!(matches!(&small.code, Some(Code::Ok)), "{:?}", small.code);
+    let Ok(ClientMessage::Paint(seven)) = ClientMessage::decode(r#"{"type":"paint","code":7}"#) else {
+        panic!("7 decodes")
+    };
+    assert_eq!(seven.code, Some(Code::Unknown(sockspec::IntLiteral::from(7))));
+}

@@ -397,10 +397,13 @@ impl Gen<'_> {
                     _ => quote! { let n = c.int()?; },
                 };
                 let unknown_i64 = matches!(&e.repr, EnumRepr::Int(it) if it.max() <= i128::from(i64::MAX));
-                let other = match (e.open, unknown_i64) {
-                    (false, _) => quote! { _ => None, },
-                    (true, true) => quote! { other => Some(#name::Unknown(other as i64)), },
-                    (true, false) => quote! { other => Some(#name::Unknown(other)), },
+                let other = match (e.open, unknown_i64, &e.repr) {
+                    (false, _, _) => quote! { _ => None, },
+                    (true, true, _) => quote! { other => Some(#name::Unknown(other as i64)), },
+                    (true, false, EnumRepr::Integer) => {
+                        quote! { other => Some(#name::Unknown(::sockspec::IntLiteral::from(other))), }
+                    }
+                    (true, false, _) => quote! { other => Some(#name::Unknown(other)), },
                 };
                 quote! {
                     #read

@@ -747,8 +747,11 @@ impl Gen<'_> {
                 // The kept value's type: `i64` where every value of the width fits.
                 let unknown_ty = match it {
                     Some(it) if it.max() <= i128::from(i64::MAX) => quote! { i64 },
-                    _ => quote! { i128 },
+                    Some(_) => quote! { i128 },
+                    // `enum X: int`: any integer, kept as written.
+                    None => quote! { ::sockspec::IntLiteral },
                 };
+                let literal = e.open && it.is_none();
                 let read = match it {
                     Some(it) => {
                         let (signed, bits) = (it.signed, it.bits);
@@ -757,7 +760,7 @@ impl Gen<'_> {
                     None => {
                         let what = format!("an integer ({wire})");
                         let beyond = if e.open {
-                            quote! { None => return Some(#name::Unknown(i128::MAX)), }
+                            quote! { None => return ::sockspec::IntLiteral::parse(n.raw()).map(#name::Unknown), }
                         } else {
                             let message = format!("is not a value of {wire}");
                             quote! { None => { cx.error(__sp::ErrorCode::UnknownValue, format!("{} {}", n.raw(), #message)); return None; } }
@@ -776,12 +779,16 @@ impl Gen<'_> {
                             /// A value that is none of the above, kept (the enum is open).
                             Unknown(#unknown_ty),
                         },
-                        if unknown_ty.to_string() == "i128" {
+                        if literal {
+                            quote! { #name::Unknown(n) => n.saturating_i128(), }
+                        } else if unknown_ty.to_string() == "i128" {
                             quote! { #name::Unknown(n) => *n, }
                         } else {
                             quote! { #name::Unknown(n) => i128::from(*n), }
                         },
-                        if unknown_ty.to_string() == "i128" {
+                        if literal {
+                            quote! { other => Some(#name::Unknown(::sockspec::IntLiteral::from(other))), }
+                        } else if unknown_ty.to_string() == "i128" {
                             quote! { other => Some(#name::Unknown(other)), }
                         } else {
                             quote! { other => Some(#name::Unknown(other as #unknown_ty)), }
@@ -801,9 +808,22 @@ impl Gen<'_> {
                     quote! { __sp::write_int }
                 };
                 let value_lits = values.iter().map(|v| lit_i128(i128::from(*v)));
+                let (derive, encode) = if literal {
+                    (
+                        quote! { Clone, Debug, PartialEq, Eq, Hash },
+                        quote! {
+                            match self {
+                                #name::Unknown(n) => out.push_str(n.as_str()),
+                                _ => #write(out, self.value()),
+                            }
+                        },
+                    )
+                } else {
+                    (quote! { Clone, Copy, Debug, PartialEq, Eq, Hash }, quote! { #write(out, self.value()); })
+                };
                 quote! {
                     #attrs
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                    #[derive(#derive)]
                     pub enum #name { #(#variant_decls)* #unknown_decl }
 
                     #[allow(deprecated)]
@@ -825,7 +845,7 @@ impl Gen<'_> {
                         #[doc(hidden)]
                         #[allow(clippy::ptr_arg)]
                         pub fn __encode(&self, out: &mut ::std::string::String) {
-                            #write(out, self.value());
+                            #encode
                         }
 
                         #fast
