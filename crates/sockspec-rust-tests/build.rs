@@ -36,7 +36,7 @@ fn main() {
             );
             let _ = writeln!(
                 table,
-                "    Protocol {{ group: {group:?}, name: {stem:?}, client: |t| {module}::ClientMessage::decode(t).map(|m| Frame {{ name: m.name(), text: m.encode() }}), server: |t| {module}::ServerMessage::decode(t).map(|m| Frame {{ name: m.name(), text: m.encode() }}) }},"
+                "    Protocol {{ group: {group:?}, name: {stem:?}, client: |t| {module}::ClientMessage::decode(t).map(|m| Frame {{ name: m.name(), text: m.encode() }}), server: |t| {module}::ServerMessage::decode(t).map(|m| Frame {{ name: m.name(), text: m.encode() }}), client_fast: |t| fast_verdict({module}::ClientMessage::decode_fast(t), {module}::ClientMessage::decode_full(t)), server_fast: |t| fast_verdict({module}::ServerMessage::decode_fast(t), {module}::ServerMessage::decode_full(t)) }},"
             );
         }
     }

@@ -4,6 +4,7 @@
 //! that checks DESIGN §4 as it builds the value, and an encoder that writes exactly what the
 //! schema says. The mapping of every construct is in docs/rust.md.
 
+mod fast;
 mod frames;
 mod values;
 
@@ -229,7 +230,10 @@ pub(crate) fn meta_attrs(meta: &sockspec_model::Meta) -> TokenStream {
 /// Writes a tag value as JSON.
 pub(crate) fn write_tag(value: &TagValue) -> TokenStream {
     match value {
-        TagValue::Str(s) => quote! { __sp::write_str(out, #s); },
+        TagValue::Str(s) => {
+            let json = json_string(s);
+            quote! { out.push_str(#json); }
+        }
         TagValue::Int(i) if (0..10).contains(i) => {
             let c = char::from(b'0' + *i as u8);
             quote! { out.push(#c); }
@@ -244,6 +248,32 @@ pub(crate) fn write_tag(value: &TagValue) -> TokenStream {
         }
         TagValue::Null => quote! { out.push_str("null"); },
     }
+}
+
+/// A member name as the encoder writes it: the JSON string and the colon (`"id":`).
+pub(crate) fn raw_key(name: &str) -> String {
+    let mut key = json_string(name);
+    key.push(':');
+    key
+}
+
+/// A string as JSON, escaped exactly as the runtime's `write_str` escapes it (so a name
+/// written at generation time reads the same as one written at run time).
+fn json_string(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 pub(crate) fn lit_i128(n: i128) -> TokenStream {

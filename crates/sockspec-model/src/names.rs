@@ -113,6 +113,8 @@ const RUST_PRELUDE: &[&str] = &[
     "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Default", "Eq", "PartialEq", "Ord",
     "PartialOrd", "Iterator", "IntoIterator", "Extend", "From", "Into", "AsRef", "AsMut", "TryFrom", "TryInto",
     "FromIterator", "Serialize", "Deserialize", "Serializer", "Deserializer",
+    // The generated module's own enums of each side's frames.
+    "ClientMessage", "ServerMessage",
 ];
 
 /// Python keywords. The soft keywords (`type`, `match`, `case`, `_`) are valid names, and
@@ -153,13 +155,14 @@ const TS_RESERVED: &[&str] = &[
     "true", "try", "typeof", "undefined", "unknown", "var", "void", "while", "with", "yield",
 ];
 
-/// Global names generated TypeScript uses in types and validators: a type with one of
-/// these names would shadow it. (`Error` is not here: generated code writes
-/// `globalThis.Error`, since `Error` is a common message name.)
+/// Global names generated TypeScript uses in types and validators, and the generated
+/// module's own types of each side's frames: a type with one of these names would shadow
+/// it. (`Error` is not here: generated code writes `globalThis.Error`, since `Error` is a
+/// common message name.)
 #[rustfmt::skip]
 const TS_GLOBALS: &[&str] = &[
     "Array", "BigInt", "Boolean", "Date", "JSON", "Map", "Number", "Object", "Partial", "Promise", "Readonly",
-    "Record", "Set", "String", "Symbol", "Uint8Array",
+    "Record", "Set", "String", "Symbol", "Uint8Array", "ClientMessage", "ServerMessage",
 ];
 
 /// What an identifier names: the case and the escaping rules follow from it.
@@ -430,6 +433,11 @@ fn anonymous(schema: &mut Schema, declared: Vec<Idents>) {
     for ident in declared {
         namer.take(&ident);
     }
+    // The names of generated code's own types are taken too: `struct Client { message:
+    // A | B }` names its union `ClientMessage2`, since inline unions keep their name as is.
+    for generated in ["ClientMessage", "ServerMessage"] {
+        namer.take(&Idents { rust: generated.into(), python: generated.into(), typescript: generated.into() });
+    }
     let mut types = std::mem::take(&mut schema.types);
     for def in &mut types {
         match &mut def.kind {
@@ -601,7 +609,8 @@ mod tests {
         assert_eq!(all(IdentKind::Type, "Field"), s("Field", "Field_", "Field"));
         // The generated Python module's own API.
         assert_eq!(all(IdentKind::Type, "InvalidFrame"), s("InvalidFrame", "InvalidFrame_", "InvalidFrame"));
-        assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage", "ClientMessage_", "ClientMessage"));
+        assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage_", "ClientMessage_", "ClientMessage_"));
+        assert_eq!(all(IdentKind::Type, "server_message"), s("ServerMessage_", "ServerMessage_", "ServerMessage_"));
         assert_eq!(all(IdentKind::Type, "Record"), s("Record", "Record", "Record_"));
         assert_eq!(all(IdentKind::Type, "Error"), s("Error", "Error", "Error"));
     }

@@ -2,93 +2,20 @@
 //! 230 bytes) with the generated Rust, in the same run as: serde derive into an equivalent
 //! hand-written struct (no validation), as a single struct and as a `#[serde(tag = "type")]`
 //! enum; `serde_json::Value` + the `jsonschema` crate against an equivalent JSON Schema; the
-//! dynamic validator. And encode: generated vs serde derive. Method and numbers:
+//! dynamic validator. Also the generated decoder on the same frame with the tag last, and its
+//! full decoder alone (the path it takes on an invalid frame). And encode: generated vs serde
+//! derive. Method and numbers:
 //! docs/performance.md. Run: `cargo bench -p sockspec-rust-tests --bench decode`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde::{Deserialize, Serialize};
 use sockspec_rust_tests::examples_chat::ClientMessage;
 
-const FRAME: &str = r#"{"type":"send_message","id":5,"room_id":"1189412117283151872","text":"Deploy is done, the log is attached","attachments":[{"name":"log.txt","mime":"text/plain","size":2048,"url":"https://files.harbor.example/a/log.txt"}],"client_nonce":"n-81f2"}"#;
+#[path = "support/hand.rs"]
+mod hand;
 
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct Attachment {
-    name: String,
-    mime: String,
-    size: u32,
-    url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    thumbhash: Option<String>,
-}
-
-/// The single struct: the tag is one more string member.
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct SendMessage {
-    r#type: String,
-    id: u64,
-    room_id: String,
-    text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    attachments: Option<Vec<Attachment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    client_nonce: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct SendMessageBody {
-    id: u64,
-    room_id: String,
-    text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    attachments: Option<Vec<Attachment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    client_nonce: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[allow(dead_code)]
-enum Client {
-    SendMessage(SendMessageBody),
-    Typing { room_id: String },
-    SetPresence { status: String },
-}
-
-fn json_schema() -> serde_json::Value {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "required": ["type", "id", "room_id", "text"],
-        "additionalProperties": false,
-        "properties": {
-            "type": { "const": "send_message" },
-            "id": { "type": "integer", "minimum": 0, "maximum": 18446744073709551615u64 },
-            "room_id": { "type": "string", "pattern": "^(0|[1-9][0-9]*)$" },
-            "text": { "type": "string", "minLength": 1, "maxLength": 4000 },
-            "client_nonce": { "type": "string", "minLength": 1, "maxLength": 64 },
-            "attachments": {
-                "type": "array",
-                "maxItems": 10,
-                "items": {
-                    "type": "object",
-                    "required": ["name", "mime", "size", "url"],
-                    "properties": {
-                        "name": { "type": "string", "minLength": 1, "maxLength": 255 },
-                        "mime": { "type": "string", "pattern": "^[a-z]+/[A-Za-z0-9.+-]+$" },
-                        "size": { "type": "integer", "minimum": 0, "maximum": 26214400 },
-                        "url": { "type": "string" },
-                        "thumbhash": { "type": "string", "maxLength": 44 }
-                    }
-                }
-            }
-        }
-    })
-}
+use hand::{Client, FRAME, FRAME_TAG_LAST, SendMessage, json_schema};
 
 fn decode(c: &mut Criterion) {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/chat.sockspec"))
@@ -98,6 +25,10 @@ fn decode(c: &mut Criterion) {
     let validator = sockspec_validator::Validator::new(&schema);
     let json_schema = jsonschema::validator_for(&json_schema()).expect("the JSON Schema compiles");
     assert!(matches!(ClientMessage::decode(FRAME), Ok(ClientMessage::SendMessage(_))));
+    // The fast path reads both frames, and as the full decoder does.
+    let full = ClientMessage::decode_full(FRAME).expect("valid");
+    assert_eq!(ClientMessage::decode_fast(FRAME).as_ref(), Some(&full));
+    assert_eq!(ClientMessage::decode_fast(FRAME_TAG_LAST).as_ref(), Some(&full));
     assert!(validator.validate(sockspec_validator::Direction::Client, FRAME).is_ok());
     assert!(json_schema.is_valid(&serde_json::from_str(FRAME).expect("JSON")));
     serde_json::from_str::<SendMessage>(FRAME).expect("the hand-written struct reads the frame");
@@ -112,6 +43,12 @@ fn decode(c: &mut Criterion) {
     });
     g.bench_function("generated decode + validate", |b| {
         b.iter(|| ClientMessage::decode(black_box(FRAME)).expect("valid"))
+    });
+    g.bench_function("generated decode, the tag last", |b| {
+        b.iter(|| ClientMessage::decode(black_box(FRAME_TAG_LAST)).expect("valid"))
+    });
+    g.bench_function("generated full decoder alone (no fast path)", |b| {
+        b.iter(|| ClientMessage::decode_full(black_box(FRAME)).expect("valid"))
     });
     g.bench_function("serde_json::Value + jsonschema", |b| {
         b.iter(|| {

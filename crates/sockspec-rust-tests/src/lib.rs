@@ -18,6 +18,34 @@ pub struct Protocol {
     pub name: &'static str,
     pub client: fn(&str) -> Result<Frame, sockspec::DecodeError>,
     pub server: fn(&str) -> Result<Frame, sockspec::DecodeError>,
+    /// The fast path of the client's decoder against its full decoder, on one frame.
+    pub client_fast: fn(&str) -> FastVerdict,
+    pub server_fast: fn(&str) -> FastVerdict,
+}
+
+/// How a decoder's fast path did on a frame, against the full decoder (docs/rust.md,
+/// "Decoding").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FastVerdict {
+    /// Both accept the frame, as equal values.
+    Same,
+    /// The fast path bailed; whether the full decoder accepts the frame.
+    Bailed { full_ok: bool },
+    /// The fast path accepted a frame the full decoder rejects, or read another value: a bug.
+    Wrong(String),
+}
+
+/// The verdict of a fast path's answer against the full decoder's.
+pub fn fast_verdict<T: PartialEq + std::fmt::Debug>(
+    fast: Option<T>,
+    full: Result<T, sockspec::DecodeError>,
+) -> FastVerdict {
+    match (fast, full) {
+        (Some(a), Ok(b)) if a == b => FastVerdict::Same,
+        (Some(a), Ok(b)) => FastVerdict::Wrong(format!("the fast path reads {a:?}, the full decoder {b:?}")),
+        (Some(a), Err(e)) => FastVerdict::Wrong(format!("the fast path accepts {a:?}, the full decoder says {e}")),
+        (None, full) => FastVerdict::Bailed { full_ok: full.is_ok() },
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/protocols.rs"));

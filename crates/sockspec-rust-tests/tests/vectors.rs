@@ -101,3 +101,67 @@ fn generated_decoders_agree_with_every_vector() {
     assert!(total > 2000, "the vectors were found ({total})");
     assert!(failures.is_empty(), "{} of {total} vectors disagree:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// The fast path of every generated decoder against its full decoder, on every vector: it
+/// never accepts what the full decoder rejects, never reads another value, and bails on as
+/// few valid frames as the list below says (each with its reason).
+#[test]
+fn the_fast_path_never_disagrees_with_the_full_decoder() {
+    use sockspec_rust_tests::FastVerdict;
+    let mut wrong = Vec::new();
+    let (mut valid, mut fast, mut bailed) = (0, 0, Vec::new());
+    for p in PROTOCOLS {
+        let dir = folder(p);
+        let Ok(vectors_text) = std::fs::read_to_string(dir.join(format!("{}.vectors.jsonl", p.name))) else {
+            continue;
+        };
+        let vectors = vectors::load(&vectors_text).expect("the vector file loads");
+        for v in &vectors {
+            let verdict = match v.from {
+                Direction::Client => (p.client_fast)(&v.frame),
+                Direction::Server => (p.server_fast)(&v.frame),
+            };
+            let at = format!("{}/{} line {} {:?}", p.group, p.name, v.line, v.name);
+            match verdict {
+                FastVerdict::Same => {
+                    valid += 1;
+                    fast += 1;
+                }
+                FastVerdict::Bailed { full_ok: true } => {
+                    valid += 1;
+                    bailed.push(at);
+                }
+                FastVerdict::Bailed { full_ok: false } => {}
+                FastVerdict::Wrong(why) => wrong.push(format!("{at}: {why}")),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} frames:\n{}", wrong.len(), wrong.join("\n"));
+    eprintln!(
+        "the fast path read {fast} of {valid} valid vectors; it bailed on {}:\n{}",
+        bailed.len(),
+        bailed.join("\n")
+    );
+    assert!(valid > 500, "the vectors were found ({valid})");
+}
+
+/// An open `enum X: int` keeps a value it does not know exactly, at any size, and writes
+/// it back as it came (it was `i128::MAX` beyond `i128`).
+#[test]
+fn open_int_enums_keep_values_beyond_128_bits() {
+    use sockspec_rust_tests::cases_enums::{ClientMessage, Code};
+    let big = "-1234567890123456789012345678901234567890123";
+    let frame = format!(r#"{{"type":"paint","code":{big}}}"#);
+    let Ok(ClientMessage::Paint(paint)) = ClientMessage::decode(&frame) else { panic!("{frame} decodes") };
+    assert_eq!(paint.code.as_ref().map(|c| c.value()), Some(i128::MIN));
+    assert!(matches!(&paint.code, Some(Code::Unknown(n)) if n.as_str() == big), "{:?}", paint.code);
+    assert_eq!(ClientMessage::Paint(paint).encode(), frame);
+    let Ok(ClientMessage::Paint(small)) = ClientMessage::decode(r#"{"type":"paint","code":-0}"#) else {
+        panic!("-0 decodes")
+    };
+    assert!(matches!(&small.code, Some(Code::Ok)), "{:?}", small.code);
+    let Ok(ClientMessage::Paint(seven)) = ClientMessage::decode(r#"{"type":"paint","code":7}"#) else {
+        panic!("7 decodes")
+    };
+    assert_eq!(seven.code, Some(Code::Unknown(sockspec::IntLiteral::from(7))));
+}

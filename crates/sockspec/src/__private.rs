@@ -11,6 +11,7 @@ pub use regex;
 pub use serde_json;
 
 pub use crate::decode::{DecodeError, ErrorCode, MAX_ERRORS, RawFrame, ValidationError};
+pub use crate::fast;
 pub use crate::format;
 pub use crate::json::{self, Value, member};
 
@@ -241,30 +242,51 @@ pub enum Limit {
 /// reports `out_of_range` when not.
 #[inline]
 pub fn range_int(cx: &mut Cx, n: i128, min: Option<(Limit, bool)>, max: Option<(Limit, bool)>) -> bool {
-    let cmp = |l: Limit| match l {
-        Limit::Int(l) => n.cmp(&l),
-        Limit::Float(f) => cmp_f64_i128(f, n).reverse(),
-    };
-    check_range(cx, cmp, min, max, || n.to_string())
+    let ok = within_int(n, min, max);
+    if !ok {
+        cx.error(ErrorCode::OutOfRange, format!("{n} is out of the declared range"));
+    }
+    ok
 }
 
 /// Whether a float is within a declared range; reports `out_of_range` when not.
 #[inline]
 pub fn range_float(cx: &mut Cx, x: f64, min: Option<(Limit, bool)>, max: Option<(Limit, bool)>) -> bool {
-    let cmp = |l: Limit| match l {
-        Limit::Int(l) => cmp_f64_i128(x, l),
-        Limit::Float(f) => x.partial_cmp(&f).unwrap_or(Ordering::Equal),
-    };
-    check_range(cx, cmp, min, max, || x.to_string())
+    let ok = within_float(x, min, max);
+    if !ok {
+        cx.error(ErrorCode::OutOfRange, format!("{x} is out of the declared range"));
+    }
+    ok
 }
 
-fn check_range(
-    cx: &mut Cx,
-    cmp: impl Fn(Limit) -> Ordering,
-    min: Option<(Limit, bool)>,
-    max: Option<(Limit, bool)>,
-    shown: impl Fn() -> String,
-) -> bool {
+/// Whether an integer is within a declared range (no report).
+#[inline]
+pub(crate) fn within_int(n: i128, min: Option<(Limit, bool)>, max: Option<(Limit, bool)>) -> bool {
+    within(
+        |l: Limit| match l {
+            Limit::Int(l) => n.cmp(&l),
+            Limit::Float(f) => cmp_f64_i128(f, n).reverse(),
+        },
+        min,
+        max,
+    )
+}
+
+/// Whether a float is within a declared range (no report).
+#[inline]
+pub(crate) fn within_float(x: f64, min: Option<(Limit, bool)>, max: Option<(Limit, bool)>) -> bool {
+    within(
+        |l: Limit| match l {
+            Limit::Int(l) => cmp_f64_i128(x, l),
+            Limit::Float(f) => x.partial_cmp(&f).unwrap_or(Ordering::Equal),
+        },
+        min,
+        max,
+    )
+}
+
+#[inline]
+fn within(cmp: impl Fn(Limit) -> Ordering, min: Option<(Limit, bool)>, max: Option<(Limit, bool)>) -> bool {
     let min_ok = min.is_none_or(|(l, exclusive)| match cmp(l) {
         Ordering::Greater => true,
         Ordering::Equal => !exclusive,
@@ -275,11 +297,7 @@ fn check_range(
         Ordering::Equal => !exclusive,
         Ordering::Greater => false,
     });
-    let ok = min_ok && max_ok;
-    if !ok {
-        cx.error(ErrorCode::OutOfRange, format!("{} is out of the declared range", shown()));
-    }
-    ok
+    min_ok && max_ok
 }
 
 /// A float against an integer, exactly.
@@ -388,26 +406,42 @@ pub fn tag_int(n: &json::Number) -> Option<i64> {
 
 // ---- writing ----
 
-/// Writes a JSON string.
+/// Bytes a JSON string writes escaped: `"`, `\\` and the control characters.
+static ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Writes a JSON string: runs with nothing to escape are copied whole.
 #[inline]
 pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
+    for (i, &b) in bytes.iter().enumerate() {
+        if !ESCAPE[usize::from(b)] {
+            continue;
+        }
         out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(escape);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
         }
         start = i + 1;
     }
@@ -425,34 +459,45 @@ pub fn write_key(out: &mut String, first: &mut bool, key: &str) {
     out.push(':');
 }
 
+/// [`write_key`] with the name already written as JSON, colon included (`"\"id\":"`): what
+/// generated code passes for the schema's member names.
 #[inline]
-pub fn write_int(out: &mut String, n: i128) {
-    let _ = write!(out, "{n}");
+pub fn write_raw_key(out: &mut String, first: &mut bool, key: &str) {
+    if !std::mem::take(first) {
+        out.push(',');
+    }
+    out.push_str(key);
+}
+
+/// An integer, in decimal.
+#[inline]
+pub fn write_int<I: itoa::Integer>(out: &mut String, n: I) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// An integer written as a string of decimal digits (`@as(string)`).
 #[inline]
-pub fn write_int_str(out: &mut String, n: i128) {
-    let _ = write!(out, "\"{n}\"");
+pub fn write_int_str<I: itoa::Integer>(out: &mut String, n: I) {
+    out.push('"');
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push('"');
 }
 
-/// A float in its shortest form that reads back the same; a non-finite one (which no
-/// decoded value holds) is written `null`.
+/// A float in its shortest form that reads back the same (what `serde_json` writes, through
+/// the same crate); a non-finite one (which no decoded value holds) is written `null`.
 #[inline]
 pub fn write_f64(out: &mut String, x: f64) {
-    match serde_json::Number::from_f64(x) {
-        Some(n) => {
-            let _ = write!(out, "{n}");
-        }
-        None => out.push_str("null"),
+    if x.is_finite() {
+        out.push_str(zmij::Buffer::new().format_finite(x));
+    } else {
+        out.push_str("null");
     }
 }
 
 #[inline]
 pub fn write_f32(out: &mut String, x: f32) {
     if x.is_finite() {
-        let text = serde_json::to_string(&x).unwrap_or_else(|_| "null".into());
-        out.push_str(&text);
+        out.push_str(zmij::Buffer::new().format_finite(x));
     } else {
         out.push_str("null");
     }

@@ -119,3 +119,68 @@ pub trait Request {
 /// a JSON-RPC result or error frame. Kept as JSON, so it can be passed on unchanged.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawFrame(pub serde_json::Value);
+
+/// An integer exactly as the wire wrote it, of any size: what an open `enum X: int` keeps
+/// of a value it does not know, so a value beyond `i128` still round-trips. Values that fit
+/// in an `i128` are kept in their shortest spelling (`-0` is `0`), so two equal integers
+/// are equal here.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IntLiteral(String);
+
+impl IntLiteral {
+    /// The integer of a JSON integer literal (`-?(0|[1-9][0-9]*)`); `None` for other text.
+    pub fn parse(text: &str) -> Option<IntLiteral> {
+        if !crate::format::is_decimal_integer(text) {
+            return None;
+        }
+        Some(match text.parse::<i128>() {
+            Ok(n) => IntLiteral::from(n),
+            Err(_) => IntLiteral(text.to_string()),
+        })
+    }
+
+    /// The decimal text, as written on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, when it fits in an `i128`.
+    pub fn to_i128(&self) -> Option<i128> {
+        self.0.parse().ok()
+    }
+
+    /// The value, or `i128::MIN` / `i128::MAX` beyond them.
+    pub fn saturating_i128(&self) -> i128 {
+        self.to_i128().unwrap_or(if self.0.starts_with('-') { i128::MIN } else { i128::MAX })
+    }
+}
+
+impl From<i128> for IntLiteral {
+    fn from(n: i128) -> IntLiteral {
+        IntLiteral(n.to_string())
+    }
+}
+
+impl fmt::Display for IntLiteral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IntLiteral;
+
+    #[test]
+    fn integer_literals_keep_their_value_at_any_size() {
+        let big = "1234567890123456789012345678901234567890123";
+        assert_eq!(IntLiteral::parse(big).map(|n| n.as_str().to_string()), Some(big.to_string()));
+        assert_eq!(IntLiteral::parse(big).map(|n| n.saturating_i128()), Some(i128::MAX));
+        assert_eq!(IntLiteral::parse(&format!("-{big}")).map(|n| n.saturating_i128()), Some(i128::MIN));
+        assert_eq!(IntLiteral::parse("-0"), Some(IntLiteral::from(0)));
+        assert_eq!(IntLiteral::parse("42").and_then(|n| n.to_i128()), Some(42));
+        for text in ["01", "1.0", "1e2", "", "-", "+1"] {
+            assert_eq!(IntLiteral::parse(text), None, "{text}");
+        }
+    }
+}

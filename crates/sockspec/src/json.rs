@@ -194,6 +194,15 @@ pub fn parse(text: &str) -> Result<Value<'_>, JsonError> {
     Ok(value)
 }
 
+/// Reads one value that starts at byte `pos` of `text`, inside `depth` open arrays and
+/// objects (so the limit of [`MAX_DEPTH`] counts them): the value and the offset after it.
+/// For the fast path of generated decoders, which skips values through this reader.
+pub(crate) fn parse_at(text: &str, pos: usize, depth: usize) -> Result<(Value<'_>, usize), JsonError> {
+    let mut parser = Parser { text, bytes: text.as_bytes(), pos };
+    let value = parser.value(depth)?;
+    Ok((value, parser.pos))
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],

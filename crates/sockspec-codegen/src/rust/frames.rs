@@ -10,7 +10,7 @@ use sockspec_model::{
 };
 
 use super::values::{field_ident, policy_check};
-use super::{Gen, docs, ident, meta_attrs, tag_match, write_tag};
+use super::{Gen, docs, ident, meta_attrs, raw_key, tag_match, write_tag};
 
 const JSONRPC: &str = "jsonrpc";
 const METHOD: &str = "method";
@@ -19,7 +19,7 @@ const ERROR: &str = "error";
 
 /// How a message's id member is treated in one frame (the validator's `IdRule`).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum IdRule {
+pub(crate) enum IdRule {
     Absent,
     Required,
     Optional,
@@ -28,11 +28,11 @@ enum IdRule {
 
 /// An envelope member of a message's struct: its field, and whether its type differs
 /// between the sides that send the message (then it is kept as JSON).
-struct EnvelopeMember<'s> {
-    field: &'s Field,
-    loose: bool,
+pub(crate) struct EnvelopeMember<'s> {
+    pub(crate) field: &'s Field,
+    pub(crate) loose: bool,
     /// A flat payload member of the same name holds the value (both are checked).
-    shadowed: bool,
+    pub(crate) shadowed: bool,
 }
 
 impl<'s> Gen<'s> {
@@ -43,7 +43,7 @@ impl<'s> Gen<'s> {
         }
     }
 
-    fn message_ident(&self, id: MessageId) -> Ident {
+    pub(crate) fn message_ident(&self, id: MessageId) -> Ident {
         let m = self.schema.message(id);
         ident(m.meta.ident.as_ref().map_or(m.name.as_str(), |i| i.rust.as_str()))
     }
@@ -61,7 +61,7 @@ impl<'s> Gen<'s> {
 
     /// An envelope member's field in the message's struct: `envelope_NAME` when a nested
     /// payload member has the same identifier.
-    fn envelope_ident(m: &Message, f: &Field) -> Ident {
+    pub(crate) fn envelope_ident(m: &Message, f: &Field) -> Ident {
         let i = field_ident(f);
         let clash = match &m.payload {
             Payload::Fields(fields) => fields.iter().any(|g| field_ident(g) == i),
@@ -70,7 +70,7 @@ impl<'s> Gen<'s> {
         if clash { format_ident!("envelope_{}", i.to_string().trim_start_matches("r#")) } else { i }
     }
 
-    fn id_rule(&self, m: &Message, dir: Direction) -> IdRule {
+    pub(crate) fn id_rule(&self, m: &Message, dir: Direction) -> IdRule {
         let id_field = self.schema.protocol.id.field.as_str();
         let declared = Self::flat(m).iter().chain(m.envelope_fields.get(dir)).any(|f| f.name == id_field);
         let rpc = self.rpc();
@@ -85,7 +85,7 @@ impl<'s> Gen<'s> {
     }
 
     /// The id member in the struct: its rule on the first side that sends the message.
-    fn struct_id_rule(&self, m: &Message) -> IdRule {
+    pub(crate) fn struct_id_rule(&self, m: &Message) -> IdRule {
         let sides = Self::sides(m);
         let rules: Vec<IdRule> = sides.iter().map(|d| self.id_rule(m, *d)).collect();
         if rules.contains(&IdRule::Required) && rules.iter().all(|r| *r == IdRule::Required) {
@@ -97,7 +97,7 @@ impl<'s> Gen<'s> {
         }
     }
 
-    fn envelope_members<'m>(m: &'m Message) -> Vec<EnvelopeMember<'m>> {
+    pub(crate) fn envelope_members<'m>(m: &'m Message) -> Vec<EnvelopeMember<'m>> {
         let sides = Self::sides(m);
         let mut out: Vec<EnvelopeMember<'m>> = Vec::new();
         for dir in &sides {
@@ -196,6 +196,7 @@ impl<'s> Gen<'s> {
         }
         let mut fns = Vec::new();
         for dir in Self::sides(m) {
+            fns.push(self.fast_message(m, dir));
             fns.push(self.message_decode(id, m, dir));
             fns.push(self.message_encode(id, m, dir));
         }
@@ -205,7 +206,7 @@ impl<'s> Gen<'s> {
             fns.push(quote! {
                 /// The frame's text, exactly as the schema writes it.
                 pub fn encode(&self) -> ::std::string::String {
-                    let mut out = ::std::string::String::new();
+                    let mut out = ::std::string::String::with_capacity(128);
                     self.#enc(&mut out);
                     out
                 }
@@ -472,7 +473,7 @@ impl<'s> Gen<'s> {
         let protocol = &self.schema.protocol;
         let mut stmts = Vec::new();
         if let Some(true) = self.rpc() {
-            stmts.push(quote! { __sp::write_key(out, first, #JSONRPC); out.push_str("\"2.0\""); });
+            stmts.push(quote! { __sp::write_raw_key(out, first, "\"jsonrpc\":\"2.0\""); });
         }
         if let Discriminator::Tag(values) = &m.discriminator {
             let fields: Vec<String> = match self.rpc() {
@@ -481,19 +482,21 @@ impl<'s> Gen<'s> {
             };
             for (field, value) in fields.iter().zip(values) {
                 let w = write_tag(value);
-                stmts.push(quote! { __sp::write_key(out, first, #field); #w });
+                let k = raw_key(field);
+                stmts.push(quote! { __sp::write_raw_key(out, first, #k); #w });
             }
         }
         let id_field = protocol.id.field.as_str();
         let id_ident = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
         let id_write = self.encode(&protocol.id.ty, &quote! { x });
+        let id_key = raw_key(id_field);
         match (self.id_rule(m, dir), self.struct_id_rule(m)) {
             (IdRule::Required | IdRule::Optional, IdRule::Required) => {
-                stmts.push(quote! { { let x = &self.#id_ident; __sp::write_key(out, first, #id_field); #id_write } });
+                stmts.push(quote! { { let x = &self.#id_ident; __sp::write_raw_key(out, first, #id_key); #id_write } });
             }
             (IdRule::Required | IdRule::Optional, IdRule::Optional) => {
                 stmts.push(
-                    quote! { if let Some(x) = &self.#id_ident { __sp::write_key(out, first, #id_field); #id_write } },
+                    quote! { if let Some(x) = &self.#id_ident { __sp::write_raw_key(out, first, #id_key); #id_write } },
                 );
             }
             _ => {}
@@ -505,8 +508,8 @@ impl<'s> Gen<'s> {
                 continue;
             }
             if e.loose {
-                let name = &e.field.name;
-                stmts.push(quote! { if let Some(x) = &self.#i { __sp::write_key(out, first, #name); __sp::write_json(out, x); } });
+                let k = raw_key(&e.field.name);
+                stmts.push(quote! { if let Some(x) = &self.#i { __sp::write_raw_key(out, first, #k); __sp::write_json(out, x); } });
             } else {
                 stmts.push(self.encode_field(e.field, quote! { &self.#i }));
             }
@@ -516,6 +519,7 @@ impl<'s> Gen<'s> {
             stmts.push(self.encode_field(f, quote! { &self.#i }));
         }
         if let Some(key) = &m.content {
+            let key = raw_key(key);
             match &m.payload {
                 Payload::Fields(fields) => {
                     let writes = fields.iter().map(|f| {
@@ -528,7 +532,7 @@ impl<'s> Gen<'s> {
                         quote! { first }
                     };
                     stmts.push(quote! {
-                        __sp::write_key(out, first, #key);
+                        __sp::write_raw_key(out, first, #key);
                         out.push('{');
                         {
                             let #inner_first = &mut true;
@@ -540,9 +544,11 @@ impl<'s> Gen<'s> {
                 Payload::Value { ty, .. } => {
                     let w = self.encode(ty, &quote! { x });
                     if m.content_optional {
-                        stmts.push(quote! { if let Some(x) = &self.value { __sp::write_key(out, first, #key); #w } });
+                        stmts.push(
+                            quote! { if let Some(x) = &self.value { __sp::write_raw_key(out, first, #key); #w } },
+                        );
                     } else {
-                        stmts.push(quote! { { let x = &self.value; __sp::write_key(out, first, #key); #w } });
+                        stmts.push(quote! { { let x = &self.value; __sp::write_raw_key(out, first, #key); #w } });
                     }
                 }
             }
@@ -651,6 +657,7 @@ impl<'s> Gen<'s> {
         };
         let doc = format!(" Every frame the {} sends.", dir.as_str());
         let from = dir.as_str();
+        let fast = self.fast_direction(&name, dir);
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
@@ -661,6 +668,16 @@ impl<'s> Gen<'s> {
             impl #name {
                 /// Reads and checks a frame's text: the message, or every error in it.
                 pub fn decode(text: &str) -> ::std::result::Result<Self, ::sockspec::DecodeError> {
+                    match Self::decode_fast(text) {
+                        Some(m) => Ok(m),
+                        None => Self::decode_full(text),
+                    }
+                }
+
+                /// The full decoder alone: [`Self::decode`] without its fast path (the
+                /// same verdict, slower). For tests and benchmarks.
+                #[doc(hidden)]
+                pub fn decode_full(text: &str) -> ::std::result::Result<Self, ::sockspec::DecodeError> {
                     let v = __sp::parse(text)?;
                     let mut cx = __sp::Cx::new(#client);
                     let r = Self::__decode(&v, &mut cx);
@@ -674,7 +691,7 @@ impl<'s> Gen<'s> {
 
                 /// The frame's text, exactly as the schema writes it.
                 pub fn encode(&self) -> ::std::string::String {
-                    let mut out = ::std::string::String::new();
+                    let mut out = ::std::string::String::with_capacity(128);
                     self.__encode(&mut out);
                     out
                 }
@@ -687,6 +704,8 @@ impl<'s> Gen<'s> {
 
                 /// The side that sends these frames.
                 pub const FROM: &'static str = #from;
+
+                #fast
 
                 #[doc(hidden)]
                 #[allow(unused_variables, unreachable_code, clippy::match_single_binding)]

@@ -9,7 +9,7 @@ use sockspec_model::{
     PerDirection, TagValue, TimeEncoding, Type, TypeDef, TypeDefKind, TypeId, TypeKind, UnknownFields, Untagged,
 };
 
-use super::{Gen, ident, lit_i128, meta_attrs, opt_u64, tag_match, untagged_name, write_tag};
+use super::{Gen, ident, lit_i128, meta_attrs, opt_u64, raw_key, tag_match, untagged_name, write_tag};
 
 impl Gen<'_> {
     pub(crate) fn type_ident(&self, id: TypeId) -> proc_macro2::Ident {
@@ -354,8 +354,8 @@ impl Gen<'_> {
     /// Statements writing field `f` of the value `access` (an expression of the field's
     /// Rust type, by reference), after a comma when it is not the first member written.
     pub(crate) fn encode_field(&self, f: &Field, access: TokenStream) -> TokenStream {
-        let name = &f.name;
-        let key = quote! { __sp::write_key(out, first, #name); };
+        let name = raw_key(&f.name);
+        let key = quote! { __sp::write_raw_key(out, first, #name); };
         let write_null = if f.absent == sockspec_model::Absent::Null {
             quote! { else { #key out.push_str("null"); } }
         } else {
@@ -379,7 +379,7 @@ impl Gen<'_> {
 
     /// A default as a Rust expression of the field's type: typed where the value is a
     /// scalar or an enum variant, else read from its JSON once per use.
-    fn default_expr(&self, f: &Field) -> TokenStream {
+    pub(crate) fn default_expr(&self, f: &Field) -> TokenStream {
         let typed = f.default_value.as_ref().and_then(|v| self.value_expr(&f.ty, v));
         let expr = match typed {
             Some(e) => e,
@@ -405,7 +405,7 @@ impl Gen<'_> {
         }
     }
 
-    fn value_expr(&self, ty: &Type, value: &sockspec_model::Value) -> Option<TokenStream> {
+    pub(crate) fn value_expr(&self, ty: &Type, value: &sockspec_model::Value) -> Option<TokenStream> {
         use sockspec_model::Value as V;
         Some(match (&ty.kind, value) {
             (TypeKind::Named(id), _) if matches!(self.schema.ty(*id).kind, TypeDefKind::Alias(_)) => {
@@ -463,9 +463,9 @@ impl Gen<'_> {
             TypeKind::Bool => quote! { out.push_str(if *#x { "true" } else { "false" }); },
             TypeKind::Int(it) => {
                 if it.encoding == IntEncoding::String {
-                    quote! { __sp::write_int_str(out, i128::from(*#x)); }
+                    quote! { __sp::write_int_str(out, *#x); }
                 } else {
-                    quote! { __sp::write_int(out, i128::from(*#x)); }
+                    quote! { __sp::write_int(out, *#x); }
                 }
             }
             TypeKind::Float(FloatType::F32) => quote! { __sp::write_f32(out, *#x); },
@@ -475,7 +475,7 @@ impl Gen<'_> {
             | TypeKind::Date
             | TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => quote! { __sp::write_str(out, #x); },
             TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
-                quote! { __sp::write_int(out, i128::from(*#x)); }
+                quote! { __sp::write_int(out, *#x); }
             }
             TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
                 quote! { __sp::write_f64(out, *#x); }
@@ -596,6 +596,7 @@ impl Gen<'_> {
         };
         let writes = fields.iter().zip(&idents).map(|(f, i)| self.encode_field(f, quote! { &self.#i }));
         let what = format!("an object ({wire})");
+        let fast = self.fast_struct(fields, unknown);
         let (out_, first) =
             if fields.is_empty() { (quote! { _out }, quote! { _first }) } else { (quote! { out }, quote! { first }) };
         quote! {
@@ -637,10 +638,12 @@ impl Gen<'_> {
 
                 /// The value as JSON, exactly as the schema writes it.
                 pub fn encode(&self) -> ::std::string::String {
-                    let mut out = ::std::string::String::new();
+                    let mut out = ::std::string::String::with_capacity(128);
                     self.__encode(&mut out);
                     out
                 }
+
+                #fast
             }
         }
     }
@@ -660,6 +663,7 @@ impl Gen<'_> {
         if e.flags {
             return self.flags_def(name, attrs, wire, e);
         }
+        let fast = self.fast_enum(name, e, &variants);
         match &e.repr {
             EnumRepr::String => {
                 let values: Vec<String> = e
@@ -718,9 +722,11 @@ impl Gen<'_> {
 
                         #[doc(hidden)]
                         #[allow(clippy::ptr_arg)]
-                pub fn __encode(&self, out: &mut ::std::string::String) {
+                        pub fn __encode(&self, out: &mut ::std::string::String) {
                             __sp::write_str(out, self.as_str());
                         }
+
+                        #fast
                     }
                 }
             }
@@ -741,8 +747,11 @@ impl Gen<'_> {
                 // The kept value's type: `i64` where every value of the width fits.
                 let unknown_ty = match it {
                     Some(it) if it.max() <= i128::from(i64::MAX) => quote! { i64 },
-                    _ => quote! { i128 },
+                    Some(_) => quote! { i128 },
+                    // `enum X: int`: any integer, kept as written.
+                    None => quote! { ::sockspec::IntLiteral },
                 };
+                let literal = e.open && it.is_none();
                 let read = match it {
                     Some(it) => {
                         let (signed, bits) = (it.signed, it.bits);
@@ -751,7 +760,7 @@ impl Gen<'_> {
                     None => {
                         let what = format!("an integer ({wire})");
                         let beyond = if e.open {
-                            quote! { None => return Some(#name::Unknown(i128::MAX)), }
+                            quote! { None => return ::sockspec::IntLiteral::parse(n.raw()).map(#name::Unknown), }
                         } else {
                             let message = format!("is not a value of {wire}");
                             quote! { None => { cx.error(__sp::ErrorCode::UnknownValue, format!("{} {}", n.raw(), #message)); return None; } }
@@ -770,12 +779,16 @@ impl Gen<'_> {
                             /// A value that is none of the above, kept (the enum is open).
                             Unknown(#unknown_ty),
                         },
-                        if unknown_ty.to_string() == "i128" {
+                        if literal {
+                            quote! { #name::Unknown(n) => n.saturating_i128(), }
+                        } else if unknown_ty.to_string() == "i128" {
                             quote! { #name::Unknown(n) => *n, }
                         } else {
                             quote! { #name::Unknown(n) => i128::from(*n), }
                         },
-                        if unknown_ty.to_string() == "i128" {
+                        if literal {
+                            quote! { other => Some(#name::Unknown(::sockspec::IntLiteral::from(other))), }
+                        } else if unknown_ty.to_string() == "i128" {
                             quote! { other => Some(#name::Unknown(other)), }
                         } else {
                             quote! { other => Some(#name::Unknown(other as #unknown_ty)), }
@@ -795,9 +808,22 @@ impl Gen<'_> {
                     quote! { __sp::write_int }
                 };
                 let value_lits = values.iter().map(|v| lit_i128(i128::from(*v)));
+                let (derive, encode) = if literal {
+                    (
+                        quote! { Clone, Debug, PartialEq, Eq, Hash },
+                        quote! {
+                            match self {
+                                #name::Unknown(n) => out.push_str(n.as_str()),
+                                _ => #write(out, self.value()),
+                            }
+                        },
+                    )
+                } else {
+                    (quote! { Clone, Copy, Debug, PartialEq, Eq, Hash }, quote! { #write(out, self.value()); })
+                };
                 quote! {
                     #attrs
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                    #[derive(#derive)]
                     pub enum #name { #(#variant_decls)* #unknown_decl }
 
                     #[allow(deprecated)]
@@ -818,9 +844,11 @@ impl Gen<'_> {
 
                         #[doc(hidden)]
                         #[allow(clippy::ptr_arg)]
-                pub fn __encode(&self, out: &mut ::std::string::String) {
-                            #write(out, self.value());
+                        pub fn __encode(&self, out: &mut ::std::string::String) {
+                            #encode
                         }
+
+                        #fast
                     }
                 }
             }
@@ -878,6 +906,7 @@ impl Gen<'_> {
         } else {
             quote! { __sp::write_int }
         };
+        let fast = self.fast_flags(name, e);
         let narrow = if any {
             quote! { n }
         } else {
@@ -931,6 +960,8 @@ impl Gen<'_> {
                 pub fn __encode(&self, out: &mut ::std::string::String) {
                     #write(out, #widen);
                 }
+
+                #fast
             }
         }
     }
@@ -947,6 +978,7 @@ impl Gen<'_> {
         base: Option<TypeId>,
     ) -> TokenStream {
         let base_ident = base.map(|b| self.type_ident(b));
+        let field_key = raw_key(field);
         let base_fields: &[Field] = match base.map(|b| &self.schema.ty(b).kind) {
             Some(TypeDefKind::Struct(s)) => &s.fields,
             _ => &[],
@@ -976,7 +1008,7 @@ impl Gen<'_> {
                         } },
                     ));
                     encodes.push(quote! { #name::#v(b, x) => {
-                        __sp::write_key(out, first, #field); #tag
+                        __sp::write_raw_key(out, first, #field_key); #tag
                         b.__encode_members(out, first);
                         x.__encode_members(out, first);
                     } });
@@ -992,7 +1024,7 @@ impl Gen<'_> {
                         } },
                     ));
                     encodes.push(quote! { #name::#v(x) => {
-                        __sp::write_key(out, first, #field); #tag
+                        __sp::write_raw_key(out, first, #field_key); #tag
                         x.__encode_members(out, first);
                     } });
                 }
@@ -1030,6 +1062,7 @@ impl Gen<'_> {
         let lookup = tag_match(&quote! { tag }, &entry_refs, &unknown, &wrong);
         let what = format!("an object ({wire})");
         let missing = format!("missing the tag member {field:?} of {wire}");
+        let fast = self.fast_tagged_union(name, field, variants, base);
         let has_unknown = open;
         let encode_body = quote! {
             let first = &mut true;
@@ -1071,10 +1104,12 @@ impl Gen<'_> {
 
                 /// The value as JSON, exactly as the schema writes it.
                 pub fn encode(&self) -> ::std::string::String {
-                    let mut out = ::std::string::String::new();
+                    let mut out = ::std::string::String::with_capacity(128);
                     self.__encode(&mut out);
                     out
                 }
+
+                #fast
             }
         }
     }
@@ -1189,6 +1224,7 @@ impl Gen<'_> {
                 }
             }
         };
+        let fast = self.fast_untagged(&name, u, &names);
         let encodes = u.variants.iter().zip(&names).map(|(t, n)| {
             let e = self.encode(t, &quote! { x });
             quote! { #name::#n(x) => { #e } }
@@ -1212,6 +1248,8 @@ impl Gen<'_> {
                 pub fn __encode(&self, out: &mut ::std::string::String) {
                     match self { #(#encodes)* }
                 }
+
+                #fast
             }
         }
     }
@@ -1319,7 +1357,7 @@ fn shouty(pascal: &str) -> String {
     out
 }
 
-fn int_type(it: IntType) -> TokenStream {
+pub(crate) fn int_type(it: IntType) -> TokenStream {
     match (it.signed, it.bits) {
         (true, 8) => quote! { i8 },
         (true, 16) => quote! { i16 },
@@ -1342,7 +1380,7 @@ fn int_literal(it: IntType, i: i128) -> Option<TokenStream> {
     })
 }
 
-fn limit(l: Option<sockspec_model::Limit>) -> TokenStream {
+pub(crate) fn limit(l: Option<sockspec_model::Limit>) -> TokenStream {
     match l {
         None => quote! { None },
         Some(Limit { value, exclusive }) => {
