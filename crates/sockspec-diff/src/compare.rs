@@ -1234,8 +1234,9 @@ impl<'a> Cx<'a> {
 
     /// Whether readers of `dir`'s frames in `other` keep the frames of message `id` of
     /// `schema` as unknown messages: the message's tag values, as `schema` dispatches them,
-    /// lead in `other`'s lookup to a level that is open and has no entry for the value
-    /// (`keep(0)` opens only a second level, so a message added there is kept). A message
+    /// lead in `other`'s lookup to a level that is open, has no entry for the value and
+    /// takes values of its JSON type (`keep(0)` opens only a second level, so a message
+    /// added there is kept; a string tag added to an integer level is not). A message
     /// read without a tag (structural, key member, fallback) is never kept.
     fn kept_unknown(schema: &Schema, other: &Schema, dir: Direction, id: MessageId) -> bool {
         let Some((kind, path)) = tag_path(schema.dispatch.get(dir), id) else { return false };
@@ -1248,7 +1249,9 @@ impl<'a> Cx<'a> {
         let Some(mut node) = root else { return false };
         for value in &path {
             match node.entries.iter().find(|(v, _)| v == value) {
-                None => return node.open,
+                // An open level keeps only values of a JSON type its tags have (strings
+                // when it has none); another type is `wrong_type` there.
+                None => return node.open && same_json_type(value, &node.entries),
                 Some((_, TagTarget::Next(next))) => node = next,
                 // Read as another message of `other`: not an unknown one.
                 Some((_, TagTarget::Message(_))) => return false,
@@ -1560,6 +1563,16 @@ fn approval(new: &Meta, old: Option<&Meta>) -> Option<String> {
         Some(old_why) if *old_why == why => None,
         _ => Some(why),
     }
+}
+
+/// Whether a level of a tag lookup with these entries reads `value`'s JSON type (strings
+/// when it has no entries), as the validator's tag lookup does.
+fn same_json_type(value: &TagValue, entries: &[(TagValue, TagTarget)]) -> bool {
+    let kind = |v: &TagValue| std::mem::discriminant(v);
+    if entries.is_empty() {
+        return matches!(value, TagValue::Str(_));
+    }
+    entries.iter().any(|(v, _)| kind(v) == kind(value))
 }
 
 /// The JSON-RPC kind of frame whose lookup holds a message.

@@ -196,3 +196,18 @@ fn an_added_notification_of_an_open_jsonrpc_side_is_kept_by_old_readers() {
     let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
     assert!(!f.breaks.any(), "{f:#?}");
 }
+
+/// An open level keeps unknown values of its tags' JSON type only: a string tag added to an
+/// integer-tagged open level is `wrong_type` for old readers, a break.
+#[test]
+fn a_tag_of_another_json_type_under_an_open_level_is_a_break() {
+    let old = "protocol g {\n    tag = \"op\"\n    client_unknown_tags = keep\n}\n\n@tag(1)\nclient message One {}\n";
+    let new = format!("{old}\n@tag(\"two\")\nclient message Two {{}}\n");
+    let report = compare(old, &new);
+    let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
+    assert!(f.breaks.new_clients_old_server, "{f:#?}");
+    let same_type = format!("{old}\n@tag(2)\nclient message Two {{}}\n");
+    let report = compare(old, &same_type);
+    let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
+    assert!(!f.breaks.any(), "{f:#?}");
+}
