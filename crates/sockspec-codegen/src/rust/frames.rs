@@ -252,7 +252,7 @@ impl<'s> Gen<'s> {
                 quote! {
                     #[doc = #doc]
                     #[derive(Clone, Debug, PartialEq)]
-                    #[allow(clippy::large_enum_variant, deprecated)]
+                    #[allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
                     pub enum #reply { #(#decls)* }
 
                     #[allow(deprecated)]
@@ -661,7 +661,7 @@ impl<'s> Gen<'s> {
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant, deprecated)]
+            #[allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
             pub enum #name { #(#decls)* }
 
             #[allow(deprecated)]

@@ -700,6 +700,7 @@ impl Gen<'_> {
                 quote! {
                     #attrs
                     #[derive(#derive)]
+                    #[allow(clippy::enum_variant_names)]
                     pub enum #name { #(#variant_decls)* #unknown_decl }
 
                     #[allow(deprecated)]
@@ -824,6 +825,7 @@ impl Gen<'_> {
                 quote! {
                     #attrs
                     #[derive(#derive)]
+                    #[allow(clippy::enum_variant_names)]
                     pub enum #name { #(#variant_decls)* #unknown_decl }
 
                     #[allow(deprecated)]
@@ -1077,7 +1079,7 @@ impl Gen<'_> {
         quote! {
             #attrs
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant, deprecated)]
+            #[allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
             pub enum #name { #(#decls)* }
 
             #[allow(deprecated)]
@@ -1232,7 +1234,7 @@ impl Gen<'_> {
         quote! {
             #docs
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant, deprecated)]
+            #[allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
             pub enum #name { #(#decls)* }
 
             #[allow(deprecated)]

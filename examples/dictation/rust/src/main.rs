@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 // A program uses part of its protocol (this one never builds a `CloseCode`): the
 // generated items it leaves unused are not worth a warning each.
-#[allow(dead_code, clippy::enum_variant_names)]
+#[allow(dead_code)]
 mod dictation {
     sockspec::include_protocol!("dictation"); // generated: never edited by hand
 }
