@@ -583,3 +583,56 @@ fn the_dictation_example_reads_and_writes_the_recorded_session() {
     let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "session.py", "dictation.py"]);
     assert!(out.contains("Success"), "{out}");
 }
+
+const ENVELOPE_CLASH: &str = r#"
+import datetime, json
+from pkg.examples_file_sync import file_sync as m
+
+# `client_id` (and, in a heartbeat, `timestamp`) is an envelope member and a member of the
+# payload under `data`: the envelope's is `envelope_client_id`, and each keeps its value.
+heartbeat = ('{"type":"heartbeat","client_id":"server-relay","timestamp":"2023-11-14T09:30:00",'
+             '"data":{"client_id":"laptop-1","timestamp":"2024-01-02T03:04:05.500"}}')
+connect = ('{"type":"client_connect","client_id":"laptop-1","timestamp":"2023-11-14T09:30:00",'
+           '"data":{"client_id":"laptop-1700000000","client_name":"Ana","sync_root":"/s","api_key":"k"}}')
+for frame, fast_path in [(heartbeat, True), (connect, False)]:
+    full = m._CODEC.parse("client", frame)
+    fast = m._parse_fast("client", frame)
+    # A strict payload (ConnectionRequest) is one the fast path leaves (docs/python.md).
+    assert (fast is not None) == fast_path, (frame, fast)
+    for value in [full] + ([fast] if fast_path else []):
+        assert value == full and value.model_fields_set == full.model_fields_set, (value, full)
+        text = m.serialize_client_message(value)
+        assert json.loads(text) == json.loads(frame), text
+        assert m.parse_client_message(text) == value, text
+        assert m._parse_fast("client", text) == (value if fast_path else None), text
+h = m.parse_client_message(heartbeat)
+assert (h.envelope_client_id, h.client_id) == ("server-relay", "laptop-1"), h
+assert (h.envelope_timestamp, h.timestamp) == (datetime.datetime(2023, 11, 14, 9, 30),
+                                               datetime.datetime(2024, 1, 2, 3, 4, 5, 500000)), h
+c = m.parse_client_message(connect)
+assert (c.envelope_client_id, c.client_id) == ("laptop-1", "laptop-1700000000"), c
+# A member no payload member shares keeps its name.
+assert c.timestamp == datetime.datetime(2023, 11, 14, 9, 30), c
+# A value a program builds: each attribute is its own member.
+built = m.ClientHeartbeat(envelope_client_id="e", envelope_timestamp=datetime.datetime(2023, 1, 1),
+                          client_id="p", timestamp=datetime.datetime(2024, 1, 1))
+assert json.loads(m.serialize_client_message(built)) == {
+    "type": "heartbeat", "client_id": "e", "timestamp": "2023-01-01T00:00:00",
+    "data": {"client_id": "p", "timestamp": "2024-01-01T00:00:00"},
+}, m.serialize_client_message(built)
+print("ok")
+"#;
+
+/// An envelope member named like a member of the payload under the content member
+/// (`client_id` in `examples/file_sync.sockspec`) is the attribute `envelope_NAME`, as in
+/// the Rust target: both values are read, on the full and the fast path, and written back.
+#[test]
+fn an_envelope_member_named_like_a_payload_member_keeps_both_values() {
+    let Some(python) = python_or_skip("an_envelope_member_named_like_a_payload_member_keeps_both_values") else {
+        return;
+    };
+    let dir = scratch("envelope_clash");
+    write_packages_of(&dir, vec![root().join("examples/file_sync.sockspec")]);
+    std::fs::write(dir.join("envelope_clash.py"), ENVELOPE_CLASH).expect("script");
+    assert_eq!(run(&python, &dir, &["envelope_clash.py"]).trim(), "ok");
+}
