@@ -21,8 +21,8 @@ use serde_json::Value as Json;
 use sockspec_model::names::{IdentKind, idents};
 use sockspec_model::value::Value;
 use sockspec_model::{
-    Direction, Discriminator, EnumRepr, Field, IdPresence, Payload, Schema, Style, Type, TypeDefKind, TypeId, TypeKind,
-    Union, Untagged,
+    Direction, Discriminator, EnumRepr, Field, IdPresence, Message, Payload, Schema, Style, Type, TypeDefKind, TypeId,
+    TypeKind, Union, Untagged,
 };
 
 use crate::{GeneratedFile, header};
@@ -199,6 +199,19 @@ impl Module<'_> {
 
     fn field_name(f: &Field) -> String {
         f.meta.ident.as_ref().map_or_else(|| idents(IdentKind::Field, &f.name).python, |i| i.python.clone())
+    }
+
+    /// An envelope member's attribute: `envelope_NAME` where the payload is under a content
+    /// member and one of its members (or the one value, `value`) has the same attribute,
+    /// as the Rust target names it; else the member's own.
+    fn envelope_field_name(m: &Message, f: &Field) -> String {
+        let ident = Self::field_name(f);
+        let clash = m.content.is_some()
+            && match &m.payload {
+                Payload::Fields(fields) => fields.iter().any(|g| Self::field_name(g) == ident),
+                Payload::Value { .. } => ident == "value",
+            };
+        if clash { format!("envelope_{ident}") } else { ident }
     }
 
     fn untagged_name(&self, u: &Untagged) -> Option<String> {
@@ -540,7 +553,12 @@ impl Module<'_> {
     }
 
     fn field(&mut self, f: &Field) {
-        let ident = Self::field_name(f);
+        self.field_named(f, &Self::field_name(f), true);
+    }
+
+    /// A field under the attribute `ident`, with `Field(alias=wire name)` where they
+    /// differ and `alias` allows it.
+    fn field_named(&mut self, f: &Field, ident: &str, alias: bool) {
         let mut ty = self.annotation(&f.ty);
         let optional = !f.required && f.default_value.is_none();
         if optional && !matches!(f.ty.kind, TypeKind::Nullable(_)) && !self.schema.accepts_null(&f.ty) {
@@ -552,7 +570,7 @@ impl Module<'_> {
         } else if optional {
             args.push("default=None".into());
         }
-        if ident != f.name {
+        if alias && ident != f.name {
             args.push(format!("alias={}", py_str(&f.name)));
         }
         if f.meta.deprecated.is_some() {
@@ -712,18 +730,22 @@ impl Module<'_> {
                     .iter()
                     .filter(|s| m.sender.includes(**s))
                     .all(|s| m.envelope_fields.get(*s).iter().any(|g| g.name == f.name && g.required));
+                // A renamed member has no alias: its wire name is a payload member's
+                // attribute, which pydantic would then fill from either.
+                let ident = Self::envelope_field_name(m, f);
+                let alias = ident == Self::field_name(f);
                 if everywhere || !f.required {
-                    self.field(f);
+                    self.field_named(f, &ident, alias);
                 } else {
                     let mut loose = (*f).clone();
                     loose.required = false;
-                    self.field(&loose);
+                    self.field_named(&loose, &ident, alias);
                 }
             }
             match &m.payload {
                 Payload::Fields(fields) => {
                     for f in fields {
-                        if !declared.iter().any(|g| g.name == f.name) {
+                        if m.content.is_some() || !declared.iter().any(|g| g.name == f.name) {
                             self.field(f);
                         }
                     }
@@ -841,6 +863,17 @@ impl Module<'_> {
         let schema = self.schema;
         let mut model = serde_json::to_value(schema).expect("the model is JSON");
         strip(&mut model);
+        // Envelope members by their attributes in the message's class.
+        for (index, m) in schema.messages.iter().enumerate() {
+            for side in Direction::BOTH {
+                for (j, f) in m.envelope_fields.get(side).iter().enumerate() {
+                    let at = format!("/messages/{index}/envelope_fields/{}/{j}", side.as_str());
+                    if let Some(field) = model.pointer_mut(&at).and_then(Json::as_object_mut) {
+                        field.insert("py".into(), Json::String(Self::envelope_field_name(m, f)));
+                    }
+                }
+            }
+        }
         if let Some(id) = model.pointer_mut("/protocol/id").and_then(Json::as_object_mut) {
             id.insert("py".into(), Json::String(idents(IdentKind::Field, &schema.protocol.id.field).python));
         }

@@ -583,3 +583,127 @@ fn the_dictation_example_reads_and_writes_the_recorded_session() {
     let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "session.py", "dictation.py"]);
     assert!(out.contains("Success"), "{out}");
 }
+
+const ENVELOPE_CLASH: &str = r#"
+import datetime, json
+from pkg.examples_file_sync import file_sync as m
+
+# `client_id` (and, in a heartbeat, `timestamp`) is an envelope member and a member of the
+# payload under `data`: the envelope's is `envelope_client_id`, and each keeps its value.
+heartbeat = ('{"type":"heartbeat","client_id":"server-relay","timestamp":"2023-11-14T09:30:00",'
+             '"data":{"client_id":"laptop-1","timestamp":"2024-01-02T03:04:05.500"}}')
+connect = ('{"type":"client_connect","client_id":"laptop-1","timestamp":"2023-11-14T09:30:00",'
+           '"data":{"client_id":"laptop-1700000000","client_name":"Ana","sync_root":"/s","api_key":"k"}}')
+for frame, fast_path in [(heartbeat, True), (connect, False)]:
+    full = m._CODEC.parse("client", frame)
+    fast = m._parse_fast("client", frame)
+    # A strict payload (ConnectionRequest) is one the fast path leaves (docs/python.md).
+    assert (fast is not None) == fast_path, (frame, fast)
+    for value in [full] + ([fast] if fast_path else []):
+        assert value == full and value.model_fields_set == full.model_fields_set, (value, full)
+        text = m.serialize_client_message(value)
+        assert json.loads(text) == json.loads(frame), text
+        assert m.parse_client_message(text) == value, text
+        assert m._parse_fast("client", text) == (value if fast_path else None), text
+h = m.parse_client_message(heartbeat)
+assert (h.envelope_client_id, h.client_id) == ("server-relay", "laptop-1"), h
+assert (h.envelope_timestamp, h.timestamp) == (datetime.datetime(2023, 11, 14, 9, 30),
+                                               datetime.datetime(2024, 1, 2, 3, 4, 5, 500000)), h
+c = m.parse_client_message(connect)
+assert (c.envelope_client_id, c.client_id) == ("laptop-1", "laptop-1700000000"), c
+# A member no payload member shares keeps its name.
+assert c.timestamp == datetime.datetime(2023, 11, 14, 9, 30), c
+# A value a program builds: each attribute is its own member.
+built = m.ClientHeartbeat(envelope_client_id="e", envelope_timestamp=datetime.datetime(2023, 1, 1),
+                          client_id="p", timestamp=datetime.datetime(2024, 1, 1))
+assert json.loads(m.serialize_client_message(built)) == {
+    "type": "heartbeat", "client_id": "e", "timestamp": "2023-01-01T00:00:00",
+    "data": {"client_id": "p", "timestamp": "2024-01-01T00:00:00"},
+}, m.serialize_client_message(built)
+print("ok")
+"#;
+
+/// An envelope member named like a member of the payload under the content member
+/// (`client_id` in `examples/file_sync.sockspec`) is the attribute `envelope_NAME`, as in
+/// the Rust target: both values are read, on the full and the fast path, and written back.
+#[test]
+fn an_envelope_member_named_like_a_payload_member_keeps_both_values() {
+    let Some(python) = python_or_skip("an_envelope_member_named_like_a_payload_member_keeps_both_values") else {
+        return;
+    };
+    let dir = scratch("envelope_clash");
+    write_packages_of(&dir, vec![root().join("examples/file_sync.sockspec")]);
+    std::fs::write(dir.join("envelope_clash.py"), ENVELOPE_CLASH).expect("script");
+    assert_eq!(run(&python, &dir, &["envelope_clash.py"]).trim(), "ok");
+}
+
+const ORDERED_SCHEMA: &str = r#"protocol overlap {}
+
+struct Point { x: f64, y: f64 }
+struct Circle { x: f64, y: f64, r: f64 @range(0.0..) }
+type Short = string @len(..=8)
+
+/// A circle is also a point (its `r` an unknown member): always a point.
+@untagged(ordered)
+union PointFirst = Point | Circle
+
+/// A circle whose radius is negative is still a point.
+@untagged(ordered)
+union CircleFirst = Circle | Point
+
+@untagged(ordered)
+union Key = Short | uuid
+
+server message Draw { a: PointFirst, b: [CircleFirst], key: Key }
+"#;
+
+const ORDERED: &str = r#"
+import json, uuid
+import overlap as m
+
+# The variant picked by JSON type and members (`select_variant`) is the circle for every
+# object with an `r`, and the string for every string; the check takes the first variant
+# the value is valid against, and the value is that one.
+frame = ('{"type":"draw","a":{"x":1.0,"y":2.0,"r":3.0},'
+         '"b":[{"x":1.0,"y":2.0,"r":-1.0},{"x":1.0,"y":2.0,"r":3.0},{"x":1.0,"y":2.0}],'
+         '"key":"0f8fad5b-d9cb-469f-a165-70867728950e"}')
+expected = m.Draw(
+    a=m.Point(x=1.0, y=2.0),
+    b=[m.Point(x=1.0, y=2.0), m.Circle(x=1.0, y=2.0, r=3.0), m.Point(x=1.0, y=2.0)],
+    key=uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e"),
+)
+full = m._CODEC.parse("server", frame)
+fast = m._parse_fast("server", frame)
+for value in (full, fast):
+    assert value is not None, "the fast path leaves the frame"
+    assert value == expected and repr(value) == repr(expected), value
+    assert [type(x).__name__ for x in value.b] == ["Point", "Circle", "Point"], value
+    assert type(value.a) is m.Point and type(value.key) is uuid.UUID, value
+# A short key is the first variant's string.
+short = m.parse_server_message('{"type":"draw","a":{"x":0.0,"y":0.0},"b":[],"key":"k1"}')
+assert short.key == "k1" and m._parse_fast("server", '{"type":"draw","a":{"x":0.0,"y":0.0},"b":[],"key":"k1"}') == short
+# What is read is written as the variant read: the point without its ignored `r`.
+assert json.loads(m.serialize_server_message(full))["a"] == {"x": 1.0, "y": 2.0}
+assert m.check_frame("server", m.serialize_server_message(full)) == "Draw"
+print("ok")
+"#;
+
+/// `@untagged(ordered)`: the value is the first variant the value is valid against, as the
+/// validator and the Rust target pick, not the one its JSON type and members would select
+/// (overlapping object variants, and a string that only a later variant takes), on the
+/// full path and the fast path.
+#[test]
+fn an_ordered_union_is_the_first_variant_the_check_takes() {
+    let Some(python) = python_or_skip("an_ordered_union_is_the_first_variant_the_check_takes") else { return };
+    let dir = scratch("ordered_union");
+    let (schema, diagnostics) = sockspec_validator::check(ORDERED_SCHEMA);
+    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let validator = sockspec_validator::Validator::new(&schema);
+    let frame = r#"{"type":"draw","a":{"x":1.0,"y":2.0,"r":3.0},"b":[],"key":"0f8fad5b-d9cb-469f-a165-70867728950e"}"#;
+    assert!(validator.validate(sockspec_model::Direction::Server, frame).is_ok());
+    for f in python::generate(&schema, "overlap.sockspec") {
+        std::fs::write(dir.join(&f.path), &f.contents).expect("module written");
+    }
+    std::fs::write(dir.join("ordered.py"), ORDERED).expect("script");
+    assert_eq!(run(&python, &dir, &["ordered.py"]).trim(), "ok");
+}

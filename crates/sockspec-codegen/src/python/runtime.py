@@ -1191,6 +1191,14 @@ class _Checker:
             raise InvalidFrame(run.errors, run.omitted)
         return kind
 
+    def variant(self, from_: str, u: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Optional[_t.Dict[str, _t.Any]]:
+        """The variant of an untagged union a valid value is, as the check decided it: the
+        first one, in declared order, the value is valid against for an ordered union (as
+        `_Run.ordered_untagged` and the validator accept), else `select_variant`'s."""
+        if not u.get("ordered"):
+            return select_variant(u, v)
+        return next((t for t in u["variants"] if not self.check_value(from_, t, v)), None)
+
     def check_value(self, from_: str, ty: _t.Dict[str, _t.Any], value: _t.Any) -> _t.List[FrameError]:
         run = _Run(self, from_)
         run.check(ty, value, None)
@@ -1298,12 +1306,12 @@ class _Codec:
             return self.extra["unknown"].model_construct(frame=value)
         id_value = value.get(self.c.id_field)
         if id_value is not None:
-            id_value = self.build(self.c.id_type, id_value)
+            id_value = self.build(self.c.id_type, id_value, from_)
         if kind[0] == "result":
             return self.extra["result"].model_construct(id=id_value, result=value["result"])
         error = value["error"]
         if self.c.style.get("error") is not None:
-            error = self.named(self.c.style["error"], error)
+            error = self.named(self.c.style["error"], error, from_)
         return self.extra["error"].model_construct(id=id_value, error=error)
 
     def message(self, mid: int, from_: str, members: _t.Dict[str, _t.Any]) -> _t.Any:
@@ -1312,29 +1320,29 @@ class _Codec:
         id_field = self.c.id_field
         if m["_id_member"] and id_field in members:
             v = members[id_field]
-            kwargs[self.id_py] = None if v is None else self.build(self.c.id_type, v)
-        self.fields(m["envelope_fields"][from_], members, kwargs)
+            kwargs[self.id_py] = None if v is None else self.build(self.c.id_type, v, from_)
+        self.fields(m["envelope_fields"][from_], members, kwargs, from_)
         payload = m["payload"]
         if m["content"] is None:
             if payload["kind"] == "fields":
-                self.fields(payload["of"], members, kwargs)
+                self.fields(payload["of"], members, kwargs, from_)
         elif m["content"] in members:
             inner = members[m["content"]]
             if payload["kind"] == "fields":
-                self.fields(payload["of"], inner, kwargs)
+                self.fields(payload["of"], inner, kwargs, from_)
             else:
-                kwargs["value"] = None if inner is None else self.build(payload["of"]["ty"], inner)
+                kwargs["value"] = None if inner is None else self.build(payload["of"]["ty"], inner, from_)
         return self.message_classes[mid].model_construct(**kwargs)
 
     def fields(self, fields: _t.List[_t.Dict[str, _t.Any]], members: _t.Dict[str, _t.Any],
-               kwargs: _t.Dict[str, _t.Any]) -> None:
+               kwargs: _t.Dict[str, _t.Any], from_: str) -> None:
         for f in fields:
             name = f["name"]
             if name in members:
                 v = members[name]
-                kwargs[f["py"]] = None if v is None else self.build(f["ty"], v)
+                kwargs[f["py"]] = None if v is None else self.build(f["ty"], v, from_)
 
-    def build(self, ty: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Any:
+    def build(self, ty: _t.Dict[str, _t.Any], v: _t.Any, from_: str) -> _t.Any:
         kind = ty["kind"]
         if kind == "int":
             return int(v)
@@ -1355,28 +1363,28 @@ class _Codec:
                 return parse_datetime(v)
             return _from_epoch(enc, v)
         if kind == "list":
-            return [self.build(ty["of"], x) for x in v]
+            return [self.build(ty["of"], x, from_) for x in v]
         if kind == "tuple":
-            return tuple(self.build(e, x) for e, x in zip(ty["of"], v))
+            return tuple(self.build(e, x, from_) for e, x in zip(ty["of"], v))
         if kind == "map":
-            return {k: self.build(ty["of"], x) for k, x in v.items()}
+            return {k: self.build(ty["of"], x, from_) for k, x in v.items()}
         if kind == "named":
-            return self.named(ty["of"], v)
+            return self.named(ty["of"], v, from_)
         if kind == "one_of":
-            variant = select_variant(ty["of"], v)
-            return v if variant is None else self.build(variant, v)
+            variant = self.c.variant(from_, ty["of"], v)
+            return v if variant is None else self.build(variant, v, from_)
         if kind == "nullable":
-            return None if v is None else self.build(ty["of"], v)
+            return None if v is None else self.build(ty["of"], v, from_)
         return v
 
-    def named(self, tid: int, v: _t.Any) -> _t.Any:
+    def named(self, tid: int, v: _t.Any, from_: str) -> _t.Any:
         d = self.c.types[tid]
         kind = d["kind"]
         if kind == "alias":
-            return None if v is None else self.build(d["def"], v)
+            return None if v is None else self.build(d["def"], v, from_)
         if kind == "struct":
             kwargs: _t.Dict[str, _t.Any] = {}
-            self.fields(d["def"]["fields"], v, kwargs)
+            self.fields(d["def"]["fields"], v, kwargs, from_)
             return self.type_classes[tid].model_construct(**kwargs)
         if kind == "enum":
             cls = self.type_classes[tid]
@@ -1392,11 +1400,11 @@ class _Codec:
             kwargs = {}
             base = u.get("base")
             if base is not None:
-                self.fields(self.c.types[base]["def"]["fields"], v, kwargs)
-            self.fields(self.c.types[variant]["def"]["fields"], v, kwargs)
+                self.fields(self.c.types[base]["def"]["fields"], v, kwargs, from_)
+            self.fields(self.c.types[variant]["def"]["fields"], v, kwargs, from_)
             return self.type_classes[variant].model_construct(**kwargs)
-        chosen = select_variant(u, v)
-        return v if chosen is None else self.build(chosen, v)
+        chosen = self.c.variant(from_, u, v)
+        return v if chosen is None else self.build(chosen, v, from_)
 
     # ---- writing ----
 
@@ -2022,10 +2030,9 @@ class _FastBuilder:
             seen |= k
         if disjoint:
             return _cs.union_schema([self.type(v) for v in variants], mode="left_to_right", ref=ref)
-        # Variants that share a JSON type: the full path's own selection (by type, then by
-        # the members an object has), which also builds its value, picks the one variant
-        # checked. (An ordered union takes a value any variant takes, in order: one the
-        # selected variant takes among them.)
+        # Variants that share a JSON type: the full path's own selection, which also builds
+        # its value, picks the one variant checked: by type, then by the members an object
+        # has; in an ordered union, the first variant the full check takes the value as.
         choices: _t.Dict[int, _t.Any] = {}
         for i, v in enumerate(variants):
             saved = dict(self.defs)
@@ -2035,7 +2042,7 @@ class _FastBuilder:
                 self.defs = saved
         if not choices:
             raise _Unsupported("an untagged union of no variant the fast path takes")
-        return _cs.tagged_union_schema(choices, discriminator=_fast_select(u), ref=ref)
+        return _cs.tagged_union_schema(choices, discriminator=_fast_select(self.c, self.from_, u), ref=ref)
 
     @staticmethod
     def chain(steps: _t.List[_t.Any]) -> _t.Any:
@@ -2155,12 +2162,14 @@ def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Cal
     return drop
 
 
-def _fast_select(u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[int]]:
-    """The variant of an untagged union a value is, as `select_variant` says: its index."""
+def _fast_select(checker: _Checker, from_: str,
+                 u: _t.Dict[str, _t.Any]) -> _t.Callable[[_t.Any], _t.Optional[int]]:
+    """The variant of an untagged union a value is, as the full path picks it
+    (`_Checker.variant`): its index."""
     index = {id(v): i for i, v in enumerate(u["variants"])}
 
     def select(value: _t.Any) -> _t.Optional[int]:
-        chosen = select_variant(u, value)
+        chosen = checker.variant(from_, u, value)
         return None if chosen is None else index[id(chosen)]
 
     return select
