@@ -1215,7 +1215,8 @@ fn strip(v: &mut Json) {
 }
 
 /// A program speaking the judge protocol (docs/vectors.md) over a generated module: one
-/// frame per input line, one verdict per output line.
+/// frame per input line, one verdict per output line; every valid frame is also written
+/// back by the serialiser and read again, and a different value makes the judge exit 3.
 pub fn judge_script(schema: &Schema, source: &str) -> String {
     let module = module_name(schema);
     let mut w = Writer::default();
@@ -1242,6 +1243,7 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.indent();
     w.line("return {\"errors\": [error.to_json() for error in e.errors]}");
     w.dedent();
+    w.line("round_trip(side, frame, message)");
     w.line("index = getattr(type(message), \"_sockspec_message\", None)");
     w.line("if index is not None:");
     w.indent();
@@ -1249,6 +1251,38 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.dedent();
     w.line("names = {\"UnknownFrame\": \"@unknown\", \"ResultFrame\": \"@result\", \"ErrorFrame\": \"@error\"}");
     w.line("return {\"ok\": names[type(message).__name__]}");
+    w.dedent();
+    w.blank();
+    w.blank();
+    w.line("BROKEN = 0");
+    w.blank();
+    w.blank();
+    w.line("def round_trip(side: str, frame: str, message: object) -> None:");
+    w.indent();
+    w.docstring(&["A valid frame written back by the serialiser reads as the same value.".into()]);
+    w.line("global BROKEN");
+    w.line("if side == \"client\":");
+    w.indent();
+    w.line("text = generated.serialize_client_message(message)  # type: ignore[arg-type]");
+    w.dedent();
+    w.line("else:");
+    w.indent();
+    w.line("text = generated.serialize_server_message(message)  # type: ignore[arg-type]");
+    w.dedent();
+    w.line("parse = generated.parse_client_message if side == \"client\" else generated.parse_server_message");
+    w.line("try:");
+    w.indent();
+    w.line("again: object = parse(text)");
+    w.dedent();
+    w.line("except generated.InvalidFrame as e:");
+    w.indent();
+    w.line("again = [error.to_json() for error in e.errors]");
+    w.dedent();
+    w.line("if again != message:");
+    w.indent();
+    w.line("BROKEN += 1");
+    w.line("sys.stderr.write(f\"round trip failed for {frame}\\n  wrote {text}\\n  read {again!r}\\n  want {message!r}\\n\")");
+    w.dedent();
     w.dedent();
     w.blank();
     w.blank();
@@ -1260,6 +1294,10 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line("sys.stdout.write(json.dumps(verdict(request[\"from\"], request[\"frame\"])) + \"\\n\")");
     w.dedent();
     w.line("sys.stdout.flush()");
+    w.line("if BROKEN:");
+    w.indent();
+    w.line("sys.exit(3)");
+    w.dedent();
     w.dedent();
     w.blank();
     w.blank();

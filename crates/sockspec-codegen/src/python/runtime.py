@@ -1278,9 +1278,47 @@ def _b64(data: bytes, url: bool) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-#: `json.dumps(v, ensure_ascii=False, separators=(",", ":"))`, without making an encoder
-#: per call.
-_WRITER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: `json.dumps(v, ensure_ascii=False, separators=(",", ":"), allow_nan=False)`, without
+#: making an encoder per call.
+_STRICT_WRITER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _WRITER(value: _t.Any) -> str:
+    """A frame's JSON text. An infinite float (a `json` value read from `1e400`) is written
+    `1e999` / `-1e999`, which every reader reads back as infinite, never `Infinity`, which
+    is no JSON; `NaN` cannot be written at all."""
+    try:
+        return _STRICT_WRITER(value)
+    except ValueError:
+        return "".join(_write_slow(value))
+
+
+def _write_slow(v: _t.Any) -> _t.Iterator[str]:
+    if isinstance(v, float) and not isinstance(v, bool):
+        if v != v:
+            raise ValueError("NaN cannot be written as JSON")
+        if v in (float("inf"), float("-inf")):
+            yield "1e999" if v > 0 else "-1e999"
+        else:
+            yield _STRICT_WRITER(v)
+    elif isinstance(v, dict):
+        yield "{"
+        for i, (k, item) in enumerate(v.items()):
+            if i:
+                yield ","
+            yield _STRICT_WRITER(k)
+            yield ":"
+            yield from _write_slow(item)
+        yield "}"
+    elif isinstance(v, (list, tuple)):
+        yield "["
+        for i, item in enumerate(v):
+            if i:
+                yield ","
+            yield from _write_slow(item)
+        yield "]"
+    else:
+        yield _STRICT_WRITER(v)
 
 
 class _Codec:
