@@ -214,6 +214,19 @@ impl Module<'_> {
         if clash { format!("envelope_{ident}") } else { ident }
     }
 
+    /// The id member's attribute in a message's class: `envelope_ID` when a payload member
+    /// under the content member has its name, as for envelope members (the Rust target's
+    /// rule too).
+    fn id_attribute(schema: &Schema, m: &Message) -> String {
+        let ident = idents(IdentKind::Field, &schema.protocol.id.field).python;
+        let clash = m.content.is_some()
+            && match &m.payload {
+                Payload::Fields(fields) => fields.iter().any(|g| Self::field_name(g) == ident),
+                Payload::Value { .. } => ident == "value",
+            };
+        if clash { format!("envelope_{ident}") } else { ident }
+    }
+
     fn untagged_name(&self, u: &Untagged) -> Option<String> {
         let name = u.name.as_ref()?;
         Some(
@@ -654,10 +667,13 @@ impl Module<'_> {
     fn messages(&mut self) {
         let schema = self.schema;
         let id_field = &schema.protocol.id.field;
-        let id_ident = idents(IdentKind::Field, id_field).python;
         let id_ty = self.annotation(&schema.protocol.id.ty);
         let rpc = matches!(schema.protocol.style, Style::JsonRpc { .. });
         for (index, m) in schema.messages.iter().enumerate() {
+            let id_ident = Self::id_attribute(schema, m);
+            // The wire name as an alias, unless the attribute is renamed for a payload member
+            // of that name (which has the alias then; the tables keep the id's wire name).
+            let id_alias = id_ident == idents(IdentKind::Field, id_field).python && &id_ident != id_field;
             let name = self.message_name(index);
             if let (Payload::Value { ty, .. }, Some(anon)) =
                 (&m.payload, schema.payload_name(sockspec_model::MessageId(index as u32)))
@@ -713,11 +729,11 @@ impl Module<'_> {
                 }
             };
             match id_member {
-                Some(true) if &id_ident != id_field => {
+                Some(true) if id_alias => {
                     self.w.line(&format!("{id_ident}: {id_ty} = _p.Field(alias={})", py_str(id_field)))
                 }
                 Some(true) => self.w.line(&format!("{id_ident}: {id_ty}")),
-                Some(false) if &id_ident != id_field => self.w.line(&format!(
+                Some(false) if id_alias => self.w.line(&format!(
                     "{id_ident}: _t.Optional[{id_ty}] = _p.Field(default=None, alias={})",
                     py_str(id_field)
                 )),
@@ -863,8 +879,11 @@ impl Module<'_> {
         let schema = self.schema;
         let mut model = serde_json::to_value(schema).expect("the model is JSON");
         strip(&mut model);
-        // Envelope members by their attributes in the message's class.
+        // Envelope members by their attributes in the message's class, and the id member's.
         for (index, m) in schema.messages.iter().enumerate() {
+            if let Some(message) = model.pointer_mut(&format!("/messages/{index}")).and_then(Json::as_object_mut) {
+                message.insert("id_py".into(), Json::String(Self::id_attribute(schema, m)));
+            }
             for side in Direction::BOTH {
                 for (j, f) in m.envelope_fields.get(side).iter().enumerate() {
                     let at = format!("/messages/{index}/envelope_fields/{}/{j}", side.as_str());

@@ -573,7 +573,7 @@ impl Gen<'_> {
         }
         let protocol = &self.schema.protocol;
         let id_field = protocol.id.field.as_str();
-        let id_ident = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
+        let id_ident = self.id_ident(m);
         let rule = self.id_rule(m, dir);
         let struct_rule = self.struct_id_rule(m);
         let mut members = Vec::new();

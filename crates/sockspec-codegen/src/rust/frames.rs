@@ -70,6 +70,19 @@ impl<'s> Gen<'s> {
         if clash { format_ident!("envelope_{}", i.to_string().trim_start_matches("r#")) } else { i }
     }
 
+    /// The id member's field in the message's struct: `envelope_ID` when a nested payload
+    /// member has the same identifier (`content = "data"` and a payload member `id`), as
+    /// for envelope members.
+    pub(crate) fn id_ident(&self, m: &Message) -> Ident {
+        let id_field = self.schema.protocol.id.field.as_str();
+        let i = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
+        let clash = match &m.payload {
+            Payload::Fields(fields) => m.content.is_some() && fields.iter().any(|g| field_ident(g) == i),
+            Payload::Value { .. } => i == "value",
+        };
+        if clash { format_ident!("envelope_{}", i.to_string().trim_start_matches("r#")) } else { i }
+    }
+
     pub(crate) fn id_rule(&self, m: &Message, dir: Direction) -> IdRule {
         let id_field = self.schema.protocol.id.field.as_str();
         let declared = Self::flat(m).iter().chain(m.envelope_fields.get(dir)).any(|f| f.name == id_field);
@@ -148,7 +161,7 @@ impl<'s> Gen<'s> {
         let name = self.message_ident(id);
         let attrs = meta_attrs(&m.meta);
         let id_field = &self.schema.protocol.id.field;
-        let id_ident = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
+        let id_ident = self.id_ident(m);
         let mut decls = Vec::new();
         let id_doc = format!(" The correlation id (`{id_field}`).");
         match self.struct_id_rule(m) {
@@ -272,7 +285,7 @@ impl<'s> Gen<'s> {
         let mut stmts = Vec::new();
         let mut inits = Vec::new();
         // The id member.
-        let id_ident = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
+        let id_ident = self.id_ident(m);
         let id_decode = self.decode(&protocol.id.ty, None, &quote! { v });
         let struct_rule = self.struct_id_rule(m);
         match rule {
@@ -487,7 +500,7 @@ impl<'s> Gen<'s> {
             }
         }
         let id_field = protocol.id.field.as_str();
-        let id_ident = ident(&sockspec_model::names::idents(sockspec_model::names::IdentKind::Field, id_field).rust);
+        let id_ident = self.id_ident(m);
         let id_write = self.encode(&protocol.id.ty, &quote! { x });
         let id_key = raw_key(id_field);
         match (self.id_rule(m, dir), self.struct_id_rule(m)) {
