@@ -19,7 +19,8 @@
 //! - Blocks print one member per line with no separators (`key = value`, `name?: T = d`,
 //!   `name = value`); a block with neither members nor comments prints as `{}`.
 //! - `union Name = A | B`, request replies `} -> A | B`, and the types of fields, aliases
-//!   and value payloads stay on one line while it is at most 100 characters wide; a longer
+//!   and value payloads stay on one line while the line, up to the union's end (its own
+//!   attributes included, a default or comment after it not), is at most 100 wide; a longer
 //!   union keeps its first member on the line and puts each further one on a line of its
 //!   own, one indent deeper, as `| Member` (the union's own attributes follow the last).
 //!   Unions nested in a list, map or parentheses are never wrapped; nothing else is.
