@@ -433,6 +433,11 @@ impl<'s> Builder<'s> {
         let schema = self.schema;
         let def = schema.ty(id);
         match &def.kind {
+            // `type Channel = A | B`: the inline union takes the alias's name; the
+            // definition is the union itself, not a reference to itself.
+            TypeDefKind::Alias(Type { kind: TypeKind::OneOf(u), .. }) if u.name.as_deref() == Some(&def.name) => {
+                self.untagged(u)
+            }
             TypeDefKind::Alias(target) => self.ty(target),
             TypeDefKind::Struct(s) => {
                 let mut out = object([("type", json!("object"))]);

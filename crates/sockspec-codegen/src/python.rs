@@ -488,7 +488,11 @@ impl Module<'_> {
             }
             TypeDefKind::Alias(ty) => {
                 let a = self.annotation(ty);
-                self.alias(&name, &[a], &def.meta.docs);
+                // `type Channel = A | B`: the inline union takes the alias's name and is
+                // defined with the inline unions; no alias of it to itself.
+                if a != name {
+                    self.alias(&name, &[a], &def.meta.docs);
+                }
             }
         }
     }

@@ -388,8 +388,12 @@ impl<'s> Gen<'s> {
                     self.out.line(&format!("export type {name} = {t};"));
                 }
                 TypeDefKind::Alias(t) => {
+                    // `type Channel = A | B`: the inline union takes the alias's name and is
+                    // written with the inline unions below.
                     let t = self.ts_type(t);
-                    self.out.line(&format!("export type {name} = {t};"));
+                    if t != *name {
+                        self.out.line(&format!("export type {name} = {t};"));
+                    }
                 }
             }
         }

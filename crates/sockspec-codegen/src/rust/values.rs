@@ -548,6 +548,11 @@ impl Gen<'_> {
         match &def.kind {
             TypeDefKind::Alias(target) => {
                 let t = self.rust_type(target);
+                // `type Channel = A | B`: the inline union takes the alias's name
+                // (`Schema::anonymous`) and is the type itself; no alias of it to itself.
+                if t.to_string() == name.to_string() {
+                    return TokenStream::new();
+                }
                 quote! { #attrs pub type #name = #t; }
             }
             TypeDefKind::Struct(s) => self.struct_def(&name, &attrs, &def.name, &s.fields, s.unknown_fields),
