@@ -550,7 +550,7 @@ impl Gen<'_> {
                 let t = self.rust_type(target);
                 // `type Channel = A | B`: the inline union takes the alias's name
                 // (`Schema::anonymous`) and is the type itself; no alias of it to itself.
-                if t.to_string() == name.to_string() {
+                if name == t.to_string() {
                     return TokenStream::new();
                 }
                 quote! { #attrs pub type #name = #t; }
