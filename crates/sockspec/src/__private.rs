@@ -406,8 +406,9 @@ pub fn tag_int(n: &json::Number) -> Option<i64> {
 
 // ---- writing ----
 
-/// Bytes a JSON string writes escaped: `"`, `\\` and the control characters.
-static ESCAPE: [bool; 256] = {
+/// Bytes a JSON string writes escaped: `"`, `\\` and the control characters; the same bytes
+/// end a plain run when a string is read (`fast`).
+pub(crate) static ESCAPE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 0x20 {

@@ -34,17 +34,7 @@ pub struct Cursor<'a> {
 }
 
 /// Bytes that end a plain run in a string: `"`, `\` and the control characters.
-static STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
-        i += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
+use crate::__private::ESCAPE as STOP;
 
 impl<'a> Cursor<'a> {
     /// A cursor at the first value of `text` (leading whitespace skipped; a byte order mark
@@ -140,20 +130,7 @@ impl<'a> Cursor<'a> {
     /// After a member's value: whether another member follows (`,`) or the object ends.
     #[inline]
     pub fn next_member(&mut self) -> Option<bool> {
-        self.ws();
-        match self.peek()? {
-            b',' => {
-                self.pos += 1;
-                self.ws();
-                Some(true)
-            }
-            b'}' => {
-                self.pos += 1;
-                self.depth -= 1;
-                Some(false)
-            }
-            _ => None,
-        }
+        self.next(b'}')
     }
 
     /// At a value: opens an array. Whether an item follows (`false` for `[]`); the cursor is
@@ -172,6 +149,12 @@ impl<'a> Cursor<'a> {
     /// After an item: whether another item follows (`,`) or the array ends.
     #[inline]
     pub fn next_item(&mut self) -> Option<bool> {
+        self.next(b']')
+    }
+
+    /// After a member or an item: `,` (another follows) or `close` (the container ends).
+    #[inline]
+    fn next(&mut self, close: u8) -> Option<bool> {
         self.ws();
         match self.peek()? {
             b',' => {
@@ -179,7 +162,7 @@ impl<'a> Cursor<'a> {
                 self.ws();
                 Some(true)
             }
-            b']' => {
+            c if c == close => {
                 self.pos += 1;
                 self.depth -= 1;
                 Some(false)
