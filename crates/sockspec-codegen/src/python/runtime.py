@@ -1358,7 +1358,7 @@ class _Codec:
         id_field = self.c.id_field
         if m["_id_member"] and id_field in members:
             v = members[id_field]
-            kwargs[m.get("id_py", self.id_py)] = None if v is None else self.build(self.c.id_type, v, from_)
+            kwargs[m["id_py"]] = None if v is None else self.build(self.c.id_type, v, from_)
         self.fields(m["envelope_fields"][from_], members, kwargs, from_)
         payload = m["payload"]
         if m["content"] is None:
@@ -1477,7 +1477,7 @@ class _Codec:
             for name, value in zip(names, disc["of"]):
                 out[name] = value
         if m["_id_member"]:
-            v = getattr(message, m.get("id_py", self.id_py), None)
+            v = getattr(message, m["id_py"], None)
             if v is not None or m["_id_member"] == "required":
                 out[self.c.id_field] = None if v is None else self.write_value(self.c.id_type, v)
         self.write_fields(m["envelope_fields"][from_], message, out)
@@ -1853,7 +1853,7 @@ class _FastBuilder:
             schema = self.type(c.id_type)
             if rule == "optional":
                 schema = _cs.with_default_schema(_cs.nullable_schema(schema), default=None)
-            members[m.get("id_py", c.id_py)] = (c.id_field, schema)
+            members[m["id_py"]] = (c.id_field, schema)
         elif rule != "absent":
             raise _Unsupported("a forbidden id member")
         reject = m["frame_unknown_fields"][side] == "reject"
