@@ -991,8 +991,17 @@ impl Module<'_> {
         for side in Direction::BOTH {
             let name = side.as_str();
             let union = side_union(side);
+            let fast = self.schema.messages_from(side).next().is_some() || self.side_has_frames(side);
             self.w.blank();
             self.w.blank();
+            if fast {
+                let upper = name.to_uppercase();
+                self.w.line(&format!(
+                    "_FAST_{upper}: _t.Callable[[_t.Union[str, bytes]], _t.Optional[{union}]] = _FAST.{name}"
+                ));
+                self.w.blank();
+                self.w.blank();
+            }
             self.w.line(&format!("def parse_{name}_message(frame: _t.Union[str, bytes]) -> {union}:"));
             self.w.indent();
             self.w.docstring(&[
@@ -1001,18 +1010,18 @@ impl Module<'_> {
                 "Raises `InvalidFrame` carrying every error of DESIGN section 4 (`path`, `code`,".into(),
                 "`message`) when the frame is not a valid message.".into(),
             ]);
-            if self.schema.messages_from(side).next().is_none() && !self.side_has_frames(side) {
+            if !fast {
                 self.w.line(&format!("_CODEC.parse({}, frame)", py_str(name)));
                 self.w.line(&format!("raise AssertionError(\"the {name} sends no message\")"));
                 self.w.dedent();
                 continue;
             }
-            self.w.line(&format!("value = _FAST.{name}(frame)"));
-            self.w.line("if value is None:");
+            self.w.line(&format!("value = _FAST_{}(frame)", name.to_uppercase()));
+            self.w.line("if value is not None:");
             self.w.indent();
-            self.w.line(&format!("value = _CODEC.parse({}, frame)", py_str(name)));
+            self.w.line("return value");
             self.w.dedent();
-            self.w.line(&format!("return _t.cast({union}, value)"));
+            self.w.line(&format!("return _t.cast({union}, _CODEC.parse({}, frame))", py_str(name)));
             self.w.dedent();
             self.w.blank();
             self.w.blank();

@@ -10,6 +10,7 @@ import binascii
 import datetime as _dt
 import enum as _enum
 import json
+import operator
 import re
 import struct
 import uuid as _uuid
@@ -1664,7 +1665,17 @@ class _FastBuilder:
         self.building: _t.Set[str] = set()
         self.aliases: _t.List[int] = []
         self.classes: _t.Set[type] = set()
-        self.tagged_extra: _t.Dict[type, _t.FrozenSet[str]] = {}
+        #: Per message class (and reply class): how many members its frame has, from the
+        #: value pydantic-core built (`_Count`), and the extras and internal guards to drop.
+        self.counts: _t.Dict[type, _Count] = {}
+        #: Classes built twice with different counts: no count (their frames take the scans).
+        self.uncounted: _t.Set[type] = set()
+        #: Members of a struct's value, per struct class: what untagged unions count by.
+        self.class_counters: _t.Dict[type, _t.Callable[[_t.Any], int]] = {}
+        self.counters: _t.Dict[int, _t.Tuple[_t.Optional[_t.Callable[[_t.Any], int]], int]] = {}
+        #: Whether a valid frame can nest deeper than the limit (a recursive type, or any
+        #: JSON value): then the depth scan runs even where the member count is right.
+        self.deep = False
         #: Whether some object's unknown members are ignored, unread: the only place where
         #: pydantic-core's reader takes `NaN` and `Infinity` without a check refusing them.
         self.lenient = False
@@ -1781,7 +1792,16 @@ class _FastBuilder:
             self.json_values = True
         members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {"id": (c.id_field, id_schema), kind: (kind, value)}
         reject = style["reply_unknown_fields"][self.from_] == "reject"
-        return self.model(cls, [], members, reject, [], guards=guards)
+        id_counter = self.counter(c.id_type)
+        if id_counter[0] is not None and kind == "error":
+            id_counter = (_or_none(id_counter[0]), id_counter[1])
+        if kind == "error" and error is not None:
+            value_counter = self.named_counter(error)
+        else:
+            self.deep = True
+            value_counter = (_json_members, MAX_DEPTH + 1)
+        more = [("id", id_counter, True), (kind, value_counter, True)]
+        return self.model(cls, [], members, reject, [], guards=guards, more=more)
 
     def node(self, node: _t.Dict[str, _t.Any], path: _t.List[str], guards: _t.Dict[str, str],
              levels: int) -> _t.Any:
@@ -1837,6 +1857,9 @@ class _FastBuilder:
         cls = self.codec.message_classes[mid]
         rule = m["_id_rule"][side]
         members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]] = {}
+        #: The members beyond `fields`, for the member count.
+        more: _t.List[_t.Tuple[str, _t.Any, bool]] = []
+        content_count: _t.Optional[_t.Tuple[_t.FrozenSet[str], bool]] = None
         rpc = c.style["kind"] != "tagged"
         if rpc:
             # The id decides: a request carries it, a notification does not.
@@ -1851,9 +1874,13 @@ class _FastBuilder:
             if not m["_id_member"]:
                 raise _Unsupported("an id member the class lacks")
             schema = self.type(c.id_type)
+            id_counter = self.counter(c.id_type)
             if rule == "optional":
                 schema = _cs.with_default_schema(_cs.nullable_schema(schema), default=None)
+                if id_counter[0] is not None:
+                    id_counter = (_or_none(id_counter[0]), id_counter[1])
             members[m["id_py"]] = (c.id_field, schema)
+            more.append((m["id_py"], id_counter, rule == "required"))
         elif rule != "absent":
             raise _Unsupported("a forbidden id member")
         reject = m["frame_unknown_fields"][side] == "reject"
@@ -1880,6 +1907,11 @@ class _FastBuilder:
                 if f["py"] in members:
                     raise _Unsupported("two members of one name")
                 members[f["py"]] = ([[content, f["name"]]], self.field(cls, f))
+                more.append((f["py"], self.field_counter(f), f["required"]))
+            # The content member: seen as its guard where it has one, always there where a
+            # member under it must be, else there when some member under it is.
+            always = content not in guards and any(f["required"] for f in payload["of"])
+            content_count = (frozenset(f["py"] for f in payload["of"]), always) if content not in guards else None
         else:
             schema = self.type(payload["of"]["ty"])
             if m["content_optional"]:
@@ -1888,15 +1920,25 @@ class _FastBuilder:
                     raise _Unsupported("an optional payload without a default")
                 schema = _cs.with_default_schema(schema, default=info.default)
             members["value"] = (content, schema)
+            more.append(("value", payload["of"]["ty"], not m["content_optional"]))
         if rpc:
             tag_fields = ["method"]
         else:
             tag_fields = c.dispatch[side]["tag_fields"] if reject else tags
-        return self.model(cls, fields, members, reject, tag_fields, guards=guards)
+        return self.model(cls, fields, members, reject, tag_fields, guards=guards, more=more,
+                          content=content_count)
 
     def model(self, cls: _t.Any, fields: _t.List[_t.Dict[str, _t.Any]],
               members: _t.Dict[str, _t.Tuple[_t.Any, _t.Any]], reject: bool, tags: _t.List[str],
-              ref: _t.Optional[str] = None, guards: _t.Optional[_t.Dict[str, str]] = None) -> _t.Any:
+              ref: _t.Optional[str] = None, guards: _t.Optional[_t.Dict[str, str]] = None,
+              more: _t.Sequence[_t.Tuple[str, _t.Any, bool]] = (),
+              content: _t.Optional[_t.Tuple[_t.FrozenSet[str], bool]] = None) -> _t.Any:
+        """A class's model schema: `fields` (the class's fields as the wire names them) and
+        `members` (others the caller states: an id, members under a content member), read as
+        the unknown-member policy says, with its tags and guards. A top-level class
+        (`ref` None) also gets its member count: `more` gives the types of the caller's
+        members (name, type or counter, always present), `content` the fields under a
+        content member and whether that member is always there."""
         for f in fields:
             if f["py"] in members:
                 raise _Unsupported("two members of one name")
@@ -1947,13 +1989,156 @@ class _FastBuilder:
             inner = _cs.model_fields_schema(schema_fields, extra_behavior="allow",
                                             extras_keys_schema=_cs.literal_schema(list(extra_tags)))
             extras = frozenset(extra_tags)
+        if ref is None:
+            # Tags read as unknown members are unseen in the value, but always there (the
+            # message was found by them); guards and tags kept as extras are seen, and the
+            # fast parser drops them after counting.
+            unseen = 0 if reject else len([t for t in tags if t not in guards])
+            self.count(cls, fields, more, unseen, content, extras, internal)
+            return _cs.model_schema(cls, inner)
         if not extras and not internal:
             return _cs.model_schema(cls, inner, ref=ref)
-        if ref is None and not internal:
-            self.tagged_extra[cls] = extras
-            return _cs.model_schema(cls, inner)
         drop = _drop_tags(extras, internal)
         return _cs.no_info_after_validator_function(drop, _cs.model_schema(cls, inner), ref=ref)
+
+    def count(self, cls: type, fields: _t.List[_t.Dict[str, _t.Any]], more: _t.Sequence[_t.Tuple[str, _t.Any, bool]],
+              unseen: int, content: _t.Optional[_t.Tuple[_t.FrozenSet[str], bool]],
+              extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> None:
+        """How many members a frame of this top-level class has, from its value (`_Count`)."""
+        nested: _t.List[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]] = []
+        depth = 0
+        for f in fields:
+            counter, d = self.field_counter(f)
+            depth = max(depth, d)
+            if counter is not None:
+                nested.append((f["py"], counter, f["required"]))
+        for py, ty, always in more:
+            counter, d = ty if isinstance(ty, tuple) else self.counter(ty)
+            depth = max(depth, d + (1 if content is not None and py in content[0] else 0))
+            if counter is not None:
+                nested.append((py, counter, always))
+        inner: _t.FrozenSet[str] = frozenset()
+        if content is not None:
+            if content[1]:
+                unseen += 1
+            else:
+                inner = content[0]
+        if 1 + depth > MAX_DEPTH:
+            self.deep = True
+        counter = _nested_counter(nested, inner)
+        if extras:
+            counter = _with_extras(counter)
+        key = (unseen, extras, internal, inner, tuple(name for name, _, _ in nested))
+        spec = _Count(unseen, counter, (extras, internal) if extras or internal else None, key)
+        known = self.counts.get(cls)
+        if known is not None and known.key != key:
+            self.uncounted.add(cls)
+        self.counts[cls] = spec
+
+    def field_counter(self, f: _t.Dict[str, _t.Any]) -> _t.Tuple[_t.Optional[_t.Callable[[_t.Any], int]], int]:
+        counter, depth = self.counter(f["ty"])
+        if counter is not None and f["nullable"]:
+            counter = _or_none(counter)
+        return counter, depth
+
+    def counter(self, ty: _t.Dict[str, _t.Any]) -> _t.Tuple[_t.Optional[_t.Callable[[_t.Any], int]], int]:
+        """The members a value of this type has (objects at any depth, in the value
+        pydantic-core built), or None where it can have none; and its nesting depth."""
+        kind = ty["kind"]
+        if kind == "json":
+            self.deep = True
+            return _json_members, MAX_DEPTH + 1
+        if kind in ("list", "nullable"):
+            sub, depth = self.counter(ty["of"])
+            if kind == "nullable":
+                return (None if sub is None else _or_none(sub)), depth
+            return (None if sub is None else _list_counter(sub)), depth + 1
+        if kind == "tuple":
+            subs = [self.counter(e) for e in ty["of"]]
+            items = tuple((i, c) for i, (c, _) in enumerate(subs) if c is not None)
+            return (_tuple_counter(items) if items else None), 1 + max((d for _, d in subs), default=0)
+        if kind == "map":
+            sub, depth = self.counter(ty["of"])
+            return _map_counter(sub), depth + 1
+        if kind == "one_of":
+            return self.untagged_counter(ty["of"])
+        if kind == "named":
+            return self.named_counter(ty["of"])
+        return None, 0
+
+    def untagged_counter(self, u: _t.Dict[str, _t.Any]) -> _t.Tuple[_t.Callable[[_t.Any], int], int]:
+        """Any variant's value, counted by what it is (a struct's class, a list, a map)."""
+        depth = 0
+        for v in u["variants"]:
+            depth = max(depth, self.counter(v)[1])
+        classes = self.class_counters
+
+        def count(value: _t.Any) -> int:
+            return _any_members(value, classes)
+
+        return count, depth
+
+    def named_counter(self, tid: int) -> _t.Tuple[_t.Optional[_t.Callable[[_t.Any], int]], int]:
+        known = self.counters.get(tid)
+        if known is not None:
+            return known
+        # A recursive type: counted through a cell filled below; its depth has no bound.
+        cell: _t.List[_t.Callable[[_t.Any], int]] = [_no_members]
+
+        def later(value: _t.Any) -> int:
+            return cell[0](value)
+
+        self.counters[tid] = (later, MAX_DEPTH + 1)
+        d = self.c.types[tid]
+        kind = d["kind"]
+        result: _t.Tuple[_t.Optional[_t.Callable[[_t.Any], int]], int]
+        if kind == "alias":
+            result = self.counter(d["def"])
+        elif kind == "enum":
+            result = (None, 0)
+        elif kind == "struct":
+            result = self.struct_counter(self.codec.type_classes[tid], d["def"]["fields"])
+        elif d["def"]["kind"] != "tagged":
+            result = self.untagged_counter(d["def"])
+        else:
+            u = d["def"]
+            base = u.get("base")
+            base_fields = self.c.types[base]["def"]["fields"] if base is not None and self.c.types[base]["kind"] == "struct" else []
+            by_class: _t.Dict[type, _t.Callable[[_t.Any], int]] = {}
+            depth = 0
+            for variant in u["variants"]:
+                vd = self.c.types[variant]
+                if vd["kind"] != "struct":
+                    continue
+                cls = self.codec.type_classes[variant]
+                counter, dv = self.struct_counter(cls, base_fields + vd["def"]["fields"], register=False)
+                by_class[cls] = counter
+                depth = max(depth, dv)
+            result = (_tagged_counter(by_class), depth)
+        if result[1] > MAX_DEPTH:
+            self.deep = True
+        cell[0] = result[0] or _no_members
+        self.counters[tid] = result
+        return result
+
+    def struct_counter(self, cls: type, fields: _t.List[_t.Dict[str, _t.Any]],
+                       register: bool = True) -> _t.Tuple[_t.Callable[[_t.Any], int], int]:
+        nested: _t.List[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]] = []
+        depth = 0
+        for f in fields:
+            counter, d = self.field_counter(f)
+            depth = max(depth, d)
+            if counter is not None:
+                nested.append((f["py"], counter, f["required"]))
+        inner = _nested_counter(nested, frozenset())
+        if inner is None:
+            count = _fields_found
+        else:
+            def count(value: _t.Any) -> int:
+                return len(value.__pydantic_fields_set__) + inner(value)
+        if register:
+            self.class_counters[cls] = count
+        return count, depth + 1
 
     def field(self, cls: _t.Any, f: _t.Dict[str, _t.Any]) -> _t.Any:
         schema = self.type(f["ty"])
@@ -2184,17 +2369,168 @@ class _FastBuilder:
         return _cs.definition_reference_schema(key)
 
 
+class _Count(_t.NamedTuple):
+    """How many members a frame of a top-level class has, from the value pydantic-core built:
+    the fields it found (`__pydantic_fields_set__`), its extras, `unseen` members always
+    there but read as unknown (tags), and `nested`'s count of the members of the objects
+    inside. Never more than the frame's distinct members, and exactly them where the frame
+    has no unknown member; `extras` and `internal` are dropped after counting."""
+
+    unseen: int
+    nested: _t.Optional[_t.Callable[[_t.Any], int]]
+    #: The tags kept as extras and the guards to drop from the value, if any.
+    drop: _t.Optional[_t.Tuple[_t.FrozenSet[str], _t.FrozenSet[str]]]
+    #: What two builds of one class must agree on.
+    key: _t.Tuple[_t.Any, ...]
+
+
+def _drop(value: _t.Any, drop: _t.Tuple[_t.FrozenSet[str], _t.FrozenSet[str]]) -> None:
+    """The value the full path builds: no tags kept as extras, no guards."""
+    extras, internal = drop
+    if extras:
+        _object_setattr(value, "__pydantic_extra__", None)
+    if internal:
+        members = value.__dict__
+        for name in internal:
+            members.pop(name, None)
+    _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - extras - internal)
+
+
+def _no_members(value: _t.Any) -> int:
+    return 0
+
+
+def _never(value: _t.Any) -> int:
+    """A value no counter knows: a count no frame has, so that the scans decide."""
+    return -(1 << 40)
+
+
+def _or_none(counter: _t.Callable[[_t.Any], int]) -> _t.Callable[[_t.Any], int]:
+    def count(value: _t.Any) -> int:
+        return 0 if value is None else counter(value)
+
+    return count
+
+
+_FIELDS_SET = operator.attrgetter("__pydantic_fields_set__")
+
+
+def _fields_found(value: _t.Any) -> int:
+    """A struct with no object inside: the members it has are the fields found."""
+    return len(value.__pydantic_fields_set__)
+
+
+def _list_counter(counter: _t.Callable[[_t.Any], int]) -> _t.Callable[[_t.Any], int]:
+    if counter is _fields_found:
+        def found(value: _t.Any) -> int:
+            return sum(map(len, map(_FIELDS_SET, value)))
+
+        return found
+
+    def count(value: _t.Any) -> int:
+        return sum(map(counter, value))
+
+    return count
+
+
+def _tuple_counter(items: _t.Tuple[_t.Tuple[int, _t.Callable[[_t.Any], int]], ...]) -> _t.Callable[[_t.Any], int]:
+    def count(value: _t.Any) -> int:
+        return sum(counter(value[i]) for i, counter in items)
+
+    return count
+
+
+def _map_counter(counter: _t.Optional[_t.Callable[[_t.Any], int]]) -> _t.Callable[[_t.Any], int]:
+    if counter is None:
+        return len
+
+    def count(value: _t.Any) -> int:
+        return len(value) + sum(map(counter, value.values()))
+
+    return count
+
+
+def _tagged_counter(by_class: _t.Dict[type, _t.Callable[[_t.Any], int]]) -> _t.Callable[[_t.Any], int]:
+    """A tagged union's value: its variant's members and the tag (read, then dropped)."""
+
+    def count(value: _t.Any) -> int:
+        return 1 + by_class.get(type(value), _never)(value)
+
+    return count
+
+
+def _with_extras(counter: _t.Optional[_t.Callable[[_t.Any], int]]) -> _t.Callable[[_t.Any], int]:
+    """Tags kept as extras count as members too (pydantic-core also puts them in the fields
+    set, which some versions may not)."""
+
+    def count(value: _t.Any) -> int:
+        n = len((value.__pydantic_extra__ or {}).keys() - value.__pydantic_fields_set__)
+        return n if counter is None else n + counter(value)
+
+    return count
+
+
+def _nested_counter(nested: _t.Sequence[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]],
+                    inner: _t.FrozenSet[str]) -> _t.Optional[_t.Callable[[_t.Any], int]]:
+    """The members inside a value's fields (a field the frame lacks holds its default,
+    which is not counted), and its content member where only its fields tell it is there."""
+    if not nested and not inner:
+        return None
+    items = tuple(nested)
+    if len(items) == 1 and not inner:
+        # One field with objects inside (a list of words): no loop.
+        name, counter, always = items[0]
+        get = operator.attrgetter(name)
+        if always:
+            def one(value: _t.Any) -> int:
+                return counter(get(value))
+        else:
+            def one(value: _t.Any) -> int:
+                return counter(get(value)) if name in value.__pydantic_fields_set__ else 0
+        return one
+
+    def count(value: _t.Any) -> int:
+        found = value.__pydantic_fields_set__
+        n = 0
+        for name, counter, always in items:
+            if always or name in found:
+                n += counter(getattr(value, name))
+        if inner and not inner.isdisjoint(found):
+            n += 1
+        return n
+
+    return count
+
+
+def _json_members(value: _t.Any) -> int:
+    t = type(value)
+    if t is dict:
+        return len(value) + sum(_json_members(x) for x in value.values())
+    if t is list:
+        return sum(_json_members(x) for x in value)
+    return 0
+
+
+def _any_members(value: _t.Any, classes: _t.Dict[type, _t.Callable[[_t.Any], int]]) -> int:
+    """A value of an untagged union: a struct by its class, lists and maps by their items (a
+    class no counter knows counts none: then the scans decide)."""
+    counter = classes.get(type(value))
+    if counter is not None:
+        return counter(value)
+    t = type(value)
+    if t is dict:
+        return len(value) + sum(_any_members(x, classes) for x in value.values())
+    if t is list or t is tuple:
+        return sum(_any_members(x, classes) for x in value)
+    return 0
+
+
 def _drop_tags(extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> _t.Callable[[_t.Any], _t.Any]:
     """After a model that kept its tags as extras, or read them under internal names: the
     value the full path builds."""
 
     def drop(value: _t.Any) -> _t.Any:
-        if extras:
-            _object_setattr(value, "__pydantic_extra__", None)
-        members = value.__dict__
-        for name in internal:
-            members.pop(name, None)
-        _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - extras - internal)
+        _drop(value, (extras, internal))
         return value
 
     return drop
@@ -2354,9 +2690,48 @@ _LONG_DIGITS = re.compile(r"[0-9]{%d}" % _LONG_INT)
 _LONG_DIGITS_BYTES = re.compile(rb"[0-9]{%d}" % _LONG_INT)
 
 
-def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], tagged_extra: _t.Dict[type, _t.FrozenSet[str]],
-                 lenient: bool, long_ints: bool) -> _t.Callable[[_t.Any], _t.Any]:
-    """`parse(frame)`: the typed value, or None when the full check must decide."""
+def _scans(frame: _t.Any, lenient: bool, long_ints: bool) -> bool:
+    """What pydantic-core's reader does not check, for a frame whose members the value does
+    not account for: depth, `NaN` and `Infinity`, long integers, repeated names."""
+    if type(frame) is str:
+        # Depth: 128 levels take at least 256 characters, and a bracket each.
+        if len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH:
+            return False
+        if lenient and ("NaN" in frame or "Infinity" in frame):
+            return False
+        if long_ints and _LONG_DIGITS.search(frame):
+            return False
+        # Repeated names: with no escape, every `"` delimits a string, and if no string
+        # repeats, no name does; else the exact (slower) check.
+        if "\\" in frame:
+            return _no_repeated_names(frame)
+        parts = frame.split('"')
+        strings = parts[1::2]
+        return len(set(strings)) == len(strings) or _distinct_names(frame, parts)
+    if len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH:
+        return False
+    if lenient and (b"NaN" in frame or b"Infinity" in frame):
+        return False
+    if long_ints and _LONG_DIGITS_BYTES.search(frame):
+        return False
+    if b"\\" in frame:
+        return _no_repeated_names(frame)
+    raw = frame.split(b'"')
+    strings = raw[1::2]
+    return len(set(strings)) == len(strings) or _distinct_names(frame, raw)
+
+
+def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dict[type, _Count],
+                 lenient: bool, long_ints: bool, deep: bool = True) -> _t.Callable[[_t.Any], _t.Any]:
+    """`parse(frame)`: the typed value, or None when the full check must decide.
+
+    pydantic-core's reader takes repeated member names (the last one wins), so the value
+    has fewer members than the frame where a name repeats. Where every member of the frame
+    is one the value holds (no unknown member), the count of `":` in the text, which is at
+    least the number of members, equals the count of members in the value, which is at most
+    the number of distinct ones, only if no name repeats. Such a frame also has no `NaN`
+    (only unknown members and JSON values are read unchecked) and no nesting beyond the
+    types' (`deep`: a type without bound). Any other frame takes the scans (`_scans`)."""
     if validate is None:
         return lambda frame: None
     check = validate
@@ -2364,49 +2739,49 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], tagged_extra: 
     def parse(frame: _t.Any) -> _t.Any:
         t = type(frame)
         if t is str:
-            # Depth: 128 levels take at least 256 characters, and a bracket each.
-            if len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH:
+            try:
+                value = check(frame)
+            except ValueError:
                 return None
-            if lenient and ("NaN" in frame or "Infinity" in frame):
-                return None
-            if long_ints and _LONG_DIGITS.search(frame):
-                return None
-            # Repeated names: with no escape, every `"` delimits a string, and if no string
-            # repeats, no name does; else the exact (slower) check.
-            if "\\" in frame:
-                if not _no_repeated_names(frame):
+            count = counts.get(type(value))
+            if count is None:
+                return value if _scans(frame, lenient, long_ints) else None
+            n = len(value.__pydantic_fields_set__) + count[0]
+            if count[1] is not None:
+                n += count[1](value)
+            # Spaces made quotes: a name and its colon apart count too (a tab, line feed or
+            # carriage return before a colon takes the scans).
+            if n != frame.replace(" ", '"').count('":') or (
+                    ("\t" in frame or "\n" in frame or "\r" in frame)
+                    and ("\t:" in frame or "\n:" in frame or "\r:" in frame)):
+                if not _scans(frame, lenient, long_ints):
                     return None
-            else:
-                parts = frame.split('"')
-                strings = parts[1::2]
-                if len(set(strings)) != len(strings) and not _distinct_names(frame, parts):
-                    return None
+            elif (deep and len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH) or (
+                    long_ints and ("NaN" in frame or "Infinity" in frame or _LONG_DIGITS.search(frame))):
+                return None
         elif t is bytes:
-            if len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH:
+            try:
+                value = check(frame)
+            except ValueError:
                 return None
-            if lenient and (b"NaN" in frame or b"Infinity" in frame):
-                return None
-            if long_ints and _LONG_DIGITS_BYTES.search(frame):
-                return None
-            if b"\\" in frame:
-                if not _no_repeated_names(frame):
+            count = counts.get(type(value))
+            if count is None:
+                return value if _scans(frame, lenient, long_ints) else None
+            n = len(value.__pydantic_fields_set__) + count[0]
+            if count[1] is not None:
+                n += count[1](value)
+            if n != frame.replace(b" ", b'"').count(b'":') or (
+                    (b"\t" in frame or b"\n" in frame or b"\r" in frame)
+                    and (b"\t:" in frame or b"\n:" in frame or b"\r:" in frame)):
+                if not _scans(frame, lenient, long_ints):
                     return None
-            else:
-                raw = frame.split(b'"')
-                strings = raw[1::2]
-                if len(set(strings)) != len(strings) and not _distinct_names(frame, raw):
-                    return None
+            elif (deep and len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH) or (
+                    long_ints and (b"NaN" in frame or b"Infinity" in frame or _LONG_DIGITS_BYTES.search(frame))):
+                return None
         else:
             return None
-        try:
-            value = check(frame)
-        except ValueError:
-            return None
-        if tagged_extra:
-            tags = tagged_extra.get(type(value))
-            if tags is not None:
-                _object_setattr(value, "__pydantic_extra__", None)
-                _object_setattr(value, "__pydantic_fields_set__", value.__pydantic_fields_set__ - tags)
+        if count[2] is not None:
+            _drop(value, count[2])
         return value
 
     return parse
@@ -2424,6 +2799,8 @@ class _Fast:
             validate = _fast_validator(builder)
             self.validators[side] = validate
             self.skipped[side] = builder.skipped
-            self.parsers[side] = _fast_parser(validate, builder.tagged_extra, builder.lenient, builder.json_values)
+            counts = {cls: (spec._replace(unseen=-(1 << 40)) if cls in builder.uncounted else spec)
+                      for cls, spec in builder.counts.items()}
+            self.parsers[side] = _fast_parser(validate, counts, builder.lenient, builder.json_values, builder.deep)
         self.client = self.parsers["client"]
         self.server = self.parsers["server"]
