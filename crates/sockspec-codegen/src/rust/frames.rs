@@ -238,6 +238,33 @@ impl<'s> Gen<'s> {
         }
     }
 
+    /// `{Request}Reply`, the enum of a request's replies, or with a number appended where a
+    /// type or message of the schema already has that identifier (a message `GetReply`).
+    fn reply_ident(&self, name: &Ident) -> Ident {
+        let taken = |candidate: &str| {
+            self.schema
+                .types
+                .iter()
+                .any(|t| t.meta.ident.as_ref().map_or(t.name.as_str(), |i| i.rust.as_str()) == candidate)
+                || self
+                    .schema
+                    .messages
+                    .iter()
+                    .any(|m| m.meta.ident.as_ref().map_or(m.name.as_str(), |i| i.rust.as_str()) == candidate)
+                || self.schema.anonymous.iter().any(|a| a.ident.rust == candidate)
+                || candidate == "ClientMessage"
+                || candidate == "ServerMessage"
+        };
+        let base = format!("{name}Reply");
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while taken(&candidate) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        format_ident!("{}", candidate)
+    }
+
     fn request_impl(&self, name: &Ident, r: &sockspec_model::Request) -> TokenStream {
         let mut variants: Vec<(Ident, TokenStream)> = Vec::new();
         for reply in &r.replies {
@@ -259,7 +286,7 @@ impl<'s> Gen<'s> {
                 quote! { #[allow(deprecated)] impl ::sockspec::Request for #name { type Reply = #t; } }
             }
             _ => {
-                let reply = format_ident!("{}Reply", name);
+                let reply = self.reply_ident(name);
                 let doc = format!(" What answers a [`{name}`].");
                 let decls = variants.iter().map(|(v, t)| quote! { #v(#t), });
                 quote! {
