@@ -89,7 +89,13 @@ impl<'s> Gen<'s> {
             items.push(self.type_def(sockspec_model::TypeId(i as u32), def));
         }
         for u in self.one_ofs.values() {
-            items.push(self.untagged_def(&untagged_name(u), &[], u));
+            // An alias of an inline union names it, and its doc comment is the enum's.
+            let docs = u
+                .name
+                .as_ref()
+                .and_then(|n| self.schema.types.iter().find(|d| &d.name == n && matches!(d.kind, TypeDefKind::Alias(_))))
+                .map_or(&[][..], |d| d.meta.docs.as_slice());
+            items.push(self.untagged_def(&untagged_name(u), docs, u));
         }
         items.push(self.anonymous_aliases());
         items.push(self.messages());
