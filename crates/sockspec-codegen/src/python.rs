@@ -603,6 +603,14 @@ impl Module<'_> {
     }
 
     fn anonymous_unions(&mut self) {
+        /// `type Channel = A | B`: the union the alias names has the alias's doc comment.
+        fn alias_docs<'a>(schema: &'a Schema, name: &str) -> &'a [String] {
+            schema
+                .types
+                .iter()
+                .find(|d| d.name == name && matches!(d.kind, TypeDefKind::Alias(_)))
+                .map_or(&[], |d| d.meta.docs.as_slice())
+        }
         // Inline unions and single-value payloads named by the model, in a stable order.
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         let visit = |ty: &Type, this: &Self, seen: &mut BTreeMap<String, String>| {
@@ -652,6 +660,8 @@ impl Module<'_> {
                 self.w.blank();
                 self.w.blank();
                 self.w.line(&format!("{name}: _t.TypeAlias = {}", quote_forward(value, &self.forward_names())));
+                let docs = alias_docs(schema, name);
+                self.w.docstring(docs);
                 done.push(name.clone());
             }
             if done.len() == before {
@@ -661,6 +671,7 @@ impl Module<'_> {
                         self.w.blank();
                         let value = quote_forward(&seen[name], &names);
                         self.w.line(&format!("{name}: _t.TypeAlias = {value}"));
+                        self.w.docstring(alias_docs(schema, name));
                         done.push(name.clone());
                     }
                 }

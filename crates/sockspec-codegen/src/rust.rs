@@ -93,7 +93,9 @@ impl<'s> Gen<'s> {
             let docs = u
                 .name
                 .as_ref()
-                .and_then(|n| self.schema.types.iter().find(|d| &d.name == n && matches!(d.kind, TypeDefKind::Alias(_))))
+                .and_then(|n| {
+                    self.schema.types.iter().find(|d| &d.name == n && matches!(d.kind, TypeDefKind::Alias(_)))
+                })
                 .map_or(&[][..], |d| d.meta.docs.as_slice());
             items.push(self.untagged_def(&untagged_name(u), docs, u));
         }

@@ -408,6 +408,11 @@ impl<'s> Gen<'s> {
             let ident = self.anonymous_ident(name);
             let t = self.untagged_type(u);
             self.out.blank();
+            // `type Channel = A | B`: the union the alias names has the alias's doc comment.
+            if let Some(def) = schema.types.iter().find(|d| d.name == *name && matches!(d.kind, TypeDefKind::Alias(_)))
+            {
+                self.out.doc(&def.meta.docs, None);
+            }
             self.out.line(&format!("export type {ident} = {t};"));
         }
         for (i, m) in schema.messages.iter().enumerate() {
