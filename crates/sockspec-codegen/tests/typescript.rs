@@ -284,7 +284,7 @@ const jobs = JSON.parse(readFileSync(0, "utf8"));
 const report = [];
 for (const job of jobs) {
   const m = await import(pathToFileURL(job.module).href);
-  const r = { schema: job.schema, valid: 0, fast: 0, mutated: 0, mutatedFast: 0, bailed: [], problems: [] };
+  const r = { schema: job.schema, valid: 0, fast: 0, bytesFast: 0, mutated: 0, mutatedFast: 0, bailed: [], problems: [] };
   for (const v of job.vectors) {
     const client = v.from === "client";
     const fast = client ? m.$parseClientMessageFast(v.frame) : m.$parseServerMessageFast(v.frame);
@@ -301,6 +301,16 @@ for (const job of jobs) {
     }
     if (fast !== undefined && (!full.ok || canon(fast) !== canon(full.value))) {
       r.problems.push(`${v.name}: fast ${canon(fast)}, full ${full.ok ? canon(full.value) : JSON.stringify(full.errors)}`);
+    }
+    // The same frame as UTF-8 bytes: what the fast path takes, the full path takes alike.
+    const bytes = new TextEncoder().encode(v.frame);
+    const fb = client ? m.$parseClientMessageFast(bytes) : m.$parseServerMessageFast(bytes);
+    const gb = client ? m.$parseClientMessageFull(bytes) : m.$parseServerMessageFull(bytes);
+    if (fb !== undefined) {
+      r.bytesFast++;
+      if (!gb.ok || canon(fb) !== canon(gb.value)) {
+        r.problems.push(`${v.name} as bytes: fast ${canon(fb)}, full ${gb.ok ? canon(gb.value) : JSON.stringify(gb.errors)}`);
+      }
     }
     if (!v.ok) continue;
     for (const frame of mutations(v.frame, 40)) {
@@ -326,7 +336,7 @@ process.stdout.write(JSON.stringify(report));
 /// valid frames the fast path leaves to the full path. Each valid frame is also mutated
 /// (40 times, from a fixed seed: characters deleted, inserted, replaced, stretches
 /// repeated), and whatever the fast path accepts of those, the full path must accept with
-/// the same value.
+/// the same value; and every frame is read as UTF-8 bytes too, by both paths.
 #[test]
 fn fast_path_never_disagrees_with_the_full_path() {
     let Some(tsc) = tsc("fast_path_never_disagrees_with_the_full_path") else { return };
@@ -379,13 +389,14 @@ fn fast_path_never_disagrees_with_the_full_path() {
     assert!(out.status.success(), "node failed");
     let report: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("a report");
     let (mut valid, mut fast, mut problems) = (0, 0, Vec::new());
-    let (mut mutated, mut mutated_fast) = (0, 0);
+    let (mut mutated, mut mutated_fast, mut bytes_fast) = (0, 0, 0);
     let mut summary = String::new();
     for r in &report {
         valid += r["valid"].as_u64().expect("n");
         fast += r["fast"].as_u64().expect("n");
         mutated += r["mutated"].as_u64().expect("n");
         mutated_fast += r["mutatedFast"].as_u64().expect("n");
+        bytes_fast += r["bytesFast"].as_u64().expect("n");
         let bailed = r["bailed"].as_array().expect("a list");
         summary.push_str(&format!("{}: {} of {} valid on the fast path\n", r["schema"], r["fast"], r["valid"]));
         for name in bailed {
@@ -403,6 +414,9 @@ fn fast_path_never_disagrees_with_the_full_path() {
     // Not a target but a floor, so that a change that sends everything to the full path
     // shows up (docs/typescript.md says which frames it leaves to the full path).
     assert!(fast * 5 > valid * 2, "the fast path reads only {fast} of {valid} valid vectors");
+    // Frames as UTF-8 bytes take the fast path as text frames do (a lone surrogate, which
+    // UTF-8 cannot carry, is the difference).
+    assert!(bytes_fast * 10 > fast * 9, "the fast path reads {bytes_fast} frames as bytes, {fast} as text");
 }
 
 /// playwright-core and Chromium, as the reference pages' browser test finds them

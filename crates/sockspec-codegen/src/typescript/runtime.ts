@@ -1478,9 +1478,20 @@ function $fend(r: $Reader): void {
 
 /** Runs a generated fast decoder over a frame's text: its value, or undefined to fall back. */
 function $fast<T>(text: string | Uint8Array, c: $Ctx, decode: (r: $Reader, c: $Ctx) => T): T | undefined {
-  if (typeof text !== "string") return undefined;
+  let s: string;
+  if (typeof text === "string") {
+    s = text;
+  } else {
+    // UTF-8 strictly (a byte order mark stays a character, which no JSON text starts with);
+    // bytes that are not UTF-8 are the full path's to report.
+    try {
+      s = $utf8.decode(text);
+    } catch {
+      return undefined;
+    }
+  }
   if (c.errors.length > 0) c.errors.length = 0;
-  const r = new $Reader(text);
+  const r = new $Reader(s);
   try {
     const v = decode(r, c);
     $fend(r);
