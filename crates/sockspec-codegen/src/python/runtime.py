@@ -1531,10 +1531,75 @@ class _Codec:
         if kind == "named":
             return self.write_named(ty["of"], v)
         if kind == "one_of":
-            return self.write_any(v)
+            return self.write_untagged(ty["of"], v)
         if kind == "nullable":
             return self.write_value(ty["of"], v)
         return v
+
+    def write_untagged(self, u: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Any:
+        """A value of an untagged union, written as the first variant whose Python type it
+        has (so a tagged union's variant gets its tag, and bytes, times and string-encoded
+        integers their variant's encoding)."""
+        for variant in u["variants"]:
+            if self.fits(variant, v):
+                return self.write_value(variant, v)
+        return self.write_any(v)
+
+    def fits(self, ty: _t.Dict[str, _t.Any], v: _t.Any) -> bool:
+        """Whether a typed value is of this type, by its Python type."""
+        kind = ty["kind"]
+        if kind == "nullable":
+            return v is None or self.fits(ty["of"], v)
+        if kind in ("json",):
+            return True
+        if kind == "null":
+            return v is None
+        if kind == "bool":
+            return type(v) is bool
+        if kind == "int":
+            return isinstance(v, int) and not isinstance(v, bool)
+        if kind == "float":
+            return isinstance(v, (int, float)) and not isinstance(v, bool)
+        if kind == "string":
+            return isinstance(v, str)
+        if kind == "uuid":
+            return isinstance(v, _uuid.UUID)
+        if kind == "date":
+            return isinstance(v, _dt.date) and not isinstance(v, _dt.datetime)
+        if kind == "date_time":
+            return isinstance(v, _dt.datetime)
+        if kind == "bytes":
+            return isinstance(v, (bytes, bytearray))
+        if kind == "list":
+            return isinstance(v, list)
+        if kind == "tuple":
+            return isinstance(v, tuple) and len(v) == len(ty["of"])
+        if kind == "map":
+            return isinstance(v, dict)
+        if kind == "one_of":
+            return any(self.fits(x, v) for x in ty["of"]["variants"])
+        return self.fits_named(ty["of"], v)
+
+    def fits_named(self, tid: int, v: _t.Any) -> bool:
+        d = self.c.types[tid]
+        kind = d["kind"]
+        if kind == "alias":
+            return self.fits(d["def"], v)
+        if kind == "struct":
+            return isinstance(v, self.type_classes[tid])
+        if kind == "enum":
+            e = d["def"]
+            if isinstance(v, self.type_classes[tid]):
+                return True
+            if not e["open"] and not e["flags"]:
+                return False
+            if e["repr"]["kind"] == "string":
+                return isinstance(v, str)
+            return isinstance(v, int) and not isinstance(v, bool)
+        u = d["def"]
+        if u["kind"] == "tagged":
+            return any(isinstance(v, self.type_classes[x]) for x in u["variants"])
+        return any(self.fits(x, v) for x in u["variants"])
 
     def write_named(self, tid: int, v: _t.Any) -> _t.Any:
         d = self.c.types[tid]
@@ -1559,7 +1624,7 @@ class _Codec:
                 self.write_fields(self.c.types[base]["def"]["fields"], v, out)
             self.write_fields(vd["def"]["fields"], v, out)
             return out
-        return self.write_any(v)
+        return self.write_untagged(u, v)
 
     def write_any(self, v: _t.Any) -> _t.Any:
         """A value of an untagged union, written by its Python type."""
