@@ -164,6 +164,9 @@ struct Request<'a> {
 struct Answer {
     ok: Option<String>,
     errors: Option<Vec<AnswerError>>,
+    /// Beside `ok`: the frame, written back by the target's writer, does not read as the
+    /// same value (what it wrote, and what it read).
+    round_trip: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -203,7 +206,10 @@ pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Res
         let answer: Answer = serde_json::from_str(&line)
             .with_context(|| format!("the judge {shown} answered a line that is not a verdict: {line}"))?;
         actuals.push(match (answer.ok, answer.errors) {
-            (Some(is), None) => Actual::Ok { is },
+            (Some(is), None) => match answer.round_trip {
+                None => Actual::Ok { is },
+                Some(problem) => Actual::RoundTrip { is, problem },
+            },
             (None, Some(errors)) => Actual::Errors(
                 errors
                     .into_iter()
@@ -227,4 +233,32 @@ pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Res
         bail!("the judge {shown} answered {} of {} frames", actuals.len(), vectors.len());
     }
     Ok(actuals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sockspec_validator::vectors::{load, run_with};
+
+    /// A judge that answers `round_trip` beside `ok` fails that vector, with what it wrote,
+    /// and the other vectors are still judged.
+    #[test]
+    fn a_round_trip_problem_fails_its_vector_and_the_run_goes_on() {
+        let vectors = load(concat!(
+            r#"{"name": "a", "from": "client", "raw": "{}", "expect": "ok"}"#,
+            "\n",
+            r#"{"name": "b", "from": "server", "raw": "{}", "expect": "ok"}"#,
+        ))
+        .expect("vectors");
+        let mut judge = Command::new("sh");
+        judge.args(["-c", r#"cat > /dev/null; echo '{"ok": "A", "round_trip": "wrote {}"}'; echo '{"ok": "B"}'"#]);
+        let actual = external(&mut judge, &vectors).expect("the judge answers");
+        assert_eq!(actual[0], Actual::RoundTrip { is: "A".into(), problem: "wrote {}".into() });
+        assert_eq!(actual[1], Actual::Ok { is: "B".into() });
+        let mut answers = actual.into_iter();
+        let report = run_with(&vectors, |_| answers.next().expect("an answer"));
+        assert_eq!((report.total, report.failures.len()), (2, 1));
+        let shown = report.to_string();
+        assert!(shown.contains("written back it is not the same value") && shown.contains("wrote {}"), "{shown}");
+    }
 }

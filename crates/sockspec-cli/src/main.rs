@@ -149,7 +149,7 @@ fn main() -> ExitCode {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
         Ok(Verdict::Bad) => ExitCode::from(1),
         Err(err) => {
-            eprintln!("error: {}", sockspec_syntax::escape(&format!("{err:#}")));
+            eprintln!("error: {}", sockspec_syntax::escape_multiline(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

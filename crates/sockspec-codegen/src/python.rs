@@ -1259,7 +1259,7 @@ fn strip(v: &mut Json) {
 
 /// A program speaking the judge protocol (docs/vectors.md) over a generated module: one
 /// frame per input line, one verdict per output line; every valid frame is also written
-/// back by the serialiser and read again, and a different value makes the judge exit 3.
+/// back by the serialiser and read again, and a different value is answered as `round_trip`.
 pub fn judge_script(schema: &Schema, source: &str) -> String {
     let module = module_name(schema);
     let mut w = Writer::default();
@@ -1286,24 +1286,27 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.indent();
     w.line("return {\"errors\": [error.to_json() for error in e.errors]}");
     w.dedent();
-    w.line("round_trip(side, frame, message)");
+    w.line("problem = round_trip(side, message)");
     w.line("index = getattr(type(message), \"_sockspec_message\", None)");
     w.line("if index is not None:");
     w.indent();
-    w.line("return {\"ok\": generated._CHECKER.messages[index][\"name\"]}");
+    w.line("name = generated._CHECKER.messages[index][\"name\"]");
     w.dedent();
-    w.line("names = {\"UnknownFrame\": \"@unknown\", \"ResultFrame\": \"@result\", \"ErrorFrame\": \"@error\"}");
-    w.line("return {\"ok\": names[type(message).__name__]}");
-    w.dedent();
-    w.blank();
-    w.blank();
-    w.line("BROKEN = 0");
-    w.blank();
-    w.blank();
-    w.line("def round_trip(side: str, frame: str, message: object) -> None:");
+    w.line("else:");
     w.indent();
-    w.docstring(&["A valid frame written back by the serialiser reads as the same value.".into()]);
-    w.line("global BROKEN");
+    w.line("name = {\"UnknownFrame\": \"@unknown\", \"ResultFrame\": \"@result\", \"ErrorFrame\": \"@error\"}[type(message).__name__]");
+    w.dedent();
+    w.line("return {\"ok\": name} if problem is None else {\"ok\": name, \"round_trip\": problem}");
+    w.dedent();
+    w.blank();
+    w.blank();
+    w.line("def round_trip(side: str, message: object) -> object:");
+    w.indent();
+    w.docstring(&[
+        "A valid frame written back by the serialiser reads as the same value; else what it wrote and read.".into(),
+    ]);
+    w.line("try:");
+    w.indent();
     w.line("if side == \"client\":");
     w.indent();
     w.line("text = generated.serialize_client_message(message)  # type: ignore[arg-type]");
@@ -1311,6 +1314,11 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line("else:");
     w.indent();
     w.line("text = generated.serialize_server_message(message)  # type: ignore[arg-type]");
+    w.dedent();
+    w.dedent();
+    w.line("except Exception as e:");
+    w.indent();
+    w.line("return f\"writing it raised {e!r}\"");
     w.dedent();
     w.line("parse = generated.parse_client_message if side == \"client\" else generated.parse_server_message");
     w.line("try:");
@@ -1323,9 +1331,9 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.dedent();
     w.line("if again != message:");
     w.indent();
-    w.line("BROKEN += 1");
-    w.line("sys.stderr.write(f\"round trip failed for {frame}\\n  wrote {text}\\n  read {again!r}\\n  want {message!r}\\n\")");
+    w.line("return f\"wrote {text}\\nread {again!r}\\nwant {message!r}\"");
     w.dedent();
+    w.line("return None");
     w.dedent();
     w.blank();
     w.blank();
@@ -1337,10 +1345,6 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line("sys.stdout.write(json.dumps(verdict(request[\"from\"], request[\"frame\"])) + \"\\n\")");
     w.dedent();
     w.line("sys.stdout.flush()");
-    w.line("if BROKEN:");
-    w.indent();
-    w.line("sys.exit(3)");
-    w.dedent();
     w.dedent();
     w.blank();
     w.blank();

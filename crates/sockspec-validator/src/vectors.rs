@@ -221,6 +221,12 @@ pub enum Actual {
     Ok {
         is: String,
     },
+    /// Valid, as this message, but the value written back by the implementation's writer
+    /// does not read as the same value (what it wrote, and what reading it gave).
+    RoundTrip {
+        is: String,
+        problem: String,
+    },
     Errors(Vec<ValidationError>),
 }
 
@@ -305,6 +311,12 @@ impl fmt::Display for Failure {
         }
         match &self.actual {
             Actual::Ok { is } => writeln!(f, "  actual:   ok, as {is}")?,
+            Actual::RoundTrip { is, problem } => {
+                writeln!(f, "  actual:   ok, as {is}, but written back it is not the same value:")?;
+                for line in problem.lines() {
+                    writeln!(f, "              {line}")?;
+                }
+            }
             Actual::Errors(errors) => {
                 writeln!(f, "  actual:   errors")?;
                 for e in errors {

@@ -2,7 +2,8 @@
 //! the judge protocol, as one Cargo package in a cache folder
 //! (`target/sockspec-test/rust/<first schema's stem>-<hash of the schema texts>/`), built
 //! once with the cargo on `PATH` into one target folder shared by every package, and reused
-//! while the schemas (and this sockspec) do not change. Several schemas judged in one run
+//! while the generated modules (and this sockspec) do not change. Every valid frame is also
+//! encoded and decoded again; a different value is answered as `round_trip`. Several schemas judged in one run
 //! (`sockspec test a.sockspec b.sockspec`) share one package and one build: each schema is a
 //! module, and the program's argument picks which one judges.
 
@@ -17,7 +18,7 @@ use super::{Judge, cache_root, external};
 
 /// The program's `main`, after the `mod protocol_N` lines and the `decode` table: its
 /// argument is the index of the schema that judges; one JSON line in (`{"from", "frame"}`),
-/// one verdict out.
+/// one verdict out (with `round_trip` where the value, encoded and decoded again, differs).
 const MAIN: &str = r#"
 use std::io::{BufRead, Write};
 
@@ -33,7 +34,8 @@ fn main() {
         let request: serde_json::Value = serde_json::from_str(&line).expect("a judge request is JSON");
         let frame = request["frame"].as_str().expect("a judge request has a frame");
         let answer = match decode(request["from"].as_str() == Some("client"), frame) {
-            Ok(name) => json!({ "ok": name }),
+            Ok((name, None)) => json!({ "ok": name }),
+            Ok((name, Some(problem))) => json!({ "ok": name, "round_trip": problem }),
             Err(e) => {
                 let errors: Vec<serde_json::Value> = e
                     .errors
@@ -44,6 +46,20 @@ fn main() {
             }
         };
         writeln!(out, "{answer}").expect("standard output writes");
+    }
+}
+
+/// A valid frame's value, encoded and decoded again, is the same value; else what was
+/// written and read.
+fn round_trip<M: PartialEq + std::fmt::Debug>(
+    message: &M,
+    text: String,
+    decode: fn(&str) -> Result<M, sockspec::DecodeError>,
+) -> Option<String> {
+    match decode(&text) {
+        Ok(again) if again == *message => None,
+        Ok(again) => Some(format!("wrote {text}\nread {again:?}\nwant {message:?}")),
+        Err(e) => Some(format!("wrote {text}\nread {:?}", e.errors)),
     }
 }
 "#;
@@ -64,11 +80,17 @@ impl Judge for Rust {
 /// before; one judge per schema, in order.
 pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> {
     let Some((_, first)) = schemas.first() else { return Ok(Vec::new()) };
+    // The build is keyed by what it compiles: the generated modules and the program's main.
+    let mut modules = Vec::with_capacity(schemas.len());
     let mut key = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
-    for (_, path) in schemas {
-        let text = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        key.extend_from_slice(&(text.len() as u64).to_le_bytes());
-        key.extend_from_slice(&text);
+    key.extend_from_slice(MAIN.as_bytes());
+    for (schema, path) in schemas {
+        let source = path.file_name().map_or_else(|| "schema".into(), |n| n.to_string_lossy().into_owned());
+        let generated = sockspec_codegen::rust::generate(schema, &source);
+        let module = generated.into_iter().next().context("the Rust target writes one file")?;
+        key.extend_from_slice(&(module.contents.len() as u64).to_le_bytes());
+        key.extend_from_slice(module.contents.as_bytes());
+        modules.push(module);
     }
     let hash = fnv1a(&key);
     let stem: String = first
@@ -89,21 +111,20 @@ pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> 
     std::fs::create_dir_all(dir.join("src")).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut main = String::new();
     let mut table = String::new();
-    for (i, (schema, path)) in schemas.iter().enumerate() {
-        let source = path.file_name().map_or_else(|| "schema".into(), |n| n.to_string_lossy().into_owned());
-        let generated = sockspec_codegen::rust::generate(schema, &source);
-        let module = generated.first().context("the Rust target writes one file")?;
+    for (i, module) in modules.iter().enumerate() {
         std::fs::write(dir.join(format!("src/protocol_{i}.rs")), &module.contents)?;
         main.push_str(&format!(
             "#[allow(dead_code, clippy::all)]\nmod protocol_{i} {{\n    include!(\"protocol_{i}.rs\");\n}}\n"
         ));
         table.push_str(&format!(
-            "    |client, frame| if client {{ protocol_{i}::ClientMessage::decode(frame).map(|m| m.name()) }} \
-             else {{ protocol_{i}::ServerMessage::decode(frame).map(|m| m.name()) }},\n"
+            "    |client, frame| if client {{ protocol_{i}::ClientMessage::decode(frame)\
+             .map(|m| (m.name(), round_trip(&m, m.encode(), protocol_{i}::ClientMessage::decode))) }} \
+             else {{ protocol_{i}::ServerMessage::decode(frame)\
+             .map(|m| (m.name(), round_trip(&m, m.encode(), protocol_{i}::ServerMessage::decode))) }},\n"
         ));
     }
     main.push_str(&format!(
-        "\ntype Decode = fn(bool, &str) -> Result<&'static str, sockspec::DecodeError>;\n\n\
+        "\ntype Decode = fn(bool, &str) -> Result<(&'static str, Option<String>), sockspec::DecodeError>;\n\n\
          /// Each schema's decoders, by index.\nconst DECODE: &[Decode] = &[\n{table}];\n{MAIN}"
     ));
     std::fs::write(dir.join("src/main.rs"), main)?;

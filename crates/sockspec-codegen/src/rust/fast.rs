@@ -241,10 +241,16 @@ impl Gen<'_> {
     /// A field's read, boxed where the model says `indirect`.
     fn fast_field_read(&self, f: &Field) -> TokenStream {
         let read = self.fast(&f.ty, None);
-        match (f.indirect, &f.ty.kind) {
+        let read = match (f.indirect, &f.ty.kind) {
             (false, _) => read,
             (true, TypeKind::Nullable(_)) => quote! { (#read).map(::std::boxed::Box::new) },
             (true, _) => quote! { ::std::boxed::Box::new(#read) },
+        };
+        if self.null_is_absent(f) {
+            // `null` reads as absent there: the full decoder's.
+            quote! { { if c.at_null() { return None; } #read } }
+        } else {
+            read
         }
     }
 

@@ -343,12 +343,26 @@ impl Gen<'_> {
         if wrapped(f) {
             value = map_some(value);
         }
+        // Where absent members are written `null` and `null` is a value of the type, a
+        // `null` reads as absent: the writer's `None`, so that values round-trip.
+        let null_arm = if self.null_is_absent(f) {
+            quote! { Some(__sp::json::Value::Null) => #absent, }
+        } else {
+            quote! {}
+        };
         quote! {
             match __sp::member(members, #name) {
                 None => #absent,
+                #null_arm
                 Some(v) => { let at = cx.enter(#name); let r = #value; cx.leave(at); r }
             }
         }
+    }
+
+    /// A field in an `Option` of its own, whose type holds `null`, where absent values are
+    /// written `null` (`absent = null`): `null` on the wire is its `None`.
+    pub(crate) fn null_is_absent(&self, f: &Field) -> bool {
+        wrapped(f) && f.absent == sockspec_model::Absent::Null && self.schema.accepts_null(&f.ty)
     }
 
     /// Statements writing field `f` of the value `access` (an expression of the field's
