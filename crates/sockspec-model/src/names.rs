@@ -161,8 +161,11 @@ const TS_RESERVED: &[&str] = &[
 /// common message name.)
 #[rustfmt::skip]
 const TS_GLOBALS: &[&str] = &[
-    "Array", "BigInt", "Boolean", "Date", "JSON", "Map", "Number", "Object", "Partial", "Promise", "Readonly",
-    "Record", "Set", "String", "Symbol", "Uint8Array", "ClientMessage", "ServerMessage",
+    "Array", "BigInt", "Boolean", "Date", "Infinity", "Int16Array", "JSON", "Map", "Math", "NaN", "Number", "Object",
+    "Partial", "Promise", "RangeError", "Readonly", "ReadonlyMap", "Record", "RegExp", "Set", "String", "Symbol",
+    "TextDecoder", "TextEncoder", "TypeError", "Uint8Array", "ClientMessage", "ServerMessage",
+    // The runtime's own exported types.
+    "SockspecError", "SockspecErrorCode", "SockspecIssue", "SockspecJson", "SockspecResult",
 ];
 
 /// What an identifier names: the case and the escaping rules follow from it.
