@@ -768,6 +768,36 @@ fn an_envelope_member_named_like_a_payload_member_keeps_both_values() {
     assert_eq!(run(&python, &dir, &["envelope_clash.py"]).trim(), "ok");
 }
 
+/// A date-time with a fraction finer than a microsecond (as exchange and streaming feeds
+/// send) is written back with every digit it had.
+#[test]
+fn a_fraction_finer_than_a_microsecond_is_written_back_whole() {
+    let Some(python) = python_or_skip("a_fraction_finer_than_a_microsecond_is_written_back_whole") else {
+        return;
+    };
+    let dir = scratch("precise_datetime");
+    write_packages_of(&dir, vec![root().join("examples/dictation.sockspec")]);
+    std::fs::write(dir.join("precise.py"), PRECISE).expect("script");
+    assert_eq!(run(&python, &dir, &["precise.py"]).trim(), "ok");
+}
+
+const PRECISE: &str = r#"
+import datetime
+from pkg.examples_dictation import dictation as m
+
+head = '{"type":"start_session","session_id":"0f8fad5b-d9cb-469f-a165-70867728950e","timestamp":"'
+for written in ["2023-02-09T20:32:50.714964855Z", "2023-02-09T20:32:50.7149648+05:30", "2023-02-09T20:32:50.000000001Z"]:
+    value = m.parse_client_message(head + written + '"}')
+    assert isinstance(value.timestamp, datetime.datetime), value
+    assert value.timestamp.microsecond == int(written[20:26]), value
+    text = m.serialize_client_message(value)
+    assert '"timestamp":"' + written + '"' in text, text
+# A value a program makes from it has no digits of its own: written to the microsecond.
+later = m.parse_client_message(head + '2023-02-09T20:32:50.714964855Z"}').timestamp + datetime.timedelta(seconds=1)
+assert m.format_datetime(later, False) == "2023-02-09T20:32:51.714964Z", later
+print("ok")
+"#;
+
 const ORDERED_SCHEMA: &str = r#"protocol overlap {}
 
 struct Point { x: f64, y: f64 }

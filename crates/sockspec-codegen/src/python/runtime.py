@@ -1212,32 +1212,58 @@ _MILLI = _dt.timedelta(milliseconds=1)
 _MICRO = _dt.timedelta(microseconds=1)
 
 
+class PreciseDateTime(_dt.datetime):
+    """A `datetime` read from a frame whose fraction of a second is finer than a
+    microsecond (`09:30:00.714964855Z`, as many feeds send): `fraction` keeps every digit as
+    written, so that writing it back loses none. It is the `datetime` it holds to the
+    microsecond for everything else (comparison, arithmetic); a value made from it by
+    arithmetic or `replace` has no `fraction`, and is written to the microsecond."""
+
+    __slots__ = ("fraction",)
+    fraction: str
+
+
 def parse_datetime(s: str) -> _t.Union[_dt.datetime, str]:
     """An RFC 3339 or local date-time, valid as `is_rfc3339` / `is_local_datetime` say, as a
-    `datetime` (aware or naive); the text itself when Python's `datetime` cannot hold it
-    (year 0, a fraction finer than a microsecond is cut to microseconds)."""
+    `datetime` (aware or naive); a `PreciseDateTime` where the fraction is finer than a
+    microsecond; the text itself when Python's `datetime` cannot hold it (year 0)."""
     text = s.upper()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
+    fraction = None
     if len(text) > 19 and text[19] == ".":
         end = 20
         while end < len(text) and text[end] in _DIGITS:
             end += 1
+        if end - 20 > 6:
+            fraction = text[20:end]
         text = text[:20] + text[20:end][:6] + text[end:]
     try:
-        return _dt.datetime.fromisoformat(text)
+        value = _dt.datetime.fromisoformat(text)
     except ValueError:
         return s
+    if fraction is None:
+        return value
+    precise = PreciseDateTime(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                              value.microsecond, value.tzinfo)
+    precise.fraction = fraction
+    return precise
 
 
 def format_datetime(v: _t.Any, local: bool) -> _t.Any:
     if not isinstance(v, _dt.datetime):
         return v
-    # As short as the value allows: whole seconds, milliseconds or microseconds.
-    spec = "seconds" if v.microsecond == 0 else "milliseconds" if v.microsecond % 1000 == 0 else "microseconds"
+    fraction = getattr(v, "fraction", None)
+    if fraction is not None and fraction[:6] == f"{v.microsecond:06d}":
+        # Every digit the frame had (a `PreciseDateTime` whose microseconds still agree).
+        text = v.isoformat(timespec="microseconds")
+        text = text[:20] + fraction + text[26:]
+    else:
+        # As short as the value allows: whole seconds, milliseconds or microseconds.
+        spec = "seconds" if v.microsecond == 0 else "milliseconds" if v.microsecond % 1000 == 0 else "microseconds"
+        text = v.isoformat(timespec=spec)
     if local or v.tzinfo is None:
-        return v.isoformat(timespec=spec)
-    text = v.isoformat(timespec=spec)
+        return text
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
