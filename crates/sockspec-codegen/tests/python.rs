@@ -781,6 +781,31 @@ fn a_fraction_finer_than_a_microsecond_is_written_back_whole() {
     assert_eq!(run(&python, &dir, &["precise.py"]).trim(), "ok");
 }
 
+/// JSON-RPC `params` are left out where the message declares no fields (docs/language.md
+/// §11), as the other targets write them.
+#[test]
+fn json_rpc_messages_without_fields_are_written_without_params() {
+    let Some(python) = python_or_skip("json_rpc_messages_without_fields_are_written_without_params") else {
+        return;
+    };
+    let dir = scratch("no_params");
+    write_packages_of(&dir, vec![root().join("examples/jsonrpc.sockspec")]);
+    std::fs::write(
+        dir.join("no_params.py"),
+        r#"
+import json
+from pkg.examples_jsonrpc import editor_rpc as m
+for frame in ['{"jsonrpc":"2.0","method":"exit"}', '{"jsonrpc":"2.0","method":"exit","params":{}}',
+              '{"jsonrpc":"2.0","id":1,"method":"shutdown"}']:
+    text = m.serialize_client_message(m.parse_client_message(frame))
+    assert "params" not in json.loads(text), text
+print("ok")
+"#,
+    )
+    .expect("script");
+    assert_eq!(run(&python, &dir, &["no_params.py"]).trim(), "ok");
+}
+
 const PRECISE: &str = r#"
 import datetime
 from pkg.examples_dictation import dictation as m

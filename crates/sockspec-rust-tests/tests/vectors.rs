@@ -165,3 +165,18 @@ fn open_int_enums_keep_values_beyond_128_bits() {
     };
     assert_eq!(seven.code, Some(Code::Unknown(sockspec::IntLiteral::from(7))));
 }
+
+/// JSON-RPC `params` are left out where the message declares no fields (docs/language.md
+/// §11), as the other targets write them.
+#[test]
+fn json_rpc_messages_without_fields_are_written_without_params() {
+    let p = PROTOCOLS.iter().find(|p| p.group == "examples" && p.name == "jsonrpc").expect("the example");
+    for (frame, written) in [
+        (r#"{"jsonrpc":"2.0","method":"exit"}"#, r#"{"jsonrpc":"2.0","method":"exit"}"#),
+        (r#"{"jsonrpc":"2.0","method":"exit","params":{}}"#, r#"{"jsonrpc":"2.0","method":"exit"}"#),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#, r#"{"jsonrpc":"2.0","method":"shutdown","id":1}"#),
+    ] {
+        let f = decode(p, Direction::Client, frame).expect("valid");
+        assert_eq!(f.text, written, "{frame}");
+    }
+}

@@ -1513,9 +1513,11 @@ class _Codec:
             if payload["kind"] == "fields":
                 self.write_fields(payload["of"], message, out)
         elif payload["kind"] == "fields":
-            inner: _t.Dict[str, _t.Any] = {}
-            self.write_fields(payload["of"], message, inner)
-            out[m["content"]] = inner
+            # JSON-RPC `params` are left out where the message declares no fields.
+            if payload["of"] or self.c.style["kind"] == "tagged":
+                inner: _t.Dict[str, _t.Any] = {}
+                self.write_fields(payload["of"], message, inner)
+                out[m["content"]] = inner
         else:
             v = message.value
             if v is not None or not m["content_optional"]:

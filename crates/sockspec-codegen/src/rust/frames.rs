@@ -561,6 +561,8 @@ impl<'s> Gen<'s> {
         if let Some(key) = &m.content {
             let key = raw_key(key);
             match &m.payload {
+                // JSON-RPC `params` are left out where the message declares no fields.
+                Payload::Fields(fields) if fields.is_empty() && self.rpc().is_some() => {}
                 Payload::Fields(fields) => {
                     let writes = fields.iter().map(|f| {
                         let i = field_ident(f);
