@@ -305,6 +305,12 @@ impl<'a> Cursor<'a> {
         self.peek() == Some(b'n')
     }
 
+    /// A member of type `null` that reads as absent: always the full decoder's.
+    #[inline]
+    pub fn no_null(&mut self) -> Option<()> {
+        None
+    }
+
     #[inline]
     fn word(&mut self, word: &[u8]) -> Option<()> {
         if self.bytes()[self.pos..].starts_with(word) {

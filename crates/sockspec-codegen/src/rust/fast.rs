@@ -247,8 +247,12 @@ impl Gen<'_> {
             (true, _) => quote! { ::std::boxed::Box::new(#read) },
         };
         if self.null_is_absent(f) {
-            // `null` reads as absent there: the full decoder's.
-            quote! { { if c.at_null() { return None; } #read } }
+            // `null` reads as absent there: the full decoder's (a `null` type holds nothing else).
+            if matches!(f.ty.kind, TypeKind::Null) {
+                quote! { c.no_null()? }
+            } else {
+                quote! { { if c.at_null() { return None; } #read } }
+            }
         } else {
             read
         }
