@@ -271,7 +271,7 @@ fn connection(h: &mut Html, schema: &Schema) {
         });
     }
     let heartbeat = match &c.heartbeat {
-        None => "WebSocket ping/pong (the runtime's default)".to_string(),
+        None => "none declared by the protocol".to_string(),
         Some(Heartbeat::Ping { by, interval_ms, timeout_ms }) => format!(
             "WebSocket ping frames sent by the {}{}{}",
             sender_text(*by),

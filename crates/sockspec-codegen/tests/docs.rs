@@ -163,3 +163,14 @@ fn every_page_renders_in_headless_chromium() {
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(stdout.lines().count(), specs.len(), "one verdict per page:\n{stdout}");
 }
+
+#[test]
+fn no_heartbeat_is_not_given_one() {
+    let schema = load_text("protocol p {}\nclient message M {}\n");
+    let page = docs::page(&schema, "p.sockspec");
+    assert!(page.contains("<dt>Heartbeat</dt><dd>none declared by the protocol</dd>"), "{page}");
+    assert!(!page.contains("runtime"), "{page}");
+    let schema = load_text("protocol p {}\nconnection { heartbeat = ping(every = 30s) }\nclient message M {}\n");
+    let page = docs::page(&schema, "p.sockspec");
+    assert!(page.contains("<dd>WebSocket ping frames sent by the server, every 30000 ms</dd>"), "{page}");
+}
