@@ -160,11 +160,64 @@ fn framing(schema: &Schema) -> String {
         Style::JsonRpc { version_member, .. } => {
             format!("JSON-RPC{}", if *version_member { " 2.0 (\"jsonrpc\": \"2.0\" on every frame)" } else { " style" })
         }
-        Style::Tagged if p.tag_fields.is_empty() => "told apart by the members present".into(),
         Style::Tagged => {
-            let fields: Vec<String> = p.tag_fields.iter().map(|f| format!("\"{f}\"")).collect();
-            format!("tagged by {}", fields.join(", then "))
+            // Each side's own tag members (`client_tag`, `server_tag`), for the sides that
+            // send something; the protocol's `tag` alone may be an unused default.
+            let tagging = |fields: &[String]| {
+                if fields.is_empty() {
+                    "told apart by the members present".to_string()
+                } else {
+                    let fields: Vec<String> = fields.iter().map(|f| format!("\"{f}\"")).collect();
+                    format!("tagged by {}", fields.join(", then "))
+                }
+            };
+            let sides: Vec<Direction> =
+                Direction::BOTH.into_iter().filter(|d| schema.messages.iter().any(|m| m.sender.includes(*d))).collect();
+            let sides = if sides.is_empty() { Direction::BOTH.to_vec() } else { sides };
+            let texts: Vec<(Direction, String)> =
+                sides.iter().map(|d| (*d, tagging(&schema.dispatch.get(*d).tag_fields))).collect();
+            if texts.iter().all(|(_, t)| *t == texts[0].1) {
+                texts[0].1.clone()
+            } else {
+                let parts: Vec<String> =
+                    texts.iter().map(|(d, t)| format!("from the {}: {t}", direction_text(*d))).collect();
+                parts.join("; ")
+            }
         }
+    }
+}
+
+fn direction_text(d: Direction) -> &'static str {
+    match d {
+        Direction::Client => "client",
+        Direction::Server => "server",
+    }
+}
+
+/// What a message's readers do with members it does not declare, per side that sends it:
+/// at the top level of the frame and, for a payload under a member, inside it.
+fn unknown_members(m: &Message) -> String {
+    let word = |u: UnknownFields| match u {
+        UnknownFields::Reject => "rejected",
+        UnknownFields::Ignore => "ignored",
+    };
+    let side = |d: Direction| {
+        let (frame, content) = (*m.frame_unknown_fields.get(d), *m.unknown_fields.get(d));
+        match &m.content {
+            Some(member) if frame != content => {
+                format!("{} at the top level of the frame, {} in \"{member}\"", word(frame), word(content))
+            }
+            _ => word(frame).to_string(),
+        }
+    };
+    let sides: Vec<(Direction, String)> =
+        Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d)).map(|d| (d, side(d))).collect();
+    if sides.iter().all(|(_, t)| *t == sides[0].1) {
+        format!("Unknown members are {}", sides[0].1)
+    } else {
+        let parts: Vec<String> =
+            sides.iter().map(|(d, t)| format!("{t} when the {} sends it", direction_text(*d))).collect();
+        format!("Unknown members are {}", parts.join("; "))
     }
 }
 
@@ -443,9 +496,7 @@ fn message(h: &mut Html, schema: &Schema, id: MessageId) {
         }
         IdPresence::None => {}
     }
-    if m.unknown_fields.client == UnknownFields::Reject || m.unknown_fields.server == UnknownFields::Reject {
-        h.text(". Unknown members are rejected");
-    }
+    h.text(". ").text(&unknown_members(m));
     if !m.envelope && !p.envelope.is_empty() {
         h.text(". Without the envelope");
     }
@@ -715,8 +766,25 @@ fn type_def(h: &mut Html, schema: &Schema, id: TypeId) {
             } else {
                 field_table(h, schema, &s.fields);
             }
-            if s.unknown_fields.client == UnknownFields::Reject || s.unknown_fields.server == UnknownFields::Reject {
-                h.elem("p", &[], "Unknown members are rejected.");
+            match (s.unknown_fields.client, s.unknown_fields.server) {
+                (UnknownFields::Reject, UnknownFields::Reject) => {
+                    h.elem("p", &[], "Unknown members are rejected.");
+                }
+                (UnknownFields::Reject, UnknownFields::Ignore) => {
+                    h.elem(
+                        "p",
+                        &[],
+                        "Unknown members are rejected in values the client sends, ignored in the server's.",
+                    );
+                }
+                (UnknownFields::Ignore, UnknownFields::Reject) => {
+                    h.elem(
+                        "p",
+                        &[],
+                        "Unknown members are rejected in values the server sends, ignored in the client's.",
+                    );
+                }
+                (UnknownFields::Ignore, UnknownFields::Ignore) => {}
             }
         }
         TypeDefKind::Enum(e) => {

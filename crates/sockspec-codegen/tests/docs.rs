@@ -174,3 +174,51 @@ fn no_heartbeat_is_not_given_one() {
     let page = docs::page(&schema, "p.sockspec");
     assert!(page.contains("<dd>WebSocket ping frames sent by the server, every 30000 ms</dd>"), "{page}");
 }
+
+/// The page's `<main>`, for the snapshots of the targeted tests below (the style and the
+/// script are the same on every page).
+fn main_of(page: &str) -> &str {
+    let start = page.find("<main>").expect("a main element");
+    let end = page.find("</main>").expect("a main element");
+    &page[start..end]
+}
+
+#[test]
+fn framing_and_unknown_members_are_said_per_side() {
+    let schema = load_text(
+        r#"protocol t {
+    client_tag = "op"
+    server_tag = "event"
+    client_unknown_fields = reject
+}
+client message Ask { q: string }
+server message Answer { a: string }
+"#,
+    );
+    let page = docs::page(&schema, "t.sockspec");
+    // Each side's own tag, never the unused default `type`.
+    assert!(
+        page.contains("from the client: tagged by &quot;op&quot;; from the server: tagged by &quot;event&quot;"),
+        "{page}"
+    );
+    assert!(!page.contains("&quot;type&quot;"), "{page}");
+    // What the validator does: the server's extra member is accepted, the client's is not.
+    let validator = Validator::new(&schema);
+    assert!(validator.validate(Direction::Server, r#"{"event":"answer","a":"x","extra":1}"#).is_ok());
+    assert!(validator.validate(Direction::Client, r#"{"op":"ask","q":"x","extra":1}"#).is_err());
+    let article = |name: &str| {
+        let start = page.find(&format!("id=\"message-{name}\"")).expect("the message");
+        &page[start..start + page[start..].find("</article>").expect("its end")]
+    };
+    assert!(article("Ask").contains("Unknown members are rejected."));
+    assert!(article("Answer").contains("Unknown members are ignored."));
+    insta::assert_snapshot!("framing_per_side", main_of(&page));
+    // A message both sides send, one of them rejecting.
+    let schema = load_text("protocol t { server_unknown_fields = reject }\nmessage Both { b: string }\n");
+    let page = docs::page(&schema, "t.sockspec");
+    assert!(page.contains("Framing</b>: <code>tagged by &quot;type&quot;</code>"), "{page}");
+    assert!(
+        page.contains("Unknown members are ignored when the client sends it; rejected when the server sends it."),
+        "{page}"
+    );
+}
