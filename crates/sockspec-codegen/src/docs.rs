@@ -99,8 +99,21 @@ pub fn page(schema: &Schema, source: &str) -> String {
         h.open("section", &[("id", "envelope"), ("class", "item"), ("data-search", "envelope")]).nl();
         h.elem("h2", &[], "Envelope");
         docs(&mut h, &p.envelope_docs);
-        h.elem("p", &[], "Members every message carries at the top level of its frame (unless it opts out).");
-        field_table(&mut h, schema, &p.envelope);
+        let carried = envelope_carriers(schema);
+        if carried.iter().all(Option::is_none) {
+            h.elem("p", &[], "Members every message carries at the top level of its frame (unless it opts out).");
+            field_table(&mut h, schema, &p.envelope, None);
+        } else {
+            h.elem(
+                "p",
+                &[],
+                "Members at the top level of the frames of every message (unless it opts out), as declared; \
+                 \"Carried by\" says where one is limited to some messages or one side.",
+            );
+            let carried: Vec<String> =
+                carried.into_iter().map(|c| c.unwrap_or_else(|| "every message".into())).collect();
+            field_table(&mut h, schema, &p.envelope, Some(&carried));
+        }
         h.close("section").nl();
     }
 
@@ -503,7 +516,7 @@ fn message(h: &mut Html, schema: &Schema, id: MessageId) {
     h.text(".").close("p").nl();
 
     match &m.payload {
-        Payload::Fields(fields) if !fields.is_empty() => field_table(h, schema, fields),
+        Payload::Fields(fields) if !fields.is_empty() => field_table(h, schema, fields, None),
         Payload::Fields(_) => {
             h.elem("p", &[("class", "empty")], "No members.");
         }
@@ -593,9 +606,97 @@ fn message(h: &mut Html, schema: &Schema, id: MessageId) {
     h.close("article").nl();
 }
 
-fn field_table(h: &mut Html, schema: &Schema, fields: &[Field]) {
-    h.trusted("<table class=\"fields\"><thead><tr><th>Member</th><th>Type</th><th>Presence</th><th>Default</th><th>Constraints</th><th>Description</th></tr></thead><tbody>\n");
-    for f in fields {
+/// How an envelope member stands on one message from one side, as the model decided it
+/// (`Message::envelope_fields`, after `@only`).
+#[derive(Clone, Copy, PartialEq)]
+enum Carried {
+    AsDeclared,
+    Absent,
+    /// Required and not null here though declared optional or nullable.
+    Required,
+    /// Must be null or absent here.
+    NullOnly,
+}
+
+/// For each envelope member, where it differs from "every message, as declared": `None`
+/// when every message from every side carries it as declared.
+fn envelope_carriers(schema: &Schema) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for f in &schema.protocol.envelope {
+        let mut states: Vec<(Direction, &str, Carried)> = Vec::new();
+        for m in schema.messages.iter().filter(|m| m.envelope) {
+            for d in Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d)) {
+                let state = match m.envelope_fields.get(d).iter().find(|g| g.name == f.name) {
+                    None => Carried::Absent,
+                    Some(g) if g == f => Carried::AsDeclared,
+                    Some(g) if matches!(g.ty.kind, TypeKind::Null) => Carried::NullOnly,
+                    Some(g) if g.required && !g.nullable && (!f.required || f.nullable) => Carried::Required,
+                    Some(_) => Carried::AsDeclared,
+                };
+                states.push((d, &m.name, state));
+            }
+        }
+        if states.iter().all(|(_, _, s)| *s == Carried::AsDeclared) {
+            out.push(None);
+            continue;
+        }
+        let names = |want: Carried, d: Option<Direction>| {
+            let mut list: Vec<&str> = Vec::new();
+            for (side, name, s) in &states {
+                if *s == want && d.is_none_or(|d| d == *side) && !list.contains(name) {
+                    list.push(name);
+                }
+            }
+            list
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let mut absent_sides = Vec::new();
+        for d in Direction::BOTH {
+            let side: Vec<Carried> = states.iter().filter(|(s, _, _)| *s == d).map(|(_, _, c)| *c).collect();
+            if !side.is_empty() && side.iter().all(|c| *c == Carried::Absent) {
+                absent_sides.push(d);
+            }
+        }
+        match absent_sides.as_slice() {
+            [d] => parts.push(format!(
+                "only on frames from the {}",
+                direction_text(if *d == Direction::Client { Direction::Server } else { Direction::Client })
+            )),
+            [] => {}
+            _ => parts.push("no message".into()),
+        }
+        let carrying = |d: &Direction| !absent_sides.contains(d);
+        let absent: Vec<&str> =
+            Direction::BOTH.into_iter().filter(carrying).flat_map(|d| names(Carried::Absent, Some(d))).collect();
+        if !absent.is_empty() {
+            parts.push(format!("not on {}", absent.join(", ")));
+        }
+        let required = names(Carried::Required, None);
+        if !required.is_empty() {
+            parts.push(format!("required and not null on {}", required.join(", ")));
+        }
+        let null = names(Carried::NullOnly, None);
+        if !null.is_empty() {
+            let others_all_null = !required.is_empty()
+                && states.iter().all(|(_, _, s)| matches!(s, Carried::Required | Carried::NullOnly | Carried::Absent));
+            parts.push(if others_all_null {
+                "must be null or absent on every other message".to_string()
+            } else {
+                format!("must be null or absent on {}", null.join(", "))
+            });
+        }
+        out.push(Some(parts.join("; ")));
+    }
+    out
+}
+
+fn field_table(h: &mut Html, schema: &Schema, fields: &[Field], carried: Option<&[String]>) {
+    h.trusted("<table class=\"fields\"><thead><tr><th>Member</th><th>Type</th><th>Presence</th><th>Default</th><th>Constraints</th>");
+    if carried.is_some() {
+        h.trusted("<th>Carried by</th>");
+    }
+    h.trusted("<th>Description</th></tr></thead><tbody>\n");
+    for (i, f) in fields.iter().enumerate() {
         h.open("tr", &[]).open("td", &[]).elem("code", &[("class", "wire-name")], &f.name);
         badges(h, &f.meta, &[]);
         h.close("td").open("td", &[]);
@@ -615,6 +716,9 @@ fn field_table(h: &mut Html, schema: &Schema, fields: &[Field]) {
         }
         h.close("td");
         h.elem("td", &[], &constraints_text(&f.ty));
+        if let Some(text) = carried.and_then(|c| c.get(i)) {
+            h.elem("td", &[("class", "carried")], text);
+        }
         h.open("td", &[]);
         deprecation(h, &f.meta);
         docs(h, &f.meta.docs);
@@ -764,7 +868,7 @@ fn type_def(h: &mut Html, schema: &Schema, id: TypeId) {
             if s.fields.is_empty() {
                 h.elem("p", &[("class", "empty")], "No members.");
             } else {
-                field_table(h, schema, &s.fields);
+                field_table(h, schema, &s.fields, None);
             }
             match (s.unknown_fields.client, s.unknown_fields.server) {
                 (UnknownFields::Reject, UnknownFields::Reject) => {

@@ -222,3 +222,61 @@ server message Answer { a: string }
         "{page}"
     );
 }
+
+/// Every generated example of a schema is a valid frame of its message.
+fn examples_are_valid(schema: &Schema) -> usize {
+    let validator = Validator::new(schema);
+    let mut made = 0;
+    for (i, m) in schema.messages.iter().enumerate() {
+        for side in Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d)) {
+            let Some(frame) = docs::example_frame(schema, MessageId(i as u32), side) else { continue };
+            let text = frame.to_string();
+            match validator.validate(side, &text) {
+                Ok(kind) => assert_eq!(validator.frame_name(kind), m.name, "{text}"),
+                Err(e) => panic!("the example of {} is invalid: {text}\n{e:?}", m.name),
+            }
+            made += 1;
+        }
+    }
+    made
+}
+
+#[test]
+fn envelope_members_limited_by_only_say_where() {
+    let schema = load_text(
+        r#"protocol only {}
+envelope {
+    @only(server)
+    seq: u64
+    @only(Tick)
+    at?: u64 | null
+    v: u32
+}
+client message Hello {}
+server message Tick {}
+server message Other {}
+"#,
+    );
+    let page = docs::page(&schema, "only.sockspec");
+    let validator = Validator::new(&schema);
+    // What the page says below is what the validator does.
+    assert!(validator.validate(Direction::Client, r#"{"type":"hello","v":1}"#).is_ok());
+    assert!(validator.validate(Direction::Server, r#"{"type":"tick","seq":1,"v":1}"#).is_err());
+    assert!(validator.validate(Direction::Server, r#"{"type":"other","seq":1,"v":1,"at":3}"#).is_err());
+    assert!(validator.validate(Direction::Server, r#"{"type":"other","seq":1,"v":1,"at":null}"#).is_ok());
+    let row = |member: &str| {
+        let start = page.find(&format!("<code class=\"wire-name\">{member}</code>")).expect("the member's row");
+        &page[start..start + page[start..].find("</tr>").expect("its end")]
+    };
+    assert!(row("seq").contains("<td class=\"carried\">only on frames from the server</td>"), "{}", row("seq"));
+    assert!(
+        row("at").contains(
+            "<td class=\"carried\">required and not null on Tick; must be null or absent on every other message</td>"
+        ),
+        "{}",
+        row("at")
+    );
+    assert!(row("v").contains("<td class=\"carried\">every message</td>"), "{}", row("v"));
+    assert_eq!(examples_are_valid(&schema), 3);
+    insta::assert_snapshot!("envelope_only", main_of(&page));
+}
