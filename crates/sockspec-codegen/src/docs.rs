@@ -99,8 +99,21 @@ pub fn page(schema: &Schema, source: &str) -> String {
         h.open("section", &[("id", "envelope"), ("class", "item"), ("data-search", "envelope")]).nl();
         h.elem("h2", &[], "Envelope");
         docs(&mut h, &p.envelope_docs);
-        h.elem("p", &[], "Members every message carries at the top level of its frame (unless it opts out).");
-        field_table(&mut h, schema, &p.envelope);
+        let carried = envelope_carriers(schema);
+        if carried.iter().all(Option::is_none) {
+            h.elem("p", &[], "Members every message carries at the top level of its frame (unless it opts out).");
+            field_table(&mut h, schema, &p.envelope, None);
+        } else {
+            h.elem(
+                "p",
+                &[],
+                "Members at the top level of the frames of every message (unless it opts out), as declared; \
+                 \"Carried by\" says where one is limited to some messages or one side.",
+            );
+            let carried: Vec<String> =
+                carried.into_iter().map(|c| c.unwrap_or_else(|| "every message".into())).collect();
+            field_table(&mut h, schema, &p.envelope, Some(&carried));
+        }
         h.close("section").nl();
     }
 
@@ -160,11 +173,64 @@ fn framing(schema: &Schema) -> String {
         Style::JsonRpc { version_member, .. } => {
             format!("JSON-RPC{}", if *version_member { " 2.0 (\"jsonrpc\": \"2.0\" on every frame)" } else { " style" })
         }
-        Style::Tagged if p.tag_fields.is_empty() => "told apart by the members present".into(),
         Style::Tagged => {
-            let fields: Vec<String> = p.tag_fields.iter().map(|f| format!("\"{f}\"")).collect();
-            format!("tagged by {}", fields.join(", then "))
+            // Each side's own tag members (`client_tag`, `server_tag`), for the sides that
+            // send something; the protocol's `tag` alone may be an unused default.
+            let tagging = |fields: &[String]| {
+                if fields.is_empty() {
+                    "told apart by the members present".to_string()
+                } else {
+                    let fields: Vec<String> = fields.iter().map(|f| format!("\"{f}\"")).collect();
+                    format!("tagged by {}", fields.join(", then "))
+                }
+            };
+            let sides: Vec<Direction> =
+                Direction::BOTH.into_iter().filter(|d| schema.messages.iter().any(|m| m.sender.includes(*d))).collect();
+            let sides = if sides.is_empty() { Direction::BOTH.to_vec() } else { sides };
+            let texts: Vec<(Direction, String)> =
+                sides.iter().map(|d| (*d, tagging(&schema.dispatch.get(*d).tag_fields))).collect();
+            if texts.iter().all(|(_, t)| *t == texts[0].1) {
+                texts[0].1.clone()
+            } else {
+                let parts: Vec<String> =
+                    texts.iter().map(|(d, t)| format!("from the {}: {t}", direction_text(*d))).collect();
+                parts.join("; ")
+            }
         }
+    }
+}
+
+fn direction_text(d: Direction) -> &'static str {
+    match d {
+        Direction::Client => "client",
+        Direction::Server => "server",
+    }
+}
+
+/// What a message's readers do with members it does not declare, per side that sends it:
+/// at the top level of the frame and, for a payload under a member, inside it.
+fn unknown_members(m: &Message) -> String {
+    let word = |u: UnknownFields| match u {
+        UnknownFields::Reject => "rejected",
+        UnknownFields::Ignore => "ignored",
+    };
+    let side = |d: Direction| {
+        let (frame, content) = (*m.frame_unknown_fields.get(d), *m.unknown_fields.get(d));
+        match &m.content {
+            Some(member) if frame != content => {
+                format!("{} at the top level of the frame, {} in \"{member}\"", word(frame), word(content))
+            }
+            _ => word(frame).to_string(),
+        }
+    };
+    let sides: Vec<(Direction, String)> =
+        Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d)).map(|d| (d, side(d))).collect();
+    if sides.iter().all(|(_, t)| *t == sides[0].1) {
+        format!("Unknown members are {}", sides[0].1)
+    } else {
+        let parts: Vec<String> =
+            sides.iter().map(|(d, t)| format!("{t} when the {} sends it", direction_text(*d))).collect();
+        format!("Unknown members are {}", parts.join("; "))
     }
 }
 
@@ -271,7 +337,7 @@ fn connection(h: &mut Html, schema: &Schema) {
         });
     }
     let heartbeat = match &c.heartbeat {
-        None => "WebSocket ping/pong (the runtime's default)".to_string(),
+        None => "none declared by the protocol".to_string(),
         Some(Heartbeat::Ping { by, interval_ms, timeout_ms }) => format!(
             "WebSocket ping frames sent by the {}{}{}",
             sender_text(*by),
@@ -443,16 +509,14 @@ fn message(h: &mut Html, schema: &Schema, id: MessageId) {
         }
         IdPresence::None => {}
     }
-    if m.unknown_fields.client == UnknownFields::Reject || m.unknown_fields.server == UnknownFields::Reject {
-        h.text(". Unknown members are rejected");
-    }
+    h.text(". ").text(&unknown_members(m));
     if !m.envelope && !p.envelope.is_empty() {
         h.text(". Without the envelope");
     }
     h.text(".").close("p").nl();
 
     match &m.payload {
-        Payload::Fields(fields) if !fields.is_empty() => field_table(h, schema, fields),
+        Payload::Fields(fields) if !fields.is_empty() => field_table(h, schema, fields, None),
         Payload::Fields(_) => {
             h.elem("p", &[("class", "empty")], "No members.");
         }
@@ -542,9 +606,97 @@ fn message(h: &mut Html, schema: &Schema, id: MessageId) {
     h.close("article").nl();
 }
 
-fn field_table(h: &mut Html, schema: &Schema, fields: &[Field]) {
-    h.trusted("<table class=\"fields\"><thead><tr><th>Member</th><th>Type</th><th>Presence</th><th>Default</th><th>Constraints</th><th>Description</th></tr></thead><tbody>\n");
-    for f in fields {
+/// How an envelope member stands on one message from one side, as the model decided it
+/// (`Message::envelope_fields`, after `@only`).
+#[derive(Clone, Copy, PartialEq)]
+enum Carried {
+    AsDeclared,
+    Absent,
+    /// Required and not null here though declared optional or nullable.
+    Required,
+    /// Must be null or absent here.
+    NullOnly,
+}
+
+/// For each envelope member, where it differs from "every message, as declared": `None`
+/// when every message from every side carries it as declared.
+fn envelope_carriers(schema: &Schema) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for f in &schema.protocol.envelope {
+        let mut states: Vec<(Direction, &str, Carried)> = Vec::new();
+        for m in schema.messages.iter().filter(|m| m.envelope) {
+            for d in Direction::BOTH.into_iter().filter(|d| m.sender.includes(*d)) {
+                let state = match m.envelope_fields.get(d).iter().find(|g| g.name == f.name) {
+                    None => Carried::Absent,
+                    Some(g) if g == f => Carried::AsDeclared,
+                    Some(g) if matches!(g.ty.kind, TypeKind::Null) => Carried::NullOnly,
+                    Some(g) if g.required && !g.nullable && (!f.required || f.nullable) => Carried::Required,
+                    Some(_) => Carried::AsDeclared,
+                };
+                states.push((d, &m.name, state));
+            }
+        }
+        if states.iter().all(|(_, _, s)| *s == Carried::AsDeclared) {
+            out.push(None);
+            continue;
+        }
+        let names = |want: Carried, d: Option<Direction>| {
+            let mut list: Vec<&str> = Vec::new();
+            for (side, name, s) in &states {
+                if *s == want && d.is_none_or(|d| d == *side) && !list.contains(name) {
+                    list.push(name);
+                }
+            }
+            list
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let mut absent_sides = Vec::new();
+        for d in Direction::BOTH {
+            let side: Vec<Carried> = states.iter().filter(|(s, _, _)| *s == d).map(|(_, _, c)| *c).collect();
+            if !side.is_empty() && side.iter().all(|c| *c == Carried::Absent) {
+                absent_sides.push(d);
+            }
+        }
+        match absent_sides.as_slice() {
+            [d] => parts.push(format!(
+                "only on frames from the {}",
+                direction_text(if *d == Direction::Client { Direction::Server } else { Direction::Client })
+            )),
+            [] => {}
+            _ => parts.push("no message".into()),
+        }
+        let carrying = |d: &Direction| !absent_sides.contains(d);
+        let absent: Vec<&str> =
+            Direction::BOTH.into_iter().filter(carrying).flat_map(|d| names(Carried::Absent, Some(d))).collect();
+        if !absent.is_empty() {
+            parts.push(format!("not on {}", absent.join(", ")));
+        }
+        let required = names(Carried::Required, None);
+        if !required.is_empty() {
+            parts.push(format!("required and not null on {}", required.join(", ")));
+        }
+        let null = names(Carried::NullOnly, None);
+        if !null.is_empty() {
+            let others_all_null = !required.is_empty()
+                && states.iter().all(|(_, _, s)| matches!(s, Carried::Required | Carried::NullOnly | Carried::Absent));
+            parts.push(if others_all_null {
+                "must be null or absent on every other message".to_string()
+            } else {
+                format!("must be null or absent on {}", null.join(", "))
+            });
+        }
+        out.push(Some(parts.join("; ")));
+    }
+    out
+}
+
+fn field_table(h: &mut Html, schema: &Schema, fields: &[Field], carried: Option<&[String]>) {
+    h.trusted("<table class=\"fields\"><thead><tr><th>Member</th><th>Type</th><th>Presence</th><th>Default</th><th>Constraints</th>");
+    if carried.is_some() {
+        h.trusted("<th>Carried by</th>");
+    }
+    h.trusted("<th>Description</th></tr></thead><tbody>\n");
+    for (i, f) in fields.iter().enumerate() {
         h.open("tr", &[]).open("td", &[]).elem("code", &[("class", "wire-name")], &f.name);
         badges(h, &f.meta, &[]);
         h.close("td").open("td", &[]);
@@ -564,6 +716,9 @@ fn field_table(h: &mut Html, schema: &Schema, fields: &[Field]) {
         }
         h.close("td");
         h.elem("td", &[], &constraints_text(&f.ty));
+        if let Some(text) = carried.and_then(|c| c.get(i)) {
+            h.elem("td", &[("class", "carried")], text);
+        }
         h.open("td", &[]);
         deprecation(h, &f.meta);
         docs(h, &f.meta.docs);
@@ -713,10 +868,27 @@ fn type_def(h: &mut Html, schema: &Schema, id: TypeId) {
             if s.fields.is_empty() {
                 h.elem("p", &[("class", "empty")], "No members.");
             } else {
-                field_table(h, schema, &s.fields);
+                field_table(h, schema, &s.fields, None);
             }
-            if s.unknown_fields.client == UnknownFields::Reject || s.unknown_fields.server == UnknownFields::Reject {
-                h.elem("p", &[], "Unknown members are rejected.");
+            match (s.unknown_fields.client, s.unknown_fields.server) {
+                (UnknownFields::Reject, UnknownFields::Reject) => {
+                    h.elem("p", &[], "Unknown members are rejected.");
+                }
+                (UnknownFields::Reject, UnknownFields::Ignore) => {
+                    h.elem(
+                        "p",
+                        &[],
+                        "Unknown members are rejected in values the client sends, ignored in the server's.",
+                    );
+                }
+                (UnknownFields::Ignore, UnknownFields::Reject) => {
+                    h.elem(
+                        "p",
+                        &[],
+                        "Unknown members are rejected in values the server sends, ignored in the client's.",
+                    );
+                }
+                (UnknownFields::Ignore, UnknownFields::Ignore) => {}
             }
         }
         TypeDefKind::Enum(e) => {

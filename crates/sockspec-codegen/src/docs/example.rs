@@ -1,8 +1,10 @@
 //! Example frames made from the model, for messages whose schema gives none: the smallest
 //! frame of each message, with required members only, values inside their constraints and
 //! the schema's own `@example`s where a field or type has one. The test suite checks every
-//! one with the dynamic validator; a type this cannot make a value of (a pattern with no
-//! example) gives no example rather than a wrong one.
+//! one with the dynamic validator. A string with a `@pattern` gets a string made from the
+//! pattern, checked against every constraint with the validator's regexes; a type this
+//! cannot make a value of (patterns no sample meets at once) gives no example rather than
+//! a wrong one.
 
 use serde_json::{Map, Value, json};
 use sockspec_model::{
@@ -229,18 +231,86 @@ fn float(c: &Constraints) -> f64 {
 }
 
 fn string(c: &Constraints) -> Option<Value> {
-    if !c.patterns.is_empty() {
-        return None;
-    }
     let min = c.len.and_then(|l| l.min).unwrap_or(0) as usize;
     let max = c.len.and_then(|l| l.max).map_or(usize::MAX, |m| m as usize);
     let n = 7usize.clamp(min, max.max(min));
-    Some(json!("example".chars().cycle().take(n).collect::<String>()))
+    let word: String = "example".chars().cycle().take(n).collect();
+    // The plain word when the patterns take it, else a string made from each pattern; the
+    // first candidate every constraint takes.
+    let mut candidates = vec![word];
+    for p in &c.patterns {
+        candidates.extend(pattern_samples(p));
+    }
+    candidates.into_iter().find(|s| fits(c, s)).map(Value::String)
 }
 
-/// A fixed text of a format, when no constraint could refuse it.
+/// A fixed text of a format, when the constraints take it.
 fn plain(c: &Constraints, text: &str) -> Option<Value> {
-    (c.patterns.is_empty() && c.len.is_none()).then(|| json!(text))
+    fits(c, text).then(|| json!(text))
+}
+
+/// Whether a string meets the length and every pattern, checked with the validator's own
+/// regexes.
+fn fits(c: &Constraints, s: &str) -> bool {
+    let n = s.chars().count() as u64;
+    let len_ok = c.len.is_none_or(|l| l.min.is_none_or(|m| n >= m) && l.max.is_none_or(|m| n <= m));
+    len_ok && c.patterns.iter().all(|p| sockspec_model::pattern::compile(p).is_ok_and(|re| re.is_match(s)))
+}
+
+/// Strings a pattern matches, made from its syntax tree: the first alternative of each
+/// choice, a readable character of each class, each repetition a few lengths (its least
+/// first). Anchors and word boundaries add nothing, so a sample may miss one; [`fits`]
+/// checks every sample.
+fn pattern_samples(pattern: &str) -> Vec<String> {
+    let Ok(t) = sockspec_model::pattern::translate(pattern) else { return Vec::new() };
+    let Ok(hir) = regex_syntax::Parser::new().parse(&t.rust) else { return Vec::new() };
+    [0u32, 1, 3, 7]
+        .into_iter()
+        .filter_map(|extra| {
+            let mut out = String::new();
+            sample(&hir, extra, &mut out).then_some(out)
+        })
+        .collect()
+}
+
+fn sample(hir: &regex_syntax::hir::Hir, extra: u32, out: &mut String) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(l) => match std::str::from_utf8(&l.0) {
+            Ok(text) => {
+                out.push_str(text);
+                true
+            }
+            Err(_) => false,
+        },
+        HirKind::Class(Class::Unicode(class)) => {
+            let ranges = class.ranges();
+            let pick = ['a', 'x', '0', '1', 'A', 'X', '-', '_', ' ']
+                .into_iter()
+                .find(|c| ranges.iter().any(|r| r.start() <= *c && *c <= r.end()))
+                .or_else(|| ranges.iter().map(|r| r.start()).find(|c| !c.is_control()))
+                .or_else(|| ranges.first().map(|r| r.start()));
+            match pick {
+                Some(c) => {
+                    out.push(c);
+                    true
+                }
+                None => false,
+            }
+        }
+        HirKind::Class(Class::Bytes(_)) => false,
+        HirKind::Repetition(r) => {
+            let n = r.min.saturating_add(extra).min(r.max.unwrap_or(u32::MAX));
+            if n > 4096 {
+                return false;
+            }
+            (0..n).all(|_| sample(&r.sub, extra, out))
+        }
+        HirKind::Capture(c) => sample(&c.sub, extra, out),
+        HirKind::Concat(parts) => parts.iter().all(|p| sample(p, extra, out)),
+        HirKind::Alternation(choices) => choices.first().is_some_and(|c| sample(c, extra, out)),
+    }
 }
 
 /// `n` zero bytes in base64.
