@@ -828,12 +828,14 @@ fn constraints_text(t: &Type) -> String {
         };
         let min = r.min.as_ref().map(|l| format!("{}{}", n(l), if l.exclusive { " (excluded)" } else { "" }));
         let max = r.max.as_ref().map(n);
-        let op = if r.max.is_some_and(|l| l.exclusive) { ".." } else { "..=" };
+        // The schema's own spelling: `1..` has no upper end, `..=9` and `..9` have one.
+        let op = if r.max.is_some_and(|l| l.exclusive) || max.is_none() { ".." } else { "..=" };
         parts.push(format!("range {}{op}{}", min.unwrap_or_default(), max.unwrap_or_default()));
     }
     if let Some(l) = &c.len {
+        let op = if l.max.is_some() { "..=" } else { ".." };
         parts.push(format!(
-            "length {}..={}",
+            "length {}{op}{}",
             l.min.map(|m| m.to_string()).unwrap_or_default(),
             l.max.map(|m| m.to_string()).unwrap_or_default()
         ));

@@ -307,3 +307,17 @@ server message Given { @example("42") code: string @pattern("^[0-9]+$") }
     let page = docs::page(&schema, "t.sockspec");
     insta::assert_snapshot!("pattern_examples", main_of(&page));
 }
+
+/// Ranges and lengths are written as the schema spells them: an open upper end has no `=`.
+#[test]
+fn ranges_and_lengths_read_as_the_schema_spells_them() {
+    let schema = load_text(
+        "protocol p {}\nclient message M {\n    a: u8 @range(1..)\n    b: string @len(1..)\n    c: u8 @range(2..=5)\n    \
+         d: u16 @range(1..9)\n    e: u8 @range(..10)\n    f: string @len(..=4)\n}\n",
+    );
+    let page = docs::page(&schema, "p.sockspec");
+    for text in ["range 1..<", "length 1..<", "range 2..=5", "range 1..9", "range ..10", "length ..=4"] {
+        assert!(page.contains(text), "{text} in {page}");
+    }
+    assert!(!page.contains("1..=<"), "{page}");
+}
