@@ -189,3 +189,26 @@ fn close_codes_may_be_an_int_enum() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert!(schema.expect("clean").protocol.connection.close_codes.is_some());
 }
+
+/// `@correlate` by an envelope member the request carries (docs/language.md 10.3): the
+/// member's place in the frames is recorded; a request that does not carry it is S0412.
+#[test]
+fn a_request_correlates_by_an_envelope_member() {
+    let (schema, diagnostics) = check(
+        "protocol p { content = \"params\" }\nenvelope { req_id?: u64 }\n\
+         @correlate(req_id)\nclient request Ping {} -> Pong\nserver message Pong {}\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let schema = schema.expect("clean");
+    let request = schema.messages[0].request.as_ref().expect("a request");
+    assert!(
+        matches!(&request.correlation, sockspec_model::Correlation::Field { name, pointer: Some(p) } if name == "req_id" && p == "/req_id"),
+        "{:?}",
+        request.correlation
+    );
+    let (_, diagnostics) = check(
+        "protocol p { content = \"params\" }\nenvelope { req_id?: u64 }\n\
+         @correlate(req_id)\n@no_envelope\nclient request Ping {} -> Pong\nserver message Pong {}\n",
+    );
+    assert!(diagnostics.iter().any(|d| d.code == "S0412"), "{diagnostics:?}");
+}

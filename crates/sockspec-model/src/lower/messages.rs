@@ -610,13 +610,15 @@ impl<'a> Lower<'a> {
                     );
                 }
             }
+            // The member may be the request's own field or an envelope member it carries.
             if let Correlation::Field { name: f, .. } = &correlation
                 && !matches!(&payload, Payload::Fields(fs) if fs.iter().any(|x| x.name == *f))
+                && !(envelope && self.envelope_names.contains(f))
             {
                 let span = item.attrs.iter().find(|a| a.name.text == "correlate").map_or(name.span, |a| a.span);
                 self.error(Diagnostic::error(
                     "S0412",
-                    format!("request `{}` has no field `{f}` to correlate by", name.text),
+                    format!("request `{}` has no field or envelope member `{f}` to correlate by", name.text),
                     span,
                     "no such field",
                 ));
