@@ -1034,6 +1034,19 @@ impl<'a> Cx<'a> {
                 let msg = format!("it was {}, it is now {b:?}", a.name()).to_lowercase();
                 self.emit("type-changed", msg, flows, flows.when(!fits), true);
             }
+            // An integer written as a string: the wire is a string still, its values the
+            // decimal integers of the range. A string with no constraint of its own holds them
+            // all (only the narrowing breaks); with one, either side may refuse the other's.
+            (TypeKind::String, TypeKind::Int(b)) if b.encoding == IntEncoding::String => {
+                let free = oc.len.is_none() && oc.patterns.is_empty();
+                let msg = format!("the string is now {} written as a string (decimal digits only)", b.name());
+                self.emit("type-changed", msg, flows.when(!free), flows, true);
+            }
+            (TypeKind::Int(a), TypeKind::String) if a.encoding == IntEncoding::String => {
+                let free = nc.len.is_none() && nc.patterns.is_empty();
+                let msg = format!("it was {} written as a string, it is now any string", a.name());
+                self.emit("type-changed", msg, flows, flows.when(!free), true);
+            }
             (a, b) => {
                 let msg = format!("it was {}, it is now {}", type_word(a), type_word(b));
                 self.emit("type-changed", msg, flows, flows, true);

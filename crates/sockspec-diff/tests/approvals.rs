@@ -211,3 +211,24 @@ fn a_tag_of_another_json_type_under_an_open_level_is_a_break() {
     let f = report.findings.iter().find(|f| f.rule == "message-added").expect("the finding");
     assert!(!f.breaks.any(), "{f:#?}");
 }
+
+/// A string that becomes an integer written as a string stays a string on the wire: only
+/// the values narrow (a server's `code`: new clients refuse an old server's non-digits),
+/// unless the old string had constraints of its own, which may refuse some new values.
+#[test]
+fn a_string_that_becomes_an_integer_as_a_string_only_narrows() {
+    let free = "protocol d {}\nserver message Error { code: string }\n";
+    let digits = "protocol d {}\nserver message Error { code: string @pattern(\"^[0-9]+$\") }\n";
+    let int = "protocol d {}\nserver message Error { code: u32 @as(string) }\n";
+    let breaks = |old: &str, new: &str| {
+        let report = compare(old, new);
+        let f = report.findings.iter().find(|f| f.rule == "type-changed").expect("the finding");
+        assert!(f.message.contains("as a string"), "{}", f.message);
+        (f.breaks.new_server_old_clients, f.breaks.new_clients_old_server)
+    };
+    // The server sends it: new clients reading an old server's strings are what narrows.
+    assert_eq!(breaks(free, int), (false, true));
+    assert_eq!(breaks(int, free), (true, false));
+    // With a pattern of its own, the old string's readers may refuse some integers.
+    assert_eq!(breaks(digits, int), (true, true));
+}
