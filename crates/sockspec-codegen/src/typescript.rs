@@ -28,6 +28,7 @@ pub fn generate(schema: &Schema, source: &str) -> Vec<GeneratedFile> {
         cons: BTreeMap::new(),
         unions: Vec::new(),
         write_unions: Vec::new(),
+        fit_types: Vec::new(),
         seen: HashSet::new(),
     };
     let body = g.module();
@@ -96,10 +97,13 @@ struct Gen<'s> {
     out: Writer,
     /// Constraint objects by their text, each emitted once as a constant.
     cons: BTreeMap<String, String>,
-    /// Inline unions met while writing decoders, written as functions afterwards.
-    unions: Vec<&'s Untagged>,
-    /// Inline unions met while writing writers, likewise.
-    write_unions: Vec<&'s Untagged>,
+    /// Inline unions met while writing decoders, written as functions afterwards, with
+    /// their decoders' names.
+    unions: Vec<(String, &'s Untagged)>,
+    /// Inline unions met while writing writers, likewise, with their writers' names.
+    write_unions: Vec<(String, &'s Untagged)>,
+    /// Named types whose `$is_N` test `fits` used, written last.
+    fit_types: Vec<TypeId>,
     seen: HashSet<String>,
 }
 
@@ -700,10 +704,11 @@ impl<'s> Gen<'s> {
 
     /// The function that decodes an inline union, written once per union.
     fn inline_union(&mut self, u: &'s Untagged) -> String {
-        let name = u.name.clone().unwrap_or_else(|| format!("Union{}", self.unions.len()));
+        // A union with no name (a tuple's item) gets a decoder of its own, numbered.
+        let name = u.name.clone().unwrap_or_else(|| format!("${}", self.unions.len()));
         let f = format!("$u_{}", name);
         if self.seen.insert(f.clone()) {
-            self.unions.push(u);
+            self.unions.push((name, u));
         }
         f
     }
@@ -915,9 +920,8 @@ impl<'s> Gen<'s> {
     fn inline_unions(&mut self) {
         let mut done = 0;
         while done < self.unions.len() {
-            let u = self.unions[done];
+            let (name, u) = self.unions[done].clone();
             done += 1;
-            let name = u.name.clone().unwrap_or_default();
             let t = match &u.name {
                 Some(n) => self.anonymous_ident(n),
                 None => "unknown".to_string(),
@@ -1515,9 +1519,10 @@ impl<'s> Gen<'s> {
             }
             TypeKind::Named(id) => format!("$w_{}({x})", id.0),
             TypeKind::OneOf(u) => {
-                let name = u.name.clone().unwrap_or_default();
+                // A union with no name (a tuple's item) gets a writer of its own, numbered.
+                let name = u.name.clone().unwrap_or_else(|| format!("${}", self.write_unions.len()));
                 if self.seen.insert(format!("$wu_{name}")) {
-                    self.write_unions.push(u);
+                    self.write_unions.push((name.clone(), u));
                 }
                 format!("$wu_{name}({x})")
             }
@@ -1590,12 +1595,175 @@ impl<'s> Gen<'s> {
         }
     }
 
+    /// A deep test of a typed value `x` (an `unknown` expression) against a type, for
+    /// choosing the variant of an ordered union when writing: the value's JavaScript type
+    /// as the decoder builds it, integers within their width, enum values, struct members
+    /// (the required ones present, each of its type, no other member), tuple lengths and
+    /// every item, map value and union variant; a tagged union by its tag. Constraints
+    /// (`@range`, `@len`, `@pattern`) are not checked. Named types get a function each
+    /// (`$is_N`, written afterwards), so recursive types end.
+    fn fits(&mut self, ty: &'s Type, x: &str, depth: usize) -> String {
+        let y = format!("y{depth}");
+        let object = format!(
+            "(typeof {x} === \"object\" && {x} !== null && !Array.isArray({x}) && !({x} instanceof Uint8Array))"
+        );
+        let int = |it: IntType| {
+            if is_big_int(it) {
+                format!("(typeof {x} === \"bigint\" && {x} >= {}n && {x} <= {}n)", it.min(), it.max())
+            } else {
+                format!(
+                    "(typeof {x} === \"number\" && Number.isInteger({x}) && {x} >= {} && {x} <= {})",
+                    it.min(),
+                    it.max()
+                )
+            }
+        };
+        match &ty.kind {
+            TypeKind::Int(it) => int(*it),
+            TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
+                int(IntType { signed: true, bits: 64, encoding: IntEncoding::Number })
+            }
+            TypeKind::List(item) => {
+                let inner = self.fits(item, &y, depth + 1);
+                if inner == "true" {
+                    format!("Array.isArray({x})")
+                } else {
+                    format!("(Array.isArray({x}) && ({x} as unknown[]).every(({y}: unknown) => {inner}))")
+                }
+            }
+            TypeKind::Tuple(items) => {
+                let mut parts =
+                    vec![format!("Array.isArray({x})"), format!("({x} as unknown[]).length === {}", items.len())];
+                for (i, t) in items.iter().enumerate() {
+                    let inner = self.fits(t, &format!("({x} as unknown[])[{i}]"), depth + 1);
+                    if inner != "true" {
+                        parts.push(inner);
+                    }
+                }
+                format!("({})", parts.join(" && "))
+            }
+            TypeKind::Map(item) => {
+                let inner = self.fits(item, &y, depth + 1);
+                if inner == "true" {
+                    object
+                } else {
+                    format!(
+                        "({object} && Object.values({x} as {{ [key: string]: unknown }}).every(({y}: unknown) => {inner}))"
+                    )
+                }
+            }
+            TypeKind::Nullable(inner) => format!("({x} === null || {})", self.fits(inner, x, depth)),
+            TypeKind::OneOf(u) => {
+                let parts: Vec<String> = u.variants.iter().map(|t| self.fits(t, x, depth)).collect();
+                if parts.iter().any(|p| p == "true") { "true".to_string() } else { format!("({})", parts.join(" || ")) }
+            }
+            TypeKind::Named(id) => {
+                if self.seen.insert(format!("$is_{}", id.0)) {
+                    self.fit_types.push(*id);
+                }
+                format!("$is_{}({x})", id.0)
+            }
+            _ => self.is_value_of(ty, x),
+        }
+    }
+
+    /// The `$is_N` functions of the named types `fits` met (and those they meet).
+    fn write_fit_functions(&mut self) {
+        let schema = self.schema;
+        let mut done = 0;
+        while done < self.fit_types.len() {
+            let id = self.fit_types[done];
+            done += 1;
+            self.out.blank();
+            self.out.open(&format!("function $is_{}(x: unknown): boolean {{", id.0));
+            match &schema.ty(id).kind {
+                TypeDefKind::Alias(t) => {
+                    let test = self.fits(t, "x", 1);
+                    self.out.line(&format!("return {test};"));
+                }
+                TypeDefKind::Struct(s) => {
+                    self.out.line("if (typeof x !== \"object\" || x === null || Array.isArray(x) || x instanceof Uint8Array) return false;");
+                    self.out.line("const o = x as { [key: string]: unknown };");
+                    for f in &s.fields {
+                        let value = if OBJECT_PROTOTYPE_NAMES.contains(&f.name.as_str()) {
+                            format!("(Object.prototype.hasOwnProperty.call(o, {0}) ? o[{0}] : undefined)", q(&f.name))
+                        } else {
+                            format!("o[{}]", q(&f.name))
+                        };
+                        let test = self.fits(&f.ty, "v", 1);
+                        let absent = if f.required && f.default.is_none() { "false" } else { "true" };
+                        let null = if f.nullable { " || v === null" } else { "" };
+                        self.out.line(&format!(
+                            "{{ const v = {value}; if (v === undefined ? !{absent} : !(({test}){null})) return false; }}"
+                        ));
+                    }
+                    let names: Vec<String> = s.fields.iter().map(|f| f.name.clone()).collect();
+                    let known = known_fn(&names);
+                    self.out.line(&format!(
+                        "return Object.keys(o).every((n: string) => o[n] === undefined || ({known})(n));"
+                    ));
+                }
+                TypeDefKind::Enum(e) => {
+                    let kind = match e.repr {
+                        EnumRepr::String => "string",
+                        EnumRepr::Int(it) if !is_big_int(it) => "number",
+                        _ => "bigint",
+                    };
+                    let values: Vec<String> = e
+                        .variants
+                        .iter()
+                        .map(|v| match &v.value {
+                            TagValue::Int(i) if kind == "bigint" => format!("{i}n"),
+                            other => tag_literal(other),
+                        })
+                        .collect();
+                    if e.open || e.flags {
+                        self.out.line(&format!("return typeof x === {};", q(kind)));
+                    } else {
+                        self.out.line(&format!(
+                            "return typeof x === {} && ([{}] as unknown[]).includes(x);",
+                            q(kind),
+                            values.join(", ")
+                        ));
+                    }
+                }
+                TypeDefKind::Union(Union::Tagged { field, variants, open, .. }) => {
+                    self.out.line("if (typeof x !== \"object\" || x === null || Array.isArray(x) || x instanceof Uint8Array) return false;");
+                    if *open {
+                        self.out.line("return true;");
+                    } else {
+                        let tags: Vec<String> = variants
+                            .iter()
+                            .filter_map(|v| match &schema.ty(*v).kind {
+                                TypeDefKind::Struct(s) => Some(tag_literal(&s.tag)),
+                                _ => None,
+                            })
+                            .collect();
+                        self.out.line(&format!(
+                            "return ([{}] as unknown[]).includes((x as {{ [key: string]: unknown }})[{}]);",
+                            tags.join(", "),
+                            q(field)
+                        ));
+                    }
+                }
+                TypeDefKind::Union(Union::Untagged(u)) => {
+                    let parts: Vec<String> = u.variants.iter().map(|t| self.fits(t, "x", 1)).collect();
+                    let test = if parts.iter().any(|p| p == "true") { "true".to_string() } else { parts.join(" || ") };
+                    self.out.line(&format!("return {test};"));
+                }
+            }
+            self.out.close("}");
+        }
+    }
+
     /// The body of a writer of an untagged value `x`: the first variant whose JavaScript
-    /// type the value has (objects of several variants told apart by their signatures).
+    /// type the value has (objects of several variants told apart by their signatures);
+    /// for an ordered union, the first variant the value fits (`fits`), as the reader
+    /// chose it.
     fn untagged_writer_body(&mut self, u: &'s Untagged) {
         self.out.line("const y = x as unknown;");
         for (i, t) in u.variants.iter().enumerate() {
-            let mut test = self.is_value_of(t, "y");
+            let mut test = if u.ordered { self.fits(t, "y", 1) } else { self.is_value_of(t, "y") };
             if let Some((_, sig)) = u.signatures.iter().find(|(j, _)| *j == i) {
                 let keys = u.keys.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ");
                 let sig = sig.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ");
@@ -1612,10 +1780,12 @@ impl<'s> Gen<'s> {
     fn write_inline_unions(&mut self) {
         let mut done = 0;
         while done < self.write_unions.len() {
-            let u = self.write_unions[done];
+            let (name, u) = self.write_unions[done].clone();
             done += 1;
-            let name = u.name.clone().unwrap_or_default();
-            let t = self.anonymous_ident(&name);
+            let t = match &u.name {
+                Some(n) => self.anonymous_ident(n),
+                None => self.untagged_type(u),
+            };
             self.out.blank();
             self.out.open(&format!("function $wu_{name}(x: {t}): string {{"));
             self.untagged_writer_body(u);
@@ -1807,6 +1977,7 @@ impl<'s> Gen<'s> {
         self.out.line("// Serialisers");
         self.writers();
         self.write_inline_unions();
+        self.write_fit_functions();
         std::mem::take(&mut self.out.text)
     }
 }
