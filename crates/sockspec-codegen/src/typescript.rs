@@ -660,10 +660,12 @@ impl<'s> Gen<'s> {
             TypeKind::Null => format!("$null({v}, {p}, c)"),
             TypeKind::List(item) => {
                 let inner = self.check(item, &x, &qv, None, depth + 1);
+                let (x, qv) = (param(&x, &inner), param(&qv, &inner));
                 format!("$list({v}, {p}, c, {k}, ({x}: $J, {qv}: string) => {inner})")
             }
             TypeKind::Map(item) => {
                 let inner = self.check(item, &x, &qv, None, depth + 1);
+                let (x, qv) = (param(&x, &inner), param(&qv, &inner));
                 format!("$map({v}, {p}, c, {k}, ({x}: $J, {qv}: string) => {inner})")
             }
             TypeKind::Tuple(items) => {
@@ -671,7 +673,7 @@ impl<'s> Gen<'s> {
                     .iter()
                     .map(|t| {
                         let inner = self.check(t, &x, &qv, None, depth + 1);
-                        format!("({x}: $J, {qv}: string) => {inner}")
+                        format!("({}: $J, {}: string) => {inner}", param(&x, &inner), param(&qv, &inner))
                     })
                     .collect();
                 format!("$tuple({v}, {p}, c, [{}])", fns.join(", "))
@@ -722,7 +724,12 @@ impl<'s> Gen<'s> {
                 .iter()
                 .map(|t| {
                     let inner = self.check(t, "x", "q", None, 1);
-                    format!("(x: $J, q: string, c: $Ctx) => {inner}")
+                    format!(
+                        "({}: $J, {}: string, {}: $Ctx) => {inner}",
+                        param("x", &inner),
+                        param("q", &inner),
+                        param("c", &inner)
+                    )
                 })
                 .collect();
             self.out.line(&format!("return $ordered(v, p, c, {kinds}, [{}]);", fns.join(", ")));
@@ -1505,12 +1512,12 @@ impl<'s> Gen<'s> {
             TypeKind::List(item) => {
                 let t = self.ts_type(item);
                 let inner = self.write(item, &y, depth + 1);
-                format!("$wl({x}, ({y}: {t}) => {inner})")
+                format!("$wl({x}, ({}: {t}) => {inner})", param(&y, &inner))
             }
             TypeKind::Map(item) => {
                 let t = self.ts_type(item);
                 let inner = self.write(item, &y, depth + 1);
-                format!("$wm({x}, ({y}: {t}) => {inner})")
+                format!("$wm({x}, ({}: {t}) => {inner})", param(&y, &inner))
             }
             TypeKind::Tuple(items) => {
                 let parts: Vec<String> =
@@ -1824,7 +1831,9 @@ impl<'s> Gen<'s> {
                             let vi = self.type_ident(*v);
                             let lit = tag_literal(&s.tag);
                             self.out.open(&format!("if (t === {lit}) {{"));
-                            self.out.line(&format!("const y = x as unknown as {vi};"));
+                            if !s.fields.is_empty() {
+                                self.out.line(&format!("const y = x as unknown as {vi};"));
+                            }
                             let mut parts = vec![format!("{} + \":\" + $ws(String(t))", q(&q(field)))];
                             if !matches!(s.tag, TagValue::Str(_)) {
                                 // The tag's JSON text: an integer without the `n` of a bigint literal.
@@ -1834,7 +1843,7 @@ impl<'s> Gen<'s> {
                                 };
                                 parts[0] = format!("{} + \":\" + {}", q(&q(field)), q(&text));
                             }
-                            if base.is_some() {
+                            if base.is_some() && !base_fields.is_empty() {
                                 let bi = self.type_ident(base.expect("checked"));
                                 self.out.line(&format!("const b = x as unknown as {bi};"));
                                 parts.extend(self.write_fields(base_fields, "b"));
@@ -1870,7 +1879,6 @@ impl<'s> Gen<'s> {
             for (_, msg) in schema.messages_from(dir) {
                 let side = Self::side_of(msg);
                 self.out.open(&format!("case {}: {{", q(&msg.name)));
-                self.out.line("const f = m.frame;");
                 let mut parts: Vec<String> = Vec::new();
                 if let Style::JsonRpc { version_member: true, .. } = schema.protocol.style {
                     parts.push("'\"jsonrpc\":\"2.0\"'".to_string());
@@ -1913,15 +1921,19 @@ impl<'s> Gen<'s> {
                         let inner = match &msg.payload {
                             Payload::Fields(fields) => {
                                 let t = self.inline_object(fields);
-                                let members = self.write_fields(fields, "p");
-                                format!("(((p: {t}) => $wo([{}]))({value}))", members.join(", "))
+                                let members = self.write_fields(fields, "p").join(", ");
+                                format!("((({}: {t}) => $wo([{members}]))({value}))", param("p", &members))
                             }
                             Payload::Value { ty, .. } => self.write(ty, &value, 1),
                         };
                         parts.push(format!("{value} === undefined ? undefined : {} + \":\" + {inner}", q(&q(key))));
                     }
                 }
-                self.out.line(&format!("return $wo([{}]);", parts.join(", ")));
+                let parts = parts.join(", ");
+                if uses(&parts, "f") {
+                    self.out.line("const f = m.frame;");
+                }
+                self.out.line(&format!("return $wo([{parts}]);"));
                 self.out.close("}");
             }
             for extra in self.extra_kinds(dir) {
@@ -1978,7 +1990,7 @@ impl<'s> Gen<'s> {
         self.writers();
         self.write_inline_unions();
         self.write_fit_functions();
-        std::mem::take(&mut self.out.text)
+        leave_nothing_unused(&std::mem::take(&mut self.out.text))
     }
 }
 
@@ -2039,4 +2051,154 @@ fn collect_inline_unions<'s>(schema: &'s Schema, out: &mut Vec<&'s Untagged>) {
             fields(m.envelope_fields.get(d), out);
         }
     }
+}
+
+/// Whether `name` occurs in `text` as an identifier (not inside a longer one).
+fn uses(text: &str, name: &str) -> bool {
+    count_uses(text, name) > 0
+}
+
+fn count_uses(text: &str, name: &str) -> usize {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name)
+        .filter(|(i, _)| {
+            !text[..*i].chars().next_back().is_some_and(ident)
+                && !text[i + name.len()..].chars().next().is_some_and(ident)
+        })
+        .count()
+}
+
+/// A closure's parameter: `_`-prefixed where `body` does not use it (`noUnusedParameters`).
+fn param(name: &str, body: &str) -> String {
+    if uses(body, name) { name.to_string() } else { format!("_{name}") }
+}
+
+/// The parameter names of a function header line (`function f(a: T, b?: U): R {`).
+fn header_params(line: &str) -> Vec<String> {
+    let Some(start) = line.find('(') else { return Vec::new() };
+    let mut depth = 0i32;
+    let mut names = Vec::new();
+    let mut current = String::new();
+    for c in line[start + 1..].chars() {
+        match c {
+            '(' | '[' | '{' | '<' => depth += 1,
+            ')' if depth == 0 => break,
+            ')' | ']' | '}' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                names.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    names.push(current);
+    names
+        .iter()
+        .filter_map(|p| {
+            let n: String =
+                p.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$').collect();
+            (!n.is_empty()).then_some(n)
+        })
+        .collect()
+}
+
+/// Makes the module pass `tsc --noUnusedLocals --noUnusedParameters`: in each generated
+/// top-level function, a parameter its body does not use gets a `_` prefix and a local
+/// that nothing reads is left out; then one statement at the end references every
+/// top-level declaration of the runtime and the module that nothing else does (the
+/// runtime's text stays the same in every module).
+fn leave_nothing_unused(text: &str) -> String {
+    let runtime_end = text.find(RUNTIME).map_or(0, |i| i + RUNTIME.len());
+    let mut out = String::with_capacity(text.len() + 1024);
+    out.push_str(&text[..runtime_end]);
+    let lines: Vec<&str> = text[runtime_end..].split_inclusive('\n').collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let header =
+            (line.starts_with("function ") || line.starts_with("export function ")) && line.trim_end().ends_with('{');
+        if !header {
+            out.push_str(line);
+            i += 1;
+            continue;
+        }
+        let end = (i + 1..lines.len()).find(|j| lines[*j].trim_end() == "}").unwrap_or(lines.len() - 1);
+        let mut body: Vec<&str> = lines[i + 1..=end].to_vec();
+        // Locals nothing reads: `const NAME` / `let NAME` lines whose name occurs once.
+        loop {
+            let joined: String = body.concat();
+            let unused = body.iter().position(|l| {
+                let t = l.trim_start();
+                let rest = t.strip_prefix("const ").or_else(|| t.strip_prefix("let "));
+                rest.is_some_and(|r| {
+                    let n: String = r.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    !n.is_empty() && count_uses(&joined, &n) == 1 && !l.contains('(')
+                })
+            });
+            match unused {
+                Some(k) => {
+                    body.remove(k);
+                }
+                None => break,
+            }
+        }
+        let joined: String = body.concat();
+        let mut head = line.to_string();
+        for name in header_params(line) {
+            if !uses(&joined, &name) {
+                let open = head.find('(').unwrap_or(0);
+                for sep in [":", "?:"] {
+                    let from = format!("{name}{sep}");
+                    if let Some(at) = head[open..].find(&from).map(|a| a + open)
+                        && !head[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        head.replace_range(at..at, "_");
+                        break;
+                    }
+                }
+            }
+        }
+        out.push_str(&head);
+        out.push_str(&joined);
+        i = end + 1;
+    }
+    // Top-level declarations that nothing references.
+    let code: String = out
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("//") || t.starts_with('*') || t.starts_with("/*"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut unused = Vec::new();
+    let code_lines: Vec<&str> = code.lines().collect();
+    for (i, l) in code_lines.iter().enumerate() {
+        let Some(rest) =
+            l.strip_prefix("function ").or_else(|| l.strip_prefix("const ")).or_else(|| l.strip_prefix("class "))
+        else {
+            continue;
+        };
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$').collect();
+        // A function that calls itself is not used by that: its own lines do not count.
+        let end = if l.trim_end().ends_with('{') && !l.starts_with("const ") {
+            (i + 1..code_lines.len()).find(|j| code_lines[*j] == "}").unwrap_or(i)
+        } else {
+            i
+        };
+        let own = code_lines[i..=end].iter().map(|l| count_uses(l, &name)).sum::<usize>();
+        if !name.is_empty() && count_uses(&code, &name) == own && !unused.contains(&name) {
+            unused.push(name);
+        }
+    }
+    if !unused.is_empty() {
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str("// What this protocol does not use of the runtime and the module's own decoders and\n");
+        out.push_str("// writers, referenced once so that `tsc --noUnusedLocals` passes.\n");
+        out.push_str(&format!("void [{}];\n", unused.join(", ")));
+    }
+    out
 }

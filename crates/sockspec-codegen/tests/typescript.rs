@@ -107,8 +107,10 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// `tsc --strict --noEmit` over every generated module, with only the ECMAScript and DOM
-/// libraries and no `@types/node`: the modules type-check and use no Node-only API.
+/// `tsc --strict --noUnusedLocals --noUnusedParameters --noEmit` over every generated
+/// module, with only the ECMAScript and DOM libraries and no `@types/node`: the modules
+/// type-check, leave nothing unused (both flags are on in common project templates) and
+/// use no Node-only API.
 #[test]
 fn every_module_passes_tsc_strict() {
     let Some(tsc) = tsc("every_module_passes_tsc_strict") else { return };
@@ -127,7 +129,8 @@ fn every_module_passes_tsc_strict() {
         "compilerOptions": {
             "strict": true, "noEmit": true, "target": "ES2020", "module": "ES2020",
             "lib": ["ES2020", "DOM"], "types": [], "noImplicitReturns": true,
-            "noFallthroughCasesInSwitch": true, "isolatedModules": true
+            "noFallthroughCasesInSwitch": true, "isolatedModules": true,
+            "noUnusedLocals": true, "noUnusedParameters": true
         },
         "files": names,
     });
