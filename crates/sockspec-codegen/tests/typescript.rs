@@ -107,8 +107,10 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// `tsc --strict --noEmit` over every generated module, with only the ECMAScript and DOM
-/// libraries and no `@types/node`: the modules type-check and use no Node-only API.
+/// `tsc --strict --noUnusedLocals --noUnusedParameters --noEmit` over every generated
+/// module, with only the ECMAScript and DOM libraries and no `@types/node`: the modules
+/// type-check, leave nothing unused (both flags are on in common project templates) and
+/// use no Node-only API.
 #[test]
 fn every_module_passes_tsc_strict() {
     let Some(tsc) = tsc("every_module_passes_tsc_strict") else { return };
@@ -127,7 +129,8 @@ fn every_module_passes_tsc_strict() {
         "compilerOptions": {
             "strict": true, "noEmit": true, "target": "ES2020", "module": "ES2020",
             "lib": ["ES2020", "DOM"], "types": [], "noImplicitReturns": true,
-            "noFallthroughCasesInSwitch": true, "isolatedModules": true
+            "noFallthroughCasesInSwitch": true, "isolatedModules": true,
+            "noUnusedLocals": true, "noUnusedParameters": true
         },
         "files": names,
     });
@@ -203,11 +206,14 @@ fn json_reader_agrees_with_the_rust_reader_on_json_test_suite() {
 }
 
 /// Untagged variants are written in their wire encoding: bytes as base64, `@as(string)`
-/// integers as strings, beside the plain ones; and a frame comes back byte for byte.
+/// integers as strings, beside the plain ones; an ordered union's integer as the first
+/// variant whose width it fits (a `u8` number, else a `u32` string); and a frame comes
+/// back byte for byte.
 #[test]
 fn untagged_values_are_written_in_their_encoding() {
     let Some(tsc) = tsc("untagged_values_are_written_in_their_encoding") else { return };
-    let src = "protocol enc {}\nclient message M {\n    a: bytes | bool\n    b: u64 @as(string) | bool\n    c: [string | i64]\n}\n";
+    let src = "protocol enc {}\n@untagged(ordered)\nunion Level = u8 | (u32 @as(string))\n\
+               client message M {\n    a: bytes | bool\n    b: u64 @as(string) | bool\n    c: [string | i64]\n    d: [Level]\n}\n";
     let (schema, diagnostics) = sockspec_validator::check(src);
     let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let file = generate(&schema, "enc.sockspec").remove(0);
@@ -221,7 +227,7 @@ fn untagged_values_are_written_in_their_encoding() {
         .output()
         .expect("tsc runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let frame = r#"{"type":"m","a":"AAEC","b":"18446744073709551615","c":["x",9007199254740993]}"#;
+    let frame = r#"{"type":"m","a":"AAEC","b":"18446744073709551615","c":["x",9007199254740993],"d":[200,"300"]}"#;
     let script = format!(
         "import {{ decodeClientMessage, serializeClientMessage }} from './enc.js';\n\
          const m = decodeClientMessage({frame:?});\n\
