@@ -1585,7 +1585,12 @@ class _Codec:
         if kind == "bool":
             return type(v) is bool
         if kind == "int":
-            return isinstance(v, int) and not isinstance(v, bool)
+            if not isinstance(v, int) or isinstance(v, bool):
+                return False
+            it = ty["of"]
+            bits = it["bits"]
+            lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if it["signed"] else (0, (1 << bits) - 1)
+            return lo <= v <= hi
         if kind == "float":
             return isinstance(v, (int, float)) and not isinstance(v, bool)
         if kind == "string":
@@ -1599,11 +1604,12 @@ class _Codec:
         if kind == "bytes":
             return isinstance(v, (bytes, bytearray))
         if kind == "list":
-            return isinstance(v, list)
+            return isinstance(v, list) and all(self.fits(ty["of"], x) for x in v)
         if kind == "tuple":
-            return isinstance(v, tuple) and len(v) == len(ty["of"])
+            return isinstance(v, tuple) and len(v) == len(ty["of"]) and all(
+                self.fits(t, x) for t, x in zip(ty["of"], v))
         if kind == "map":
-            return isinstance(v, dict)
+            return isinstance(v, dict) and all(self.fits(ty["of"], x) for x in v.values())
         if kind == "one_of":
             return any(self.fits(x, v) for x in ty["of"]["variants"])
         return self.fits_named(ty["of"], v)
