@@ -1590,7 +1590,7 @@ class _Codec:
             it = ty["of"]
             bits = it["bits"]
             lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if it["signed"] else (0, (1 << bits) - 1)
-            return lo <= v <= hi
+            return bool(lo <= v <= hi)
         if kind == "float":
             return isinstance(v, (int, float)) and not isinstance(v, bool)
         if kind == "string":
