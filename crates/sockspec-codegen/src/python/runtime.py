@@ -2104,13 +2104,7 @@ class _FastBuilder:
               unseen: int, content: _t.Optional[_t.Tuple[_t.FrozenSet[str], bool]],
               extras: _t.FrozenSet[str], internal: _t.FrozenSet[str]) -> None:
         """How many members a frame of this top-level class has, from its value (`_Count`)."""
-        nested: _t.List[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]] = []
-        depth = 0
-        for f in fields:
-            counter, d = self.field_counter(f)
-            depth = max(depth, d)
-            if counter is not None:
-                nested.append((f["py"], counter, f["required"]))
+        nested, depth = self.fields_counters(fields)
         for py, ty, always in more:
             counter, d = ty if isinstance(ty, tuple) else self.counter(ty)
             depth = max(depth, d + (1 if content is not None and py in content[0] else 0))
@@ -2133,6 +2127,19 @@ class _FastBuilder:
         if known is not None and known.key != key:
             self.uncounted.add(cls)
         self.counts[cls] = spec
+
+    def fields_counters(self, fields: _t.List[_t.Dict[str, _t.Any]]) -> _t.Tuple[
+            _t.List[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]], int]:
+        """The counters of the fields that can hold objects (name, counter, always there),
+        and the deepest nesting among the fields."""
+        nested: _t.List[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]] = []
+        depth = 0
+        for f in fields:
+            counter, d = self.field_counter(f)
+            depth = max(depth, d)
+            if counter is not None:
+                nested.append((f["py"], counter, f["required"]))
+        return nested, depth
 
     def field_counter(self, f: _t.Dict[str, _t.Any]) -> _t.Tuple[_t.Optional[_t.Callable[[_t.Any], int]], int]:
         counter, depth = self.counter(f["ty"])
@@ -2222,13 +2229,7 @@ class _FastBuilder:
 
     def struct_counter(self, cls: type, fields: _t.List[_t.Dict[str, _t.Any]],
                        register: bool = True) -> _t.Tuple[_t.Callable[[_t.Any], int], int]:
-        nested: _t.List[_t.Tuple[str, _t.Callable[[_t.Any], int], bool]] = []
-        depth = 0
-        for f in fields:
-            counter, d = self.field_counter(f)
-            depth = max(depth, d)
-            if counter is not None:
-                nested.append((f["py"], counter, f["required"]))
+        nested, depth = self.fields_counters(fields)
         inner = _nested_counter(nested, frozenset())
         if inner is None:
             count = _fields_found

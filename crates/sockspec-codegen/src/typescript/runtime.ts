@@ -336,18 +336,21 @@ class $Reader {
 
 const $utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** A frame's text: a string as it is, bytes decoded strictly as UTF-8 (a byte order mark
+ * stays a character, which no JSON text starts with); undefined for bytes that are not. */
+function $text(text: string | Uint8Array): string | undefined {
+  if (typeof text === "string") return text;
+  try {
+    return $utf8.decode(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads one JSON text strictly (docs/json.md); a string describing the problem if it is none. */
 function $readJson(text: string | Uint8Array): $J | $JsonSyntaxError {
-  let s: string;
-  if (typeof text === "string") {
-    s = text;
-  } else {
-    try {
-      s = $utf8.decode(text);
-    } catch {
-      return new $JsonSyntaxError("the bytes are not UTF-8");
-    }
-  }
+  const s = $text(text);
+  if (s === undefined) return new $JsonSyntaxError("the bytes are not UTF-8");
   const r = new $Reader(s);
   try {
     const v = r.value(0);
@@ -1478,18 +1481,9 @@ function $fend(r: $Reader): void {
 
 /** Runs a generated fast decoder over a frame's text: its value, or undefined to fall back. */
 function $fast<T>(text: string | Uint8Array, c: $Ctx, decode: (r: $Reader, c: $Ctx) => T): T | undefined {
-  let s: string;
-  if (typeof text === "string") {
-    s = text;
-  } else {
-    // UTF-8 strictly (a byte order mark stays a character, which no JSON text starts with);
-    // bytes that are not UTF-8 are the full path's to report.
-    try {
-      s = $utf8.decode(text);
-    } catch {
-      return undefined;
-    }
-  }
+  // Bytes that are not UTF-8 are the full path's to report.
+  const s = $text(text);
+  if (s === undefined) return undefined;
   if (c.errors.length > 0) c.errors.length = 0;
   const r = new $Reader(s);
   try {
