@@ -2826,6 +2826,17 @@ def _scans(frame: _t.Any, lenient: bool, long_ints: bool) -> bool:
     return len(set(strings)) == len(strings) or _distinct_names(frame, raw)
 
 
+def _bytes_counted(frame: bytes, n: int, deep: bool, long_ints: bool) -> bool:
+    """The fast parser's count for a frame given as bytes (see `_fast_parser`): whether `n`
+    members account for the text, which then needs no scans."""
+    if n != frame.replace(b" ", b'"').count(b'":') or (
+            (b"\t" in frame or b"\n" in frame or b"\r" in frame)
+            and (b"\t:" in frame or b"\n:" in frame or b"\r:" in frame)):
+        return False
+    return not ((deep and len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH) or (
+        long_ints and (b"NaN" in frame or b"Infinity" in frame or _LONG_DIGITS_BYTES.search(frame) is not None)))
+
+
 def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dict[type, _Count],
                  lenient: bool, long_ints: bool, deep: bool = True) -> _t.Callable[[_t.Any], _t.Any]:
     """`parse(frame)`: the typed value, or None when the full check must decide.
@@ -2843,17 +2854,19 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
 
     def parse(frame: _t.Any) -> _t.Any:
         t = type(frame)
+        if t is not str and t is not bytes:
+            return None
+        try:
+            value = check(frame)
+        except ValueError:
+            return None
+        count = counts.get(type(value))
+        if count is None:
+            return value if _scans(frame, lenient, long_ints) else None
+        n = len(value.__pydantic_fields_set__) + count[0]
+        if count[1] is not None:
+            n += count[1](value)
         if t is str:
-            try:
-                value = check(frame)
-            except ValueError:
-                return None
-            count = counts.get(type(value))
-            if count is None:
-                return value if _scans(frame, lenient, long_ints) else None
-            n = len(value.__pydantic_fields_set__) + count[0]
-            if count[1] is not None:
-                n += count[1](value)
             # Spaces made quotes: a name and its colon apart count too (a tab, line feed or
             # carriage return before a colon takes the scans).
             if n != frame.replace(" ", '"').count('":') or (
@@ -2864,26 +2877,7 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
             elif (deep and len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH) or (
                     long_ints and ("NaN" in frame or "Infinity" in frame or _LONG_DIGITS.search(frame))):
                 return None
-        elif t is bytes:
-            try:
-                value = check(frame)
-            except ValueError:
-                return None
-            count = counts.get(type(value))
-            if count is None:
-                return value if _scans(frame, lenient, long_ints) else None
-            n = len(value.__pydantic_fields_set__) + count[0]
-            if count[1] is not None:
-                n += count[1](value)
-            if n != frame.replace(b" ", b'"').count(b'":') or (
-                    (b"\t" in frame or b"\n" in frame or b"\r" in frame)
-                    and (b"\t:" in frame or b"\n:" in frame or b"\r:" in frame)):
-                if not _scans(frame, lenient, long_ints):
-                    return None
-            elif (deep and len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH) or (
-                    long_ints and (b"NaN" in frame or b"Infinity" in frame or _LONG_DIGITS_BYTES.search(frame))):
-                return None
-        else:
+        elif not _bytes_counted(frame, n, deep, long_ints) and not _scans(frame, lenient, long_ints):
             return None
         if count[2] is not None:
             _drop(value, count[2])
