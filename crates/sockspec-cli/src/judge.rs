@@ -140,21 +140,18 @@ struct Dynamic<'s>(Validator<'s>);
 
 impl Judge for Dynamic<'_> {
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
-        Ok(vectors
-            .iter()
-            .map(|v| match self.0.validate(v.from, &v.frame) {
-                Ok(kind) => Actual::Ok { is: self.0.frame_name(kind).to_string() },
-                Err(errors) => Actual::Errors(errors),
-            })
-            .collect())
+        Ok(vectors.iter().map(|v| sockspec_validator::vectors::judge(&self.0, v)).collect())
     }
 }
 
-/// One line the judge protocol sends: the side that sent the frame, and its exact text.
+/// One line the judge protocol sends: the side that sent the frame, its exact text, and
+/// the request it answers (by its schema name) for a vector with `answers`.
 #[derive(serde::Serialize)]
 struct Request<'a> {
     from: &'static str,
     frame: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answers: Option<&'a str>,
 }
 
 /// One line a judge answers: `{"ok": "MessageName"}` (or `"@result"`, `"@error"`,
@@ -194,7 +191,7 @@ pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Res
             Direction::Client => "client",
             Direction::Server => "server",
         };
-        input.push_str(&serde_json::to_string(&Request { from, frame: &v.frame })?);
+        input.push_str(&serde_json::to_string(&Request { from, frame: &v.frame, answers: v.answers.as_deref() })?);
         input.push('\n');
     }
     let mut stdin = child.stdin.take().context("the judge's standard input")?;

@@ -358,6 +358,24 @@ fn load_vectors(
             {
                 bail!("in {}: line {}: \"is\": {is:?} names no message of the schema", shown(file), case.line);
             }
+            // `answers` names a request the other side sends.
+            if let Some(request) = &case.answers {
+                let (asker, answerer) = match case.from {
+                    sockspec_model::Direction::Client => (sockspec_model::Direction::Server, "client"),
+                    sockspec_model::Direction::Server => (sockspec_model::Direction::Client, "server"),
+                };
+                let problem = match schema.message_named(request).map(|id| &schema.messages[id.0 as usize]) {
+                    None => Some("names no message of the schema".to_string()),
+                    Some(m) if m.request.is_none() => Some("is no request (it declares no reply)".to_string()),
+                    Some(m) if !m.sender.includes(asker) => {
+                        Some(format!("is no request the {answerer} is sent, so the {answerer} cannot answer it"))
+                    }
+                    Some(_) => None,
+                };
+                if let Some(problem) = problem {
+                    bail!("in {}: line {}: \"answers\": {request:?} {problem}", shown(file), case.line);
+                }
+            }
         }
         loaded.push((file.clone(), cases));
     }

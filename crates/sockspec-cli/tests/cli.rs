@@ -381,6 +381,56 @@ fn vector_files_with_mistakes_are_tool_failures() {
     assert!(text(&out.stderr).contains("holds no vectors"));
 }
 
+/// A vector with `answers` is checked as the answer to that request: its result against the
+/// request's result type. The same frame without `answers` is valid, so the verdicts differ.
+#[test]
+fn test_checks_an_answer_against_its_request() {
+    let frame = r#""message": {"jsonrpc": "2.0", "id": 1, "result": {}}"#;
+    let vectors = temp_file(
+        "answers.vectors.jsonl",
+        &format!(
+            "{}\n{}\n",
+            format_args!(r#"{{"name": "a frame", "from": "server", {frame}, "expect": "ok", "is": "@result"}}"#),
+            format_args!(
+                r#"{{"name": "an answer", "from": "server", "answers": "Initialize", {frame}, "expect": [{{"path": "/result/capabilities", "code": "missing_field"}}]}}"#
+            ),
+        ),
+    );
+    let out = sockspec(&["test", "conformance/jsonrpc.sockspec", vectors.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 passed, 0 failed"), "{}", text(&out.stdout));
+
+    // Expecting the answer to pass makes the vector fail, with the error it has.
+    let wrong = temp_file(
+        "answers-wrong.vectors.jsonl",
+        &format!(r#"{{"name": "an answer", "from": "server", "answers": "Initialize", {frame}, "expect": "ok"}}"#),
+    );
+    let out = sockspec(&["test", "conformance/jsonrpc.sockspec", wrong.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("/result/capabilities"), "{}", text(&out.stdout));
+}
+
+/// `answers` must name a request that the other side sends: anything else is a mistake in
+/// the file (exit 2), not a failing case.
+#[test]
+fn an_answer_to_no_request_of_the_other_side_is_a_tool_failure() {
+    for (answers, from, says) in [
+        ("NoSuch", "server", "names no message of the schema"),
+        ("Initialized", "server", "is no request"),
+        ("Initialize", "client", "is no request the client is sent"),
+    ] {
+        let vectors = temp_file(
+            &format!("answers-{answers}-{from}.vectors.jsonl"),
+            &format!(
+                r#"{{"name": "x", "from": "{from}", "answers": "{answers}", "message": {{"jsonrpc": "2.0", "id": 1, "result": null}}, "expect": "ok"}}"#
+            ),
+        );
+        let out = sockspec(&["test", "conformance/jsonrpc.sockspec", vectors.to_str().expect("utf-8")], None);
+        assert_eq!(out.status.code(), Some(2), "{answers} from {from}: {}", text(&out.stdout));
+        assert!(text(&out.stderr).contains(says), "{answers} from {from}: {}", text(&out.stderr));
+    }
+}
+
 #[test]
 fn validate_json_output_explains_a_bad_schema() {
     let out = sockspec(

@@ -290,14 +290,34 @@ def objects(node):
             yield from objects(x)
 
 
+def one_colon_escaped(text):
+    """The text with the first colon inside a string spelt `\\u003a` (the same value), or
+    None: a repeated member's colon then makes up for it in a count of the text's colons."""
+    inside = escaped = False
+    for i, c in enumerate(text):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == '"':
+            inside = not inside
+        elif c == ":" and inside:
+            return text[:i] + "\\u003a" + text[i + 1:]
+    return None
+
+
 def repeated(frame):
     """The frame with one object's first member written again at its end, for every object
-    and a few spacings before the colon: never valid, so the fast path must refuse each."""
+    and a few spacings before the colon, and with a colon of a string escaped: never valid,
+    so the fast path must refuse each."""
     tree = json.loads(frame, object_pairs_hook=Obj, parse_int=Raw, parse_float=Raw, parse_constant=Raw)
     for target in objects(tree):
         if target:
             for spacing in (":", " :", "  :", "\t:", "\n :"):
                 yield dump(tree, target, spacing)
+            escaped = one_colon_escaped(dump(tree, target, ":"))
+            if escaped is not None:
+                yield escaped
 
 
 scanned = [0]

@@ -37,6 +37,10 @@ pub struct Vector {
     pub from: Direction,
     /// The exact text of the frame.
     pub frame: String,
+    /// The request the frame answers, by its schema name (`"answers"`): then the frame is
+    /// checked as that request's answer ([`Validator::validate_answer`]), its result
+    /// against the request's result type.
+    pub answers: Option<String>,
     pub expect: Expect,
 }
 
@@ -116,8 +120,8 @@ fn parse_line(line: &str, line_no: usize) -> Result<Vector, String> {
         return Err("a vector is a JSON object".to_string());
     };
     for key in object.keys() {
-        if !["name", "from", "message", "raw", "expect", "is"].contains(&key.as_str()) {
-            return Err(format!("unknown member {key:?} (expected name, from, message or raw, expect, is)"));
+        if !["name", "from", "message", "raw", "answers", "expect", "is"].contains(&key.as_str()) {
+            return Err(format!("unknown member {key:?} (expected name, from, message or raw, answers, expect, is)"));
         }
     }
     let string = |key: &str| match object.get(key) {
@@ -139,6 +143,7 @@ fn parse_line(line: &str, line_no: usize) -> Result<Vector, String> {
         (None, None) => return Err("missing the frame: \"message\" or \"raw\"".to_string()),
     };
     let is = string("is")?;
+    let answers = string("answers")?;
     let expect = match object.get("expect") {
         Some(serde_json::Value::String(s)) if s == "ok" => Expect::Ok { is },
         Some(serde_json::Value::Array(items)) if !items.is_empty() => {
@@ -159,7 +164,7 @@ fn parse_line(line: &str, line_no: usize) -> Result<Vector, String> {
         Some(_) => return Err("\"expect\" must be \"ok\" or a list of {\"path\", \"code\"}".to_string()),
         None => return Err("missing \"expect\"".to_string()),
     };
-    Ok(Vector { line: line_no, name, from, frame, expect })
+    Ok(Vector { line: line_no, name, from, frame, answers, expect })
 }
 
 fn expected_error(item: &serde_json::Value) -> Result<ExpectedError, String> {
@@ -251,10 +256,24 @@ pub struct Failure {
 
 /// Runs vectors through this crate's validator.
 pub fn run(validator: &Validator<'_>, vectors: &[Vector]) -> Report {
-    run_with(vectors, |v| match validator.validate(v.from, &v.frame) {
+    run_with(vectors, |v| judge(validator, v))
+}
+
+/// The validator's verdict on one vector: the frame checked from its side, or as the answer
+/// to its request (`answers`; a name that is no message of the schema is no request, so
+/// every frame is `unknown_tag` as its answer).
+pub fn judge(validator: &Validator<'_>, v: &Vector) -> Actual {
+    let outcome = match &v.answers {
+        None => validator.validate(v.from, &v.frame),
+        Some(request) => {
+            let id = validator.schema().message_named(request).unwrap_or(sockspec_model::MessageId(u32::MAX));
+            validator.validate_answer(id, v.from, &v.frame)
+        }
+    };
+    match outcome {
         Ok(kind) => Actual::Ok { is: validator.frame_name(kind).to_string() },
         Err(errors) => Actual::Errors(errors),
-    })
+    }
 }
 
 /// Runs vectors through any implementation.

@@ -2121,8 +2121,12 @@ class _FastBuilder:
         counter = _nested_counter(nested, inner)
         if extras:
             counter = _with_extras(counter)
-        key = (unseen, extras, internal, inner, tuple(name for name, _, _ in nested))
-        spec = _Count(unseen, counter, (extras, internal) if extras or internal else None, key)
+        colons = sum(2 for f in fields if f["required"] and not f["nullable"] and _always_colons(f["ty"]))
+        # Where no field may be absent and none holds an object, every frame has as many.
+        fixed = (unseen + len(fields) if counter is None and not extras and not internal
+                 and _all_required(cls, fields) else None)
+        key = (unseen, extras, internal, inner, tuple(name for name, _, _ in nested), colons, fixed)
+        spec = _Count(unseen, counter, (extras, internal) if extras or internal else None, colons, fixed, key)
         known = self.counts.get(cls)
         if known is not None and known.key != key:
             self.uncounted.add(cls)
@@ -2231,8 +2235,9 @@ class _FastBuilder:
                        register: bool = True) -> _t.Tuple[_t.Callable[[_t.Any], int], int]:
         nested, depth = self.fields_counters(fields)
         inner = _nested_counter(nested, frozenset())
+        count: _t.Callable[[_t.Any], int]
         if inner is None:
-            count = _fields_found
+            count = _Fixed(len(fields)) if _all_required(cls, fields) else _fields_found
         else:
             def count(value: _t.Any) -> int:
                 return len(value.__pydantic_fields_set__) + inner(value)
@@ -2474,6 +2479,32 @@ class _FastBuilder:
         return _cs.definition_reference_schema(key)
 
 
+def _all_required(cls: _t.Any, fields: _t.List[_t.Dict[str, _t.Any]]) -> bool:
+    """Whether the fast schema takes no value of the class without every field: then its
+    fields set always holds them all."""
+    return len(fields) == len(cls.model_fields) and all(f["required"] for f in fields)
+
+
+class _Fixed:
+    """The counter of a struct whose value always has `members` members (`_all_required`,
+    no object inside): lists of it are counted by their length."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: int) -> None:
+        self.members = members
+
+    def __call__(self, value: _t.Any) -> int:
+        return self.members
+
+
+def _always_colons(ty: _t.Dict[str, _t.Any]) -> bool:
+    """Whether every value of this type the fast schema takes is a string with two colons:
+    a date-time read by `_FAST_RFC3339` or `_FAST_LOCAL`."""
+    return (ty["kind"] == "date_time" and ty["of"] in ("rfc3339", "local")
+            and not ty.get("constraints", _NO_CONS).get("range"))
+
+
 class _Count(_t.NamedTuple):
     """How many members a frame of a top-level class has, from the value pydantic-core built:
     the fields it found (`__pydantic_fields_set__`), its extras, `unseen` members always
@@ -2485,6 +2516,12 @@ class _Count(_t.NamedTuple):
     nested: _t.Optional[_t.Callable[[_t.Any], int]]
     #: The tags kept as extras and the guards to drop from the value, if any.
     drop: _t.Optional[_t.Tuple[_t.FrozenSet[str], _t.FrozenSet[str]]]
+    #: The colons a frame's strings always hold where the text has no escape: two per
+    #: date-time member that is always there (`hh:mm:ss`; the fast schema's pattern).
+    colons: int
+    #: The members of every frame of the class, where it is the same for all (no field
+    #: may be absent, none holds an object): then the value is not counted.
+    fixed: _t.Optional[int]
     #: What two builds of one class must agree on.
     key: _t.Tuple[_t.Any, ...]
 
@@ -2526,6 +2563,13 @@ def _fields_found(value: _t.Any) -> int:
 
 
 def _list_counter(counter: _t.Callable[[_t.Any], int]) -> _t.Callable[[_t.Any], int]:
+    if isinstance(counter, _Fixed):
+        members = counter.members
+
+        def fixed(value: _t.Any) -> int:
+            return len(value) * members
+
+        return fixed
     if counter is _fields_found:
         def found(value: _t.Any) -> int:
             return sum(map(len, map(_FIELDS_SET, value)))
@@ -2826,12 +2870,13 @@ def _scans(frame: _t.Any, lenient: bool, long_ints: bool) -> bool:
     return len(set(strings)) == len(strings) or _distinct_names(frame, raw)
 
 
-def _bytes_counted(frame: bytes, n: int, deep: bool, long_ints: bool) -> bool:
+def _bytes_counted(frame: bytes, n: int, colons: int, deep: bool, long_ints: bool) -> bool:
     """The fast parser's count for a frame given as bytes (see `_fast_parser`): whether `n`
     members account for the text, which then needs no scans."""
-    if n != frame.replace(b" ", b'"').count(b'":') or (
-            (b"\t" in frame or b"\n" in frame or b"\r" in frame)
-            and (b"\t:" in frame or b"\n:" in frame or b"\r:" in frame)):
+    if (frame.count(b":") - colons != n or (colons and b"\\" in frame)) and (
+            n != frame.replace(b" ", b'"').count(b'":') or (
+                (b"\t" in frame or b"\n" in frame or b"\r" in frame)
+                and (b"\t:" in frame or b"\n:" in frame or b"\r:" in frame))):
         return False
     return not ((deep and len(frame) > 255 and frame.count(b"{") + frame.count(b"[") > MAX_DEPTH) or (
         long_ints and (b"NaN" in frame or b"Infinity" in frame or _LONG_DIGITS_BYTES.search(frame) is not None)))
@@ -2843,9 +2888,11 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
 
     pydantic-core's reader takes repeated member names (the last one wins), so the value
     has fewer members than the frame where a name repeats. Where every member of the frame
-    is one the value holds (no unknown member), the count of `":` in the text, which is at
-    least the number of members, equals the count of members in the value, which is at most
-    the number of distinct ones, only if no name repeats. Such a frame also has no `NaN`
+    is one the value holds (no unknown member), a count of the text that is at least the
+    number of members equals the count of members in the value, which is at most the number
+    of distinct ones, only if no name repeats. The text's colons less those its strings are
+    known to hold (`_Count.colons`) is such a count, and the cheapest; the `":` in the text
+    (spaces made quotes) is the other, for frames with colons in other strings. Such a frame also has no `NaN`
     (only unknown members and JSON values are read unchecked) and no nesting beyond the
     types' (`deep`: a type without bound). Any other frame takes the scans (`_scans`)."""
     if validate is None:
@@ -2853,31 +2900,35 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
     check = validate
 
     def parse(frame: _t.Any) -> _t.Any:
-        t = type(frame)
-        if t is not str and t is not bytes:
-            return None
         try:
-            value = check(frame)
+            value = check(frame)  # a `str`, `bytes` or `bytearray`, or it raises
         except ValueError:
             return None
+        t = type(frame)
         count = counts.get(type(value))
         if count is None:
-            return value if _scans(frame, lenient, long_ints) else None
-        n = len(value.__pydantic_fields_set__) + count[0]
-        if count[1] is not None:
-            n += count[1](value)
+            return value if (t is str or t is bytes) and _scans(frame, lenient, long_ints) else None
+        n = count[4]
+        if n is None:
+            n = len(value.__pydantic_fields_set__) + count[0]
+            if count[1] is not None:
+                n += count[1](value)
         if t is str:
-            # Spaces made quotes: a name and its colon apart count too (a tab, line feed or
-            # carriage return before a colon takes the scans).
-            if n != frame.replace(" ", '"').count('":') or (
-                    ("\t" in frame or "\n" in frame or "\r" in frame)
-                    and ("\t:" in frame or "\n:" in frame or "\r:" in frame)):
+            # Every member has its colon, and the strings hold the others: at least the
+            # date-times' where no escape spells one. Else the `":` count: spaces made
+            # quotes, so a name and its colon apart count too (a tab, line feed or carriage
+            # return before a colon takes the scans).
+            if (frame.count(":") - count[3] != n or (count[3] and "\\" in frame)) and (
+                    n != frame.replace(" ", '"').count('":') or (
+                        ("\t" in frame or "\n" in frame or "\r" in frame)
+                        and ("\t:" in frame or "\n:" in frame or "\r:" in frame))):
                 if not _scans(frame, lenient, long_ints):
                     return None
             elif (deep and len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH) or (
                     long_ints and ("NaN" in frame or "Infinity" in frame or _LONG_DIGITS.search(frame))):
                 return None
-        elif not _bytes_counted(frame, n, deep, long_ints) and not _scans(frame, lenient, long_ints):
+        elif t is not bytes or (not _bytes_counted(frame, n, count[3], deep, long_ints)
+                                and not _scans(frame, lenient, long_ints)):
             return None
         if count[2] is not None:
             _drop(value, count[2])
@@ -2898,7 +2949,7 @@ class _Fast:
             validate = _fast_validator(builder)
             self.validators[side] = validate
             self.skipped[side] = builder.skipped
-            counts = {cls: (spec._replace(unseen=-(1 << 40)) if cls in builder.uncounted else spec)
+            counts = {cls: (spec._replace(unseen=-(1 << 40), fixed=None) if cls in builder.uncounted else spec)
                       for cls, spec in builder.counts.items()}
             self.parsers[side] = _fast_parser(validate, counts, builder.lenient, builder.json_values, builder.deep)
         self.client = self.parsers["client"]
