@@ -72,6 +72,23 @@ fn test_target_rust_builds_once_and_judges_every_vector() {
     assert_eq!(text(&second.stdout), stdout);
 }
 
+/// Vectors with `answers` go through the generated answer readers (`sockspec::Answers`):
+/// a typed result of the wrong shape, a message that is no reply, both sides' requests.
+#[test]
+fn test_target_rust_reads_frames_as_answers() {
+    for (schema, vectors) in [
+        ("conformance/jsonrpc.sockspec", "conformance_jsonrpc.vectors.jsonl"),
+        ("conformance/framing.sockspec", "conformance_framing.vectors.jsonl"),
+        ("crates/sockspec-rust-tests/tests/schemas/answers.sockspec", "../schemas/answers.vectors.jsonl"),
+    ] {
+        let vectors = format!("crates/sockspec-rust-tests/tests/answers/{vectors}");
+        let o = sockspec(&["test", schema, &vectors, "--target", "rust"], &[], &[]);
+        let stdout = text(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{schema}: {stdout}{}", text(&o.stderr));
+        assert!(stdout.contains(" passed, 0 failed") && !stdout.starts_with("0 passed"), "{stdout}");
+    }
+}
+
 #[test]
 fn test_target_rust_reports_a_disagreement() {
     let dir = temp_dir("disagree");

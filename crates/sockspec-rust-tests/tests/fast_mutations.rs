@@ -5,8 +5,6 @@
 //! but what it accepts the full decoder accepts as the same value (docs/rust.md,
 //! "Decoding").
 
-use std::path::Path;
-
 use proptest::prelude::*;
 use sockspec_rust_tests::{FastVerdict, PROTOCOLS, Protocol};
 use sockspec_validator::Direction;
@@ -14,14 +12,9 @@ use sockspec_validator::vectors;
 
 /// Every valid vector frame: its protocol, side and text.
 fn frames() -> Vec<(&'static Protocol, Direction, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut out = Vec::new();
     for p in PROTOCOLS {
-        let dir = match p.group {
-            "examples" => root.join("examples"),
-            "conformance" => root.join("conformance"),
-            _ => root.join("crates/sockspec-validator/tests/cases"),
-        };
+        let dir = p.dir();
         let Ok(text) = std::fs::read_to_string(dir.join(format!("{}.vectors.jsonl", p.name))) else { continue };
         for v in vectors::load(&text).expect("the vector file loads") {
             let fast = match v.from {

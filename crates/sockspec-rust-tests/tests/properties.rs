@@ -322,16 +322,10 @@ struct Loaded {
 }
 
 fn loaded() -> Vec<Loaded> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     PROTOCOLS
         .iter()
         .map(|p| {
-            let dir = match p.group {
-                "examples" => root.join("examples"),
-                "conformance" => root.join("conformance"),
-                _ => root.join("crates/sockspec-validator/tests/cases"),
-            };
-            let text = std::fs::read_to_string(dir.join(format!("{}.sockspec", p.name))).expect("the schema reads");
+            let text = std::fs::read_to_string(p.dir().join(format!("{}.sockspec", p.name))).expect("the schema reads");
             let (schema, _) = sockspec_validator::check(&text);
             Loaded { schema: schema.expect("the schema is valid"), protocol: p }
         })

@@ -1,23 +1,17 @@
-//! Every vector of `examples/` and of the validator's cases through the generated Rust
-//! decoders: the same verdict as the vector (and so as the dynamic validator), the same
-//! `(path, code)` set; and every valid frame round-trips: its encoding decodes to the same
-//! value, and the dynamic validator accepts the encoding as the same message.
+//! Every vector of `examples/`, of the validator's cases, of `conformance/` and of this
+//! crate's `tests/schemas` through the generated Rust decoders (and a vector with
+//! `"answers"` through the typed answer reader, `sockspec::Answers`): the same verdict as
+//! the vector (and so as the dynamic validator), the same `(path, code)` set; and every
+//! valid frame round-trips: its encoding decodes to the same value, and the dynamic
+//! validator accepts the encoding as the same message.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use sockspec_rust_tests::{Frame, PROTOCOLS, Protocol};
+use sockspec_model::{MessageId, Reply, Schema};
+use sockspec_rust_tests::{Answered, Frame, PROTOCOLS, Protocol};
 use sockspec_validator::vectors::{self, Actual};
 use sockspec_validator::{Direction, ErrorCode, ValidationError, Validator};
-
-fn folder(p: &Protocol) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    match p.group {
-        "examples" => root.join("examples"),
-        "conformance" => root.join("conformance"),
-        _ => root.join("crates/sockspec-validator/tests/cases"),
-    }
-}
 
 fn decode(p: &Protocol, from: Direction, frame: &str) -> Result<Frame, sockspec::DecodeError> {
     match from {
@@ -35,71 +29,143 @@ fn generated_decoders_agree_with_every_vector() {
     let mut failures = Vec::new();
     let mut total = 0;
     for p in PROTOCOLS {
-        let dir = folder(p);
-        let text = std::fs::read_to_string(dir.join(format!("{}.sockspec", p.name))).expect("the schema reads");
-        let (schema, diagnostics) = sockspec_validator::check(&text);
-        let schema = schema.unwrap_or_else(|| panic!("{}: {diagnostics:?}", p.name));
-        let validator = Validator::new(&schema);
+        let dir = p.dir();
         let Ok(vectors_text) = std::fs::read_to_string(dir.join(format!("{}.vectors.jsonl", p.name))) else {
             continue;
         };
-        let vectors = vectors::load(&vectors_text).expect("the vector file loads");
-        let report = vectors::run_with(&vectors, |v| match decode(p, v.from, &v.frame) {
-            Ok(frame) => Actual::Ok { is: frame.name.to_string() },
-            Err(e) => Actual::Errors(
-                e.errors
-                    .into_iter()
-                    .map(|e| ValidationError { path: e.path, code: code(e.code), message: e.message })
-                    .collect(),
-            ),
-        });
-        total += report.total;
-        for f in &report.failures {
-            failures.push(format!("{}/{}: {f}", p.group, p.name));
-        }
-        // The same set as the dynamic validator, frame by frame (a vector states it, but
-        // this holds for frames whose vectors say only "ok").
-        for v in &vectors {
-            let dynamic = validator.validate(v.from, &v.frame);
-            let generated = decode(p, v.from, &v.frame);
-            let same = match (&dynamic, &generated) {
-                (Ok(kind), Ok(frame)) => validator.frame_name(*kind) == frame.name,
-                (Err(a), Err(b)) => {
-                    let a: BTreeSet<(String, String)> =
-                        a.iter().map(|e| (e.path.clone(), e.code.as_str().to_string())).collect();
-                    let b: BTreeSet<(String, String)> =
-                        b.errors.iter().map(|e| (e.path.clone(), e.code.as_str().to_string())).collect();
-                    a == b
-                }
-                _ => false,
-            };
-            if !same {
-                failures.push(format!(
-                    "{}/{} line {} {:?}: dynamic {dynamic:?}, generated {generated:?}",
-                    p.group, p.name, v.line, v.name
-                ));
-            }
-            // Round trip of valid frames.
-            if let Ok(frame) = &generated {
-                match decode(p, v.from, &frame.text) {
-                    Ok(again) if again == *frame => {}
-                    other => failures.push(format!(
-                        "{}/{} line {} {:?}: encoded as {}, which decodes to {other:?}",
-                        p.group, p.name, v.line, v.name, frame.text
-                    )),
-                }
-                match validator.validate(v.from, &frame.text) {
-                    Ok(kind) if validator.frame_name(kind) == frame.name => {}
-                    other => failures.push(format!(
-                        "{}/{} line {} {:?}: the dynamic validator says {other:?} of the encoding {}",
-                        p.group, p.name, v.line, v.name, frame.text
-                    )),
-                }
-            }
-        }
+        total += check_vectors(p, &vectors_text, &mut failures);
     }
     assert!(total > 2000, "the vectors were found ({total})");
     assert!(failures.is_empty(), "{} of {total} vectors disagree:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The answer vectors of `tests/answers/GROUP_NAME.vectors.jsonl` (frames read as the
+/// answer to a request, `"answers"`; copies of those the other targets are being taught)
+/// through the generated answer readers, as every vector above.
+#[test]
+fn generated_answer_readers_agree_with_the_answer_vectors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/answers");
+    let mut failures = Vec::new();
+    let (mut total, mut files) = (0, 0);
+    for entry in std::fs::read_dir(&dir).expect("tests/answers exists") {
+        let path = entry.expect("a directory entry").path();
+        let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".vectors.jsonl") else { continue };
+        let p = PROTOCOLS
+            .iter()
+            .find(|p| format!("{}_{}", p.group, p.name) == stem)
+            .unwrap_or_else(|| panic!("{name} names no protocol GROUP_NAME"));
+        let text = std::fs::read_to_string(&path).expect("the vectors read");
+        total += check_vectors(p, &text, &mut failures);
+        files += 1;
+    }
+    assert!(files >= 4 && total > 30, "the vectors were found ({files} files, {total} vectors)");
+    assert!(failures.is_empty(), "{} of {total} vectors disagree:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A vector's frame through the generated code: decoded from its side, or read as the
+/// answer to its request by the typed answer reader.
+fn judge(p: &Protocol, v: &vectors::Vector) -> Result<Answered, sockspec::DecodeError> {
+    match &v.answers {
+        None => decode(p, v.from, &v.frame).map(|frame| Answered { frame, result: None }),
+        Some(request) => (p.answer)(v.from == Direction::Client, request, &v.frame)
+            .unwrap_or_else(|| panic!("{}: {request:?} is no request the other side sends", p.name)),
+    }
+}
+
+/// Whether an answer carries a typed result, as the model says: a result frame of a request
+/// with a result type, or a typed reply of the request whose content member is there.
+fn carries_result(schema: &Schema, request: &str, is: &str, frame: &str) -> bool {
+    let Some(r) = schema.message_named(request).and_then(|id| schema.message(id).request.as_ref()) else {
+        return false;
+    };
+    if is == "@result" {
+        return r.replies.iter().any(|reply| matches!(reply, Reply::Result(_)));
+    }
+    let Some(id) = schema.message_named(is) else { return false };
+    let typed = r.replies.iter().any(|reply| matches!(reply, Reply::Typed { message, .. } if *message == id));
+    let content = schema.message(id).content.as_deref();
+    let value: serde_json::Value = serde_json::from_str(frame).expect("a valid frame");
+    typed && content.is_some_and(|c| value.get(c).is_some())
+}
+
+/// Checks one vector file of a protocol: the vectors' verdicts, the same `(path, code)`
+/// sets as the dynamic validator, typed results where the model says an answer carries
+/// one, round trips of valid frames. Returns the number of vectors.
+fn check_vectors(p: &Protocol, vectors_text: &str, failures: &mut Vec<String>) -> usize {
+    let dir = p.dir();
+    let text = std::fs::read_to_string(dir.join(format!("{}.sockspec", p.name))).expect("the schema reads");
+    let (schema, diagnostics) = sockspec_validator::check(&text);
+    let schema = schema.unwrap_or_else(|| panic!("{}: {diagnostics:?}", p.name));
+    let validator = Validator::new(&schema);
+    let vectors = vectors::load(vectors_text).expect("the vector file loads");
+    let report = vectors::run_with(&vectors, |v| match judge(p, v) {
+        Ok(answered) => Actual::Ok { is: answered.frame.name.to_string() },
+        Err(e) => Actual::Errors(
+            e.errors
+                .into_iter()
+                .map(|e| ValidationError { path: e.path, code: code(e.code), message: e.message })
+                .collect(),
+        ),
+    });
+    for f in &report.failures {
+        failures.push(format!("{}/{}: {f}", p.group, p.name));
+    }
+    // The same set as the dynamic validator, frame by frame (a vector states it, but
+    // this holds for frames whose vectors say only "ok").
+    for v in &vectors {
+        let dynamic = match &v.answers {
+            None => validator.validate(v.from, &v.frame),
+            Some(request) => {
+                let id = schema.message_named(request).unwrap_or(MessageId(u32::MAX));
+                validator.validate_answer(id, v.from, &v.frame)
+            }
+        };
+        let generated = judge(p, v);
+        let same = match (&dynamic, &generated) {
+            (Ok(kind), Ok(answered)) => validator.frame_name(*kind) == answered.frame.name,
+            (Err(a), Err(b)) => {
+                let a: BTreeSet<(String, String)> =
+                    a.iter().map(|e| (e.path.clone(), e.code.as_str().to_string())).collect();
+                let b: BTreeSet<(String, String)> =
+                    b.errors.iter().map(|e| (e.path.clone(), e.code.as_str().to_string())).collect();
+                a == b
+            }
+            _ => false,
+        };
+        if !same {
+            failures.push(format!(
+                "{}/{} line {} {:?}: dynamic {dynamic:?}, generated {generated:?}",
+                p.group, p.name, v.line, v.name
+            ));
+        }
+        let Ok(Answered { frame, result }) = &generated else { continue };
+        // An answer's typed result is there exactly where the model says it is.
+        if let Some(request) = &v.answers
+            && result.is_some() != carries_result(&schema, request, frame.name, &v.frame)
+        {
+            failures.push(format!(
+                "{}/{} line {} {:?}: the answer's result is {result:?}",
+                p.group, p.name, v.line, v.name
+            ));
+        }
+        // Round trip of valid frames.
+        match decode(p, v.from, &frame.text) {
+            Ok(again) if again == *frame => {}
+            other => failures.push(format!(
+                "{}/{} line {} {:?}: encoded as {}, which decodes to {other:?}",
+                p.group, p.name, v.line, v.name, frame.text
+            )),
+        }
+        match validator.validate(v.from, &frame.text) {
+            Ok(kind) if validator.frame_name(kind) == frame.name => {}
+            other => failures.push(format!(
+                "{}/{} line {} {:?}: the dynamic validator says {other:?} of the encoding {}",
+                p.group, p.name, v.line, v.name, frame.text
+            )),
+        }
+    }
+    report.total
 }
 
 /// The fast path of every generated decoder against its full decoder, on every vector: it
@@ -111,7 +177,7 @@ fn the_fast_path_never_disagrees_with_the_full_decoder() {
     let mut wrong = Vec::new();
     let (mut valid, mut fast, mut bailed) = (0, 0, Vec::new());
     for p in PROTOCOLS {
-        let dir = folder(p);
+        let dir = p.dir();
         let Ok(vectors_text) = std::fs::read_to_string(dir.join(format!("{}.vectors.jsonl", p.name))) else {
             continue;
         };

@@ -145,6 +145,41 @@ pub fn text(bytes: &[u8]) -> Result<&str, DecodeError> {
     })
 }
 
+/// The typed result of an answer (`sockspec::Answers`): the member `key` of the frame
+/// `text` (`result`, a typed reply's content member), read again with the strict reader
+/// and decoded by `decode`, its errors under `/key`; `None` when the frame has no such
+/// member (an optional content left out). The frame was decoded before, so it is one
+/// JSON object here.
+pub fn answer_result<T>(
+    text: &str,
+    client: bool,
+    key: &str,
+    decode: impl FnOnce(&Value<'_>, &mut Cx) -> Option<T>,
+) -> Result<Option<T>, DecodeError> {
+    let frame = parse(text)?;
+    let Value::Object(members) = &frame else { return Ok(None) };
+    let Some(v) = member(members, key) else { return Ok(None) };
+    let mut cx = Cx::new(client);
+    let at = cx.enter(key);
+    let r = decode(v, &mut cx);
+    cx.leave(at);
+    cx.finish(r).map(Some)
+}
+
+/// A valid frame that answers no request of this kind: one `unknown_tag` at `""`, as the
+/// dynamic validator says it. `what` is the frame's name (`Pong`, `@result`, `@unknown`).
+#[cold]
+pub fn not_an_answer(what: &str, request: &str) -> DecodeError {
+    DecodeError {
+        errors: vec![ValidationError {
+            path: String::new(),
+            code: ErrorCode::UnknownTag,
+            message: format!("{what} is no answer to {request}"),
+        }],
+        omitted: 0,
+    }
+}
+
 /// The JSON kind of a value, for messages.
 pub fn described(v: &Value) -> &'static str {
     match v {

@@ -1,5 +1,6 @@
 //! What generated decoders return: the typed value, or every error of DESIGN §4 with its
-//! JSON Pointer and code; and the `Request` trait that ties a request to its reply.
+//! JSON Pointer and code; the `Request` trait that ties a request to its reply, and the
+//! `Answers` trait that reads a frame as the answer to one.
 
 use std::fmt;
 
@@ -113,6 +114,43 @@ impl std::error::Error for DecodeError {}
 pub trait Request {
     /// What answers the request: its reply message (or an enum of them), or its result.
     type Reply;
+    /// The typed result its answers carry: the JSON-RPC result type, or the result type of
+    /// a typed reply (`-> Success<StatusResult>`: `StatusResult`); an enum of them where
+    /// typed replies carry different types; [`std::convert::Infallible`] where no answer
+    /// carries one. What [`Answer::result`] holds.
+    type Result;
+}
+
+/// A frame read as the answer to a request `R` it was sent for: the side's frames
+/// (`ServerMessage` for a client's request) implement `Answers<R>` for every request of the
+/// other side. The frame is read as the side's `decode` reads it (its errors are the
+/// answer's), then checked as an answer, as the dynamic validator's `validate_answer`
+/// checks it: a result frame's `result`, and a typed reply's content, against the
+/// request's result type (errors under `/result`); a message that is no reply, stream or
+/// end message of the request, a result frame for a request that declares no result type,
+/// and a kept unknown frame are one `unknown_tag` error at `""`; an error frame answers
+/// any request.
+pub trait Answers<R: Request>: Sized {
+    /// Reads and checks a frame's text as the answer to `R`.
+    fn decode_answer(text: &str) -> Result<Answer<Self, R::Result>, DecodeError>;
+
+    /// [`Answers::decode_answer`] for a frame's bytes (text that is not UTF-8 is not JSON).
+    fn decode_answer_bytes(bytes: &[u8]) -> Result<Answer<Self, R::Result>, DecodeError> {
+        Self::decode_answer(crate::__private::text(bytes)?)
+    }
+}
+
+/// A frame that answers a request: the frame as the side's `decode` returns it, and the
+/// typed result it carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer<M, T> {
+    /// The frame's value, exactly as `decode` reads it (`ServerMessage::RpcResult(..)`,
+    /// `ServerMessage::Success(..)`).
+    pub message: M,
+    /// The result, a value of the request's result type: a result frame's `result`, or a
+    /// typed reply's content; `None` for an error frame and a reply that carries no typed
+    /// result (or leaves its optional content out).
+    pub result: Option<T>,
 }
 
 /// A frame that is no message of the schema but valid: a kept frame of an open tag set, or

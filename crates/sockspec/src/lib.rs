@@ -9,7 +9,7 @@ pub mod json;
 #[doc(hidden)]
 pub mod __private;
 
-pub use decode::{DecodeError, ErrorCode, IntLiteral, MAX_ERRORS, RawFrame, Request, ValidationError};
+pub use decode::{Answer, Answers, DecodeError, ErrorCode, IntLiteral, MAX_ERRORS, RawFrame, Request, ValidationError};
 
 /// Includes the Rust module `sockspec-build` generated for a protocol into `OUT_DIR`:
 /// `sockspec::include_protocol!("dictation");` where the schema is `dictation.sockspec`.

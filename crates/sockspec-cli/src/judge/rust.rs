@@ -16,9 +16,10 @@ use sockspec_validator::vectors::{Actual, Vector};
 
 use super::{Judge, cache_root, external};
 
-/// The program's `main`, after the `mod protocol_N` lines and the `decode` table: its
-/// argument is the index of the schema that judges; one JSON line in (`{"from", "frame"}`),
-/// one verdict out (with `round_trip` where the value, encoded and decoded again, differs).
+/// The program's `main`, after the `mod protocol_N` lines, each schema's `judge_N` and the
+/// `DECODE` table: its argument is the index of the schema that judges; one JSON line in
+/// (`{"from", "frame"}`, and `"answers"` for a frame read as the answer to a request), one
+/// verdict out (with `round_trip` where the value, encoded and decoded again, differs).
 const MAIN: &str = r#"
 use std::io::{BufRead, Write};
 
@@ -33,7 +34,8 @@ fn main() {
         let line = line.expect("standard input reads");
         let request: serde_json::Value = serde_json::from_str(&line).expect("a judge request is JSON");
         let frame = request["frame"].as_str().expect("a judge request has a frame");
-        let answer = match decode(request["from"].as_str() == Some("client"), frame) {
+        let answers = request.get("answers").map(|a| a.as_str().expect("\"answers\" names a request"));
+        let answer = match decode(request["from"].as_str() == Some("client"), answers, frame) {
             Ok((name, None)) => json!({ "ok": name }),
             Ok((name, Some(problem))) => json!({ "ok": name, "round_trip": problem }),
             Err(e) => {
@@ -61,6 +63,26 @@ fn round_trip<M: PartialEq + std::fmt::Debug>(
         Ok(again) => Some(format!("wrote {text}\nread {again:?}\nwant {message:?}")),
         Err(e) => Some(format!("wrote {text}\nread {:?}", e.errors)),
     }
+}
+
+/// A frame read as the answer to a request: the verdict on its message.
+fn answered<M, T>(
+    answer: Result<sockspec::Answer<M, T>, sockspec::DecodeError>,
+    verdict: impl Fn(&M) -> Verdict,
+) -> Result<Verdict, sockspec::DecodeError> {
+    answer.map(|a| verdict(&a.message))
+}
+
+/// The answer to a name that is no request of the other side: no frame answers it.
+fn no_request(name: &str) -> Result<Verdict, sockspec::DecodeError> {
+    Err(sockspec::DecodeError {
+        errors: vec![sockspec::ValidationError {
+            path: String::new(),
+            code: sockspec::ErrorCode::UnknownTag,
+            message: format!("{name:?} is no request the other side sends"),
+        }],
+        omitted: 0,
+    })
 }
 "#;
 
@@ -109,23 +131,21 @@ pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> 
         return Ok(judges());
     }
     std::fs::create_dir_all(dir.join("src")).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut main = String::new();
+    let mut main = String::from("#![allow(deprecated)]\n\n");
     let mut table = String::new();
-    for (i, module) in modules.iter().enumerate() {
+    let mut judges_text = String::new();
+    for (i, (module, (schema, _))) in modules.iter().zip(schemas).enumerate() {
         std::fs::write(dir.join(format!("src/protocol_{i}.rs")), &module.contents)?;
         main.push_str(&format!(
             "#[allow(dead_code, clippy::all)]\nmod protocol_{i} {{\n    include!(\"protocol_{i}.rs\");\n}}\n"
         ));
-        table.push_str(&format!(
-            "    |client, frame| if client {{ protocol_{i}::ClientMessage::decode(frame)\
-             .map(|m| (m.name(), round_trip(&m, m.encode(), protocol_{i}::ClientMessage::decode))) }} \
-             else {{ protocol_{i}::ServerMessage::decode(frame)\
-             .map(|m| (m.name(), round_trip(&m, m.encode(), protocol_{i}::ServerMessage::decode))) }},\n"
-        ));
+        judges_text.push_str(&judge_fn(i, schema));
+        table.push_str(&format!("    judge_{i},\n"));
     }
     main.push_str(&format!(
-        "\ntype Decode = fn(bool, &str) -> Result<(&'static str, Option<String>), sockspec::DecodeError>;\n\n\
-         /// Each schema's decoders, by index.\nconst DECODE: &[Decode] = &[\n{table}];\n{MAIN}"
+        "\ntype Verdict = (&'static str, Option<String>);\n\
+         type Decode = fn(bool, Option<&str>, &str) -> Result<Verdict, sockspec::DecodeError>;\n\n\
+         {judges_text}\n/// Each schema's judge, by index.\nconst DECODE: &[Decode] = &[\n{table}];\n{MAIN}"
     ));
     std::fs::write(dir.join("src/main.rs"), main)?;
     std::fs::write(dir.join("Cargo.toml"), manifest(&package))?;
@@ -148,6 +168,34 @@ pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> 
         bail!("cargo built the judge, but {} is not there", binary.display());
     }
     Ok(judges())
+}
+
+/// Schema `i`'s judge: a frame decoded by the side's decoder, or read as the answer to a
+/// request of the other side by the typed answer reader (`sockspec::Answers`).
+fn judge_fn(i: usize, schema: &Schema) -> String {
+    let mut arms = String::new();
+    for (client, side) in [(true, "ClientMessage"), (false, "ServerMessage")] {
+        let verdict =
+            format!("|m: &protocol_{i}::{side}| (m.name(), round_trip(m, m.encode(), protocol_{i}::{side}::decode))");
+        arms.push_str(&format!(
+            "        ({client}, None) => protocol_{i}::{side}::decode(frame).map(|m| (m.name(), round_trip(&m, m.encode(), protocol_{i}::{side}::decode))),\n"
+        ));
+        let dir = if client { sockspec_model::Direction::Client } else { sockspec_model::Direction::Server };
+        for m in &schema.messages {
+            if m.request.is_none() || !m.sender.includes(dir.other()) {
+                continue;
+            }
+            let ident = m.meta.ident.as_ref().map_or(m.name.as_str(), |i| i.rust.as_str());
+            arms.push_str(&format!(
+                "        ({client}, Some({:?})) => answered(protocol_{i}::{side}::decode_answer::<protocol_{i}::{ident}>(frame), {verdict}),\n",
+                m.name
+            ));
+        }
+    }
+    format!(
+        "fn judge_{i}(client: bool, answers: Option<&str>, frame: &str) -> Result<Verdict, sockspec::DecodeError> {{\n    \
+         match (client, answers) {{\n{arms}        (_, Some(name)) => no_request(name),\n    }}\n}}\n\n"
+    )
 }
 
 /// The judge's manifest: the runtime crate of this checkout when there is one (a build

@@ -225,7 +225,7 @@ impl<'s> Gen<'s> {
                 }
             });
         }
-        let request = m.request.as_ref().map(|r| self.request_impl(&name, r));
+        let request = m.request.as_ref().map(|r| self.request_impl(id, &name, r));
         quote! {
             #attrs
             #[derive(Clone, Debug, PartialEq)]
@@ -241,7 +241,22 @@ impl<'s> Gen<'s> {
     /// `{Request}Reply`, the enum of a request's replies, or with a number appended where a
     /// type or message of the schema already has that identifier (a message `GetReply`).
     fn reply_ident(&self, name: &Ident) -> Ident {
+        self.request_item_ident(name, "Reply", None)
+    }
+
+    /// `{Request}{suffix}`, or with a number appended where a type or message of the schema
+    /// already has that identifier. (Two requests' items never collide: their names differ
+    /// before a suffix that ends alike, or in a digit.) The names the model gave the result
+    /// types of `free` (`FetchResult`, `FetchResult2`) are free where no inline union's
+    /// enum takes them: the Rust module writes no alias for a typed reply's result type,
+    /// and the enum named here is that request's result.
+    fn request_item_ident(&self, name: &Ident, suffix: &str, free: Option<MessageId>) -> Ident {
         let taken = |candidate: &str| {
+            let anonymous = self.schema.anonymous.iter().any(|a| {
+                a.ident.rust == candidate
+                    && (free.is_none_or(|id| a.site != sockspec_model::AnonymousSite::Result(id))
+                        || self.one_ofs.contains_key(&a.name))
+            });
             self.schema
                 .types
                 .iter()
@@ -251,11 +266,11 @@ impl<'s> Gen<'s> {
                     .messages
                     .iter()
                     .any(|m| m.meta.ident.as_ref().map_or(m.name.as_str(), |i| i.rust.as_str()) == candidate)
-                || self.schema.anonymous.iter().any(|a| a.ident.rust == candidate)
+                || anonymous
                 || candidate == "ClientMessage"
                 || candidate == "ServerMessage"
         };
-        let base = format!("{name}Reply");
+        let base = format!("{name}{suffix}");
         let mut candidate = base.clone();
         let mut n = 2;
         while taken(&candidate) {
@@ -265,7 +280,35 @@ impl<'s> Gen<'s> {
         format_ident!("{}", candidate)
     }
 
-    fn request_impl(&self, name: &Ident, r: &sockspec_model::Request) -> TokenStream {
+    /// The typed results a request's answers carry, in declared order: the JSON-RPC result
+    /// type (no message: the result frame), or each typed reply message's result type.
+    fn typed_results(r: &sockspec_model::Request) -> Vec<(Option<MessageId>, &sockspec_model::Type)> {
+        r.replies
+            .iter()
+            .filter_map(|reply| match reply {
+                Reply::Result(ty) => Some((None, ty)),
+                Reply::Typed { message, result } => Some((Some(*message), result)),
+                Reply::Message(_) => None,
+            })
+            .collect()
+    }
+
+    /// `Request::Result`: `Infallible` where no answer carries a typed result, the one type
+    /// all of them carry, or else an enum `{Request}Result` with a variant per typed reply
+    /// message (the second value: that enum's name).
+    fn result_type(&self, id: MessageId, r: &sockspec_model::Request) -> (TokenStream, Option<Ident>) {
+        let typed = Self::typed_results(r);
+        match typed.first() {
+            None => (quote! { ::std::convert::Infallible }, None),
+            Some((_, first)) if typed.iter().all(|(_, t)| t == first) => (self.rust_type(first), None),
+            Some(_) => {
+                let e = self.request_item_ident(&self.message_ident(id), "Result", Some(id));
+                (quote! { #e }, Some(e))
+            }
+        }
+    }
+
+    fn request_impl(&self, id: MessageId, name: &Ident, r: &sockspec_model::Request) -> TokenStream {
         let mut variants: Vec<(Ident, TokenStream)> = Vec::new();
         for reply in &r.replies {
             let (v, t) = match reply {
@@ -279,26 +322,155 @@ impl<'s> Gen<'s> {
                 variants.push((v, t));
             }
         }
-        match variants.len() {
-            0 => quote! { #[allow(deprecated)] impl ::sockspec::Request for #name { type Reply = (); } },
-            1 => {
-                let t = &variants[0].1;
-                quote! { #[allow(deprecated)] impl ::sockspec::Request for #name { type Reply = #t; } }
+        let (result, result_enum) = self.result_type(id, r);
+        let result_decl = result_enum.map(|e| {
+            let doc = format!(" The typed result of an answer to a [`{name}`], by the reply that carries it.");
+            let decls = Self::typed_results(r).into_iter().filter_map(|(id, ty)| {
+                let v = self.message_ident(id?);
+                let t = self.rust_type(ty);
+                Some(quote! { #v(#t), })
+            });
+            quote! {
+                #[doc = #doc]
+                #[derive(Clone, Debug, PartialEq)]
+                #[allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
+                pub enum #e { #(#decls)* }
             }
+        });
+        let (reply, reply_decl) = match variants.len() {
+            0 => (quote! { () }, None),
+            1 => (variants[0].1.clone(), None),
             _ => {
                 let reply = self.reply_ident(name);
                 let doc = format!(" What answers a [`{name}`].");
                 let decls = variants.iter().map(|(v, t)| quote! { #v(#t), });
-                quote! {
+                let decl = quote! {
                     #[doc = #doc]
                     #[derive(Clone, Debug, PartialEq)]
                     #[allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
                     pub enum #reply { #(#decls)* }
+                };
+                (quote! { #reply }, Some(decl))
+            }
+        };
+        quote! {
+            #reply_decl
+            #result_decl
 
-                    #[allow(deprecated)]
-                    impl ::sockspec::Request for #name { type Reply = #reply; }
+            #[allow(deprecated)]
+            impl ::sockspec::Request for #name { type Reply = #reply; type Result = #result; }
+        }
+    }
+
+    /// `impl sockspec::Answers<R> for ClientMessage / ServerMessage` for every request `R`
+    /// the other side sends (the validator's `validate_answer`): the frame decoded, then
+    /// matched against the request's replies, stream and end messages, its typed result read
+    /// again from the frame's text by the full decoder of the result type.
+    fn answer_impls(
+        &self,
+        dir: Direction,
+        side: &Ident,
+        messages: &[(MessageId, &Message)],
+        replies: bool,
+    ) -> TokenStream {
+        let client = dir == Direction::Client;
+        let mut impls = Vec::new();
+        for (rid, rm) in self.schema.messages.iter().enumerate() {
+            let Some(r) = &rm.request else { continue };
+            if !rm.sender.includes(dir.other()) {
+                continue;
+            }
+            let request = self.message_ident(MessageId(rid as u32));
+            let (_, result_enum) = self.result_type(MessageId(rid as u32), r);
+            let typed = Self::typed_results(r);
+            // The typed result's decoder, as a closure over the member's value.
+            let reader = |key: &str, message: Option<MessageId>, ty: &sockspec_model::Type| {
+                let d = self.decode(ty, None, &quote! { v });
+                let d = match (&result_enum, message) {
+                    (Some(e), Some(id)) => {
+                        let variant = self.message_ident(id);
+                        quote! { { let r = #d; r.map(#e::#variant) } }
+                    }
+                    _ => d,
+                };
+                quote! { __sp::answer_result(text, #client, #key, |v: &__sp::Value<'_>, cx: &mut __sp::Cx| #d)? }
+            };
+            let mut arms = Vec::new();
+            for (id, m) in messages {
+                let answers = r.replies.iter().any(|reply| reply.message() == Some(*id))
+                    || r.stream.contains(id)
+                    || r.end.contains(id);
+                if !answers {
+                    continue;
+                }
+                let v = self.message_ident(*id);
+                let read = match (typed.iter().find(|(t, _)| *t == Some(*id)), &m.content) {
+                    (Some((_, ty)), Some(key)) => reader(key, Some(*id), ty),
+                    _ => quote! { None },
+                };
+                arms.push(quote! { #side::#v(_) => #read, });
+            }
+            if replies {
+                if let Some((_, ty)) = typed.iter().find(|(t, _)| t.is_none()) {
+                    let read = reader(RESULT, None, ty);
+                    arms.push(quote! { #side::RpcResult(_) => #read, });
+                }
+                arms.push(quote! { #side::RpcError(_) => None, });
+            }
+            let wire = &rm.name;
+            impls.push(quote! {
+                #[allow(deprecated)]
+                impl ::sockspec::Answers<#request> for #side {
+                    #[allow(unreachable_patterns, unreachable_code)]
+                    fn decode_answer(
+                        text: &str,
+                    ) -> ::std::result::Result<
+                        ::sockspec::Answer<Self, <#request as ::sockspec::Request>::Result>,
+                        ::sockspec::DecodeError,
+                    > {
+                        let message = Self::decode(text)?;
+                        let result: ::std::option::Option<<#request as ::sockspec::Request>::Result> = match &message {
+                            #(#arms)*
+                            _ => return Err(__sp::not_an_answer(message.name(), #wire)),
+                        };
+                        Ok(::sockspec::Answer { message, result })
+                    }
+                }
+            });
+        }
+        if impls.is_empty() {
+            return quote! {};
+        }
+        let other = dir.other().as_str();
+        let doc = format!(
+            " Reads and checks a frame's text as the answer to a request `R` the {other} sent \
+             ([`::sockspec::Answers`]): the frame as [`Self::decode`] reads it, and its typed result."
+        );
+        quote! {
+            #[allow(deprecated)]
+            impl #side {
+                #[doc = #doc]
+                pub fn decode_answer<R: ::sockspec::Request>(
+                    text: &str,
+                ) -> ::std::result::Result<::sockspec::Answer<Self, R::Result>, ::sockspec::DecodeError>
+                where
+                    Self: ::sockspec::Answers<R>,
+                {
+                    <Self as ::sockspec::Answers<R>>::decode_answer(text)
+                }
+
+                /// [`Self::decode_answer`] for a frame's bytes (text that is not UTF-8 is not JSON).
+                pub fn decode_answer_bytes<R: ::sockspec::Request>(
+                    bytes: &[u8],
+                ) -> ::std::result::Result<::sockspec::Answer<Self, R::Result>, ::sockspec::DecodeError>
+                where
+                    Self: ::sockspec::Answers<R>,
+                {
+                    <Self as ::sockspec::Answers<R>>::decode_answer_bytes(bytes)
                 }
             }
+
+            #(#impls)*
         }
     }
 
@@ -459,11 +631,8 @@ impl<'s> Gen<'s> {
                 }
                 Payload::Value { ty, .. } => {
                     let d = self.decode(ty, None, &quote! { v });
-                    let d = if m.content_optional {
-                        quote! { (#d) }
-                    } else {
-                        d
-                    };
+                    // `.map(Some)` on the variable: on the decoder's expression itself it
+                    // may be `Some(..).map(Some)`, which clippy rejects (a `json` value).
                     let (absent, wrap) = if m.content_optional {
                         (quote! { Some(None) }, quote! { .map(Some) })
                     } else {
@@ -475,7 +644,7 @@ impl<'s> Gen<'s> {
                     stmts.push(quote! {
                         let value = match __sp::member(members, #key) {
                             None => #absent,
-                            Some(v) => { let at = cx.enter(#key); let r = #d #wrap; cx.leave(at); r }
+                            Some(v) => { let at = cx.enter(#key); let r = #d; cx.leave(at); r #wrap }
                         };
                     });
                     inits.push(quote! { value: value?, });
@@ -700,6 +869,7 @@ impl<'s> Gen<'s> {
         let doc = format!(" Every frame the {} sends.", dir.as_str());
         let from = dir.as_str();
         let fast = self.fast_direction(&name, dir);
+        let answers = self.answer_impls(dir, &name, &messages, replies);
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
@@ -766,6 +936,8 @@ impl<'s> Gen<'s> {
                     match *self { #(#encodes)* }
                 }
             }
+
+            #answers
         }
     }
 
