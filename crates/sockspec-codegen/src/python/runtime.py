@@ -1240,10 +1240,11 @@ class _Checker:
         else:
             mid = kind[1]
             replies = req["replies"]
-            answers = (any(r["kind"] != "result" and (r["of"] if r["kind"] == "message" else r["of"]["message"]) == mid
-                           for r in replies)
-                       or mid in req["stream"] or mid in req["end"])
-            if not answers:
+            # A reply is {"kind": "message", "of": index}, {"kind": "typed", "of": {"message":
+            # index, "result": type}} or {"kind": "result", "of": type}.
+            reply_messages = [r["of"] if r["kind"] == "message" else r["of"]["message"]
+                              for r in replies if r["kind"] != "result"]
+            if mid not in reply_messages and mid not in req["stream"] and mid not in req["end"]:
                 raise not_an_answer(self.messages[mid]["name"])
             ty = next((r["of"]["result"] for r in replies if r["kind"] == "typed" and r["of"]["message"] == mid), None)
             content = self.messages[mid]["content"]
