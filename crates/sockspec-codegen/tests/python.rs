@@ -1077,6 +1077,13 @@ try:
     raise AssertionError("Initialized is no request")
 except rpc.InvalidFrame as e:
     assert [(x.path, x.code) for x in e.errors] == [("", "unknown_tag")], e.errors
+# Nor does another module's request class (its index is of another schema), or an instance.
+for wrong in (bidi.Status, rpc.Initialize(id=1, processId=None, rootUri=None)):
+    try:
+        rpc.parse_server_answer(wrong, '{"jsonrpc":"2.0","id":1,"result":{"capabilities":1}}')  # type: ignore
+        raise AssertionError(wrong)
+    except rpc.InvalidFrame as e:
+        assert [(x.path, x.code) for x in e.errors] == [("", "unknown_tag")], e.errors
 
 # A typed reply of the tagged style: the message as read, its content typed.
 status = bidi.parse_server_answer(bidi.Status, '{"type":"success","id":1,"result":{"ready":true,"message":"up"}}')

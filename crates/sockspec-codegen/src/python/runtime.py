@@ -1429,7 +1429,12 @@ class _Codec:
         carries none). Raises `InvalidFrame` with the frame's errors, or the answer's."""
         value = read_json(frame)
         kind = self.c.check(from_, value)
-        found = self.c.answer(from_, getattr(request, "_sockspec_message", None), kind, value)
+        # The class's index, if it is this module's class of that message (not another
+        # module's, nor an instance).
+        index = getattr(request, "_sockspec_message", None)
+        if index is not None and self.message_classes.get(index) is not request:
+            index = None
+        found = self.c.answer(from_, index, kind, value)
         message = self.value(from_, value, kind)
         if found is None:
             return message, None
