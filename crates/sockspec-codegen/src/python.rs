@@ -1071,6 +1071,116 @@ impl Module<'_> {
         self.w.dedent();
         self.w.line("return \"@\" + str(kind[0])");
         self.w.dedent();
+        self.answers();
+    }
+
+    /// `Answer` and, per side that answers requests, `parse_<side>_answer(request, frame)`:
+    /// the frame read as the answer to a request the other side sent, with the result it
+    /// carries typed as that request's result (an overload per request, for mypy).
+    fn answers(&mut self) {
+        let schema = self.schema;
+        let requests = |side: Direction| -> Vec<usize> {
+            schema
+                .messages_from(side.other())
+                .filter(|(_, m)| m.request.is_some())
+                .map(|(id, _)| id.0 as usize)
+                .collect()
+        };
+        let sides: Vec<Direction> = Direction::BOTH.into_iter().filter(|s| !requests(*s).is_empty()).collect();
+        if sides.is_empty() {
+            return;
+        }
+        let message = match sides.as_slice() {
+            [one] => side_union(*one).to_string(),
+            _ => format!("_t.Union[{}]", sides.iter().map(|s| side_union(*s)).collect::<Vec<_>>().join(", ")),
+        };
+        self.w.blank();
+        self.w.blank();
+        self.w.line("_AnswerResult = _t.TypeVar(\"_AnswerResult\")");
+        self.w.blank();
+        self.w.blank();
+        self.w.line("@dataclass(frozen=True)");
+        self.w.line("class Answer(_t.Generic[_AnswerResult]):");
+        self.w.indent();
+        self.w.docstring(&[
+            "A frame read as the answer to a request (`parse_server_answer(Request, frame)`).".into(),
+            String::new(),
+            "`message` is the frame's value as `parse_*_message` reads it; `result` the typed result".into(),
+            "it carries for that request: a result frame's `result`, or a typed reply's content".into(),
+            "(`-> Success<StatusResult>`). None for a reply that carries none (a plain reply, a".into(),
+            "stream or end message, an error), or a result that is null.".into(),
+        ]);
+        self.w.line(&format!("message: {message}"));
+        self.w.line("result: _t.Optional[_AnswerResult] = None");
+        self.w.dedent();
+        for side in sides {
+            let name = side.as_str();
+            let requests = requests(side);
+            let doc = [
+                format!("Reads one frame the {name} sent as the answer to a request of the {}:", side.other().as_str()),
+                "`request` is the request's class. The frame must be one of the request's replies,".into(),
+                "stream or end messages, or an error; the result it carries is checked against the".into(),
+                "request's result type and returned typed, beside the frame's value.".into(),
+                String::new(),
+                "Raises `InvalidFrame` with the frame's errors, or with the answer's (`unknown_tag` at".into(),
+                "\"\" for a frame that answers no such request, the result's errors under its member).".into(),
+            ];
+            let signature = |request: &str, result: &str| {
+                format!(
+                    "def parse_{name}_answer(request: _t.Type[{request}], frame: _t.Union[str, bytes]) -> \
+                     Answer[{result}]:"
+                )
+            };
+            let body = format!("message, result = _CODEC.answer({}, request, frame)", py_str(name));
+            if let [only] = requests.as_slice() {
+                self.w.blank();
+                self.w.blank();
+                self.w.line(&signature(&self.message_name(*only), &self.result_annotation(*only)));
+                self.w.indent();
+                self.w.docstring(&doc);
+                self.w.line(&body);
+                self.w.line("return Answer(message, result)");
+                self.w.dedent();
+                continue;
+            }
+            for index in &requests {
+                self.w.blank();
+                self.w.blank();
+                self.w.line("@_t.overload");
+                let line = signature(&self.message_name(*index), &self.result_annotation(*index));
+                self.w.line(&format!("{line} ..."));
+            }
+            self.w.blank();
+            self.w.blank();
+            self.w.line(&signature("_Model", "_t.Any"));
+            self.w.indent();
+            self.w.docstring(&doc);
+            self.w.line(&body);
+            self.w.line("return Answer(message, result)");
+            self.w.dedent();
+        }
+    }
+
+    /// The Python type of a request's typed result: its result type (JSON-RPC), the result
+    /// types of its typed replies, or `None` where it has none.
+    fn result_annotation(&self, index: usize) -> String {
+        let Some(request) = &self.schema.messages[index].request else { return "None".into() };
+        let mut parts: Vec<String> = Vec::new();
+        for reply in &request.replies {
+            let ty = match reply {
+                sockspec_model::Reply::Result(ty) | sockspec_model::Reply::Typed { result: ty, .. } => ty,
+                sockspec_model::Reply::Message(_) => continue,
+            };
+            let a = self.annotation(ty);
+            if !parts.contains(&a) {
+                parts.push(a);
+            }
+        }
+        match parts.as_slice() {
+            [] => "None".into(),
+            [one] => one.clone(),
+            _ => format!("_t.Union[{}]", parts.join(", ")),
+        }
     }
 }
 
@@ -1266,7 +1376,8 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line(&format!("# {}", header(source)));
     w.docstring(&[
         "Judges frames with the generated module (docs/vectors.md, \"the judge protocol\"): reads".into(),
-        "`{\"from\", \"frame\"}` lines on standard input, answers `{\"ok\": NAME}` or `{\"errors\": [...]}`.".into(),
+        "`{\"from\", \"frame\"}` lines (and `\"answers\"`: a request's name) on standard input, answers".into(),
+        "`{\"ok\": NAME}` or `{\"errors\": [...]}`.".into(),
     ]);
     w.blank();
     w.line("import json");
@@ -1275,12 +1386,23 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line(&format!("from generated import {module} as generated"));
     w.blank();
     w.blank();
-    w.line("def verdict(side: str, frame: str) -> object:");
+    w.line("def verdict(side: str, frame: str, answers: object) -> object:");
     w.indent();
     w.line("parse = generated.parse_client_message if side == \"client\" else generated.parse_server_message");
     w.line("try:");
     w.indent();
+    w.line("if answers is None:");
+    w.indent();
     w.line("message = parse(frame)");
+    w.dedent();
+    w.line("else:");
+    w.indent();
+    w.line("# The request's class, by its schema name; its answer read by the answer reader.");
+    w.line("index = next(i for i, m in enumerate(generated._CHECKER.messages) if m[\"name\"] == answers)");
+    w.line("request = generated._CODEC.message_classes[index]");
+    w.line("answer = getattr(generated, f\"parse_{side}_answer\")(request, frame)");
+    w.line("message = answer.message");
+    w.dedent();
     w.dedent();
     w.line("except generated.InvalidFrame as e:");
     w.indent();
@@ -1342,7 +1464,9 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line("for line in sys.stdin:");
     w.indent();
     w.line("request = json.loads(line)");
-    w.line("sys.stdout.write(json.dumps(verdict(request[\"from\"], request[\"frame\"])) + \"\\n\")");
+    w.line(
+        "sys.stdout.write(json.dumps(verdict(request[\"from\"], request[\"frame\"], request.get(\"answers\"))) + \"\\n\")",
+    );
     w.dedent();
     w.line("sys.stdout.flush()");
     w.dedent();

@@ -913,3 +913,219 @@ fn an_ordered_union_is_the_first_variant_the_check_takes() {
     std::fs::write(dir.join("ordered.py"), ORDERED).expect("script");
     assert_eq!(run(&python, &dir, &["ordered.py"]).trim(), "ok");
 }
+
+const ANSWERS: &str = r#"
+import importlib, json, sys
+
+failures = []
+count = typed = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    case = json.loads(line)
+    m = importlib.import_module(case["module"])
+    side = case["from"]
+    index = next(i for i, x in enumerate(m._CHECKER.messages) if x["name"] == case["answers"])
+    request = m._CODEC.message_classes[index]
+    read = getattr(m, f"parse_{side}_answer")
+    count += 1
+    try:
+        answer = read(request, case["frame"])
+        got = m.check_frame(side, case["frame"])
+    except m.InvalidFrame as e:
+        got = sorted([path, code] for path, code in {(x.path, x.code) for x in e.errors})
+        answer = None
+    if got != case["expect"]:
+        failures.append(f"{case['schema']}: {case['name']} as an answer to {case['answers']}: "
+                        f"{got}, the validator says {case['expect']}")
+        continue
+    if answer is None:
+        continue
+    # The message is the ordinary reader's value; bytes read as the text does.
+    if answer.message != getattr(m, f"parse_{side}_message")(case["frame"]):
+        failures.append(f"{case['schema']}: {case['name']}: the answer's message {answer.message!r} differs")
+    if read(request, case["frame"].encode("utf-8")) != answer:
+        failures.append(f"{case['schema']}: {case['name']}: read from bytes, another answer")
+    # The result, where the frame carries one, is a value of the request's result type:
+    # written by the codec, it is valid against that type and reads back as the same value.
+    value = m.read_json(case["frame"])
+    found = m._CHECKER.answer(side, index, m._CHECKER.check(side, value), value)
+    if found is None:
+        if answer.result is not None:
+            failures.append(f"{case['schema']}: {case['name']}: a result {answer.result!r} where none is carried")
+        continue
+    typed += 1
+    key, ty = found
+    if answer.result is None:
+        if value[key] is not None:
+            failures.append(f"{case['schema']}: {case['name']}: no result for {value[key]!r}")
+        continue
+    written = m._CODEC.write_value(ty, answer.result)
+    errors = m._CHECKER.check_value(side, ty, written)
+    again = m._CODEC.build(ty, written, side)
+    if errors or again != answer.result:
+        failures.append(f"{case['schema']}: {case['name']}: the result {answer.result!r} wrote {written!r}, "
+                        f"{errors or again!r}")
+print(json.dumps({"count": count, "typed": typed, "failures": failures}))
+"#;
+
+/// Every vector's frame, read as the answer to each request the other side sends, with
+/// `parse_<side>_answer`: the same verdict as the validator's `validate_answer` (the
+/// message's name, or the same set of `(path, code)`), the message the ordinary reader
+/// reads, and a typed result that is a value of the request's result type.
+#[test]
+fn every_frame_answers_each_request_as_the_validator_says() {
+    let test = "every_frame_answers_each_request_as_the_validator_says";
+    let Some(python) = python_or_skip(test) else { return };
+    let dir = scratch("answers");
+    let mut schemas = all_schemas();
+    schemas.extend(schemas_in(&root().join("conformance")));
+    let mut cases = String::new();
+    let (mut expected, mut valid) = (0, 0);
+    for (path, stem, module) in write_packages_of(&dir, schemas) {
+        let schema = load(&path);
+        let validator = sockspec_validator::Validator::new(&schema);
+        let text = std::fs::read_to_string(path.with_extension("vectors.jsonl")).expect("vectors");
+        for v in sockspec_validator::vectors::load(&text).expect("vectors load") {
+            for (request, m) in schema.messages_from(v.from.other()).filter(|(_, m)| m.request.is_some()) {
+                let expect = match validator.validate_answer(request, v.from, &v.frame) {
+                    Ok(kind) => {
+                        valid += 1;
+                        serde_json::json!(validator.frame_name(kind))
+                    }
+                    Err(errors) => {
+                        let set: std::collections::BTreeSet<(String, &str)> =
+                            errors.iter().map(|e| (e.path.clone(), e.code.as_str())).collect();
+                        serde_json::json!(set.into_iter().map(|(p, c)| [p, c.to_string()]).collect::<Vec<_>>())
+                    }
+                };
+                expected += 1;
+                let line = serde_json::json!({
+                    "schema": stem,
+                    "module": format!("pkg.{stem}.{module}"),
+                    "name": v.name,
+                    "from": v.from.as_str(),
+                    "frame": v.frame,
+                    "answers": m.name,
+                    "expect": expect,
+                });
+                cases.push_str(&line.to_string());
+                cases.push('\n');
+            }
+        }
+    }
+    std::fs::write(dir.join("cases.jsonl"), cases).expect("cases");
+    std::fs::write(dir.join("answers.py"), ANSWERS).expect("script");
+    let out = run(&python, &dir, &["answers.py", "cases.jsonl"]);
+    let report: serde_json::Value = serde_json::from_str(out.trim()).expect("the script's report");
+    let failures: Vec<&str> =
+        report["failures"].as_array().expect("failures").iter().filter_map(|f| f.as_str()).collect();
+    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(report["count"], expected, "every pair was tried");
+    let typed = report["typed"].as_u64().unwrap_or(0);
+    assert!(valid > 150 && typed > 20, "only {valid} answers, {typed} with a typed result, of {expected}");
+    let _ = writeln!(std::io::stderr(), "\n{test}: {expected} frames as answers, {valid} valid, {typed} typed results");
+}
+
+const TYPED_ANSWERS: &str = r#"
+import datetime
+import typing as t
+
+from pkg.conformance_framing import bidi
+from pkg.conformance_jsonrpc import editor_rpc as rpc
+from pkg.examples_home_assistant import home_assistant as ha
+
+
+def capabilities(answer: rpc.Answer[rpc.InitializeResult]) -> object:
+    """A function of the typed answer: mypy knows `result` is an `InitializeResult`."""
+    assert answer.result is not None
+    return answer.result.capabilities
+
+
+def contents(answer: rpc.Answer[t.Optional[rpc.Hover]]) -> t.Optional[str]:
+    return None if answer.result is None else answer.result.contents
+
+
+initialize = rpc.parse_server_answer(rpc.Initialize, '{"jsonrpc":"2.0","id":1,"result":{"capabilities":{"x":1}}}')
+assert capabilities(initialize) == {"x": 1}
+assert initialize.message == rpc.ResultFrame(id=1, result={"capabilities": {"x": 1}}), initialize
+assert type(initialize.result) is rpc.InitializeResult
+hover = rpc.parse_server_answer(rpc.HoverRequest, b'{"jsonrpc":"2.0","id":"h","result":{"contents":"docs"}}')
+assert contents(hover) == "docs" and type(hover.result) is rpc.Hover, hover
+nothing = rpc.parse_server_answer(rpc.HoverRequest, '{"jsonrpc":"2.0","id":"h","result":null}')
+assert contents(nothing) is None and isinstance(nothing.message, rpc.ResultFrame), nothing
+shutdown: rpc.Answer[None] = rpc.parse_server_answer(rpc.Shutdown, '{"jsonrpc":"2.0","id":2,"result":null}')
+assert shutdown.result is None
+refused = rpc.parse_server_answer(rpc.Initialize, '{"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"no"}}')
+assert isinstance(refused.message, rpc.ErrorFrame) and refused.message.error.code == -32600, refused
+assert refused.result is None
+# The client answers the server's requests.
+configuration = rpc.parse_client_answer(rpc.Configuration, '{"jsonrpc":"2.0","id":9,"result":[{"tabSize":4},null]}')
+items: t.List[t.Any] = configuration.result or []
+assert items == [{"tabSize": 4}, None], configuration
+for frame, path, code in [('{"jsonrpc":"2.0","id":1,"result":{}}', "/result/capabilities", "missing_field"),
+                          ('{"jsonrpc":"2.0","id":1,"result":[]}', "/result", "wrong_type"),
+                          ('{"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"m"}}', "",
+                           "unknown_tag")]:
+    try:
+        rpc.parse_server_answer(rpc.Initialize, frame)
+        raise AssertionError(frame)
+    except rpc.InvalidFrame as e:
+        assert [(x.path, x.code) for x in e.errors] == [(path, code)], (frame, e.errors)
+# A class that is no request answers nothing, after the frame's own check (and mypy refuses it:
+# the comment would be an unused one else).
+try:
+    rpc.parse_server_answer(rpc.Initialized, '{"jsonrpc":"2.0","id":1,"result":null}')  # type: ignore[arg-type]
+    raise AssertionError("Initialized is no request")
+except rpc.InvalidFrame as e:
+    assert [(x.path, x.code) for x in e.errors] == [("", "unknown_tag")], e.errors
+# Nor does another module's request class (its index is of another schema), or an instance.
+for wrong in (bidi.Status, rpc.Initialize(id=1, processId=None, rootUri=None)):
+    try:
+        rpc.parse_server_answer(wrong, '{"jsonrpc":"2.0","id":1,"result":{"capabilities":1}}')  # type: ignore
+        raise AssertionError(wrong)
+    except rpc.InvalidFrame as e:
+        assert [(x.path, x.code) for x in e.errors] == [("", "unknown_tag")], e.errors
+
+# A typed reply of the tagged style: the message as read, its content typed.
+status = bidi.parse_server_answer(bidi.Status, '{"type":"success","id":1,"result":{"ready":true,"message":"up"}}')
+ready: bool = status.result.ready if status.result is not None else False
+assert ready and status.message == bidi.Success(id=1, value={"ready": True, "message": "up"}), status
+assert status == bidi.Answer(bidi.Success(id=1, value={"ready": True, "message": "up"}),
+                             bidi.StatusResult(ready=True, message="up"))
+# A stream message of a request carries no result; neither does a plain reply.
+progress = bidi.parse_server_answer(
+    bidi.Run, '{"type":"event","method":"script.progress","params":{"run_id":"r","percent":5}}')
+assert isinstance(progress.message, bidi.Progress) and progress.message.percent == 5 and progress.result is None
+connected: bidi.Answer[None] = bidi.parse_server_answer(bidi.Connect, '{"type":"connected","id":1,"session":"s"}')
+assert isinstance(connected.message, bidi.Connected), connected
+
+states = ha.parse_server_answer(ha.GetStates, '{"id":19,"type":"result","success":true,"result":[{"entity_id":'
+                                '"light.kitchen","state":"on","last_changed":"2025-01-14T09:30:00Z"}]}')
+state: ha.State = (states.result or [])[0]
+assert state.last_changed == datetime.datetime(2025, 1, 14, 9, 30, tzinfo=datetime.timezone.utc), state
+assert isinstance(states.message, ha.ResultOk) and states.message.value == [
+    {"entity_id": "light.kitchen", "state": "on", "last_changed": "2025-01-14T09:30:00Z"}], states
+# A request whose reply is not typed: the content stays the message's, and no result.
+called = ha.parse_server_answer(ha.CallService, '{"id":20,"type":"result","success":true,"result":{"c":1}}')
+assert called.result is None and isinstance(called.message, ha.ResultOk), called
+print("ok")
+"#;
+
+/// `parse_<side>_answer` gives the request's typed result, an `Answer` mypy --strict knows
+/// the type of per request (an overload each): a program reads a field of an
+/// `Answer[InitializeResult]`'s result, a typed reply's content, a list of structs.
+#[test]
+fn answers_are_typed_per_request() {
+    let Some(python) = python_or_skip("answers_are_typed_per_request") else { return };
+    let dir = scratch("typed_answers");
+    write_packages_of(
+        &dir,
+        ["conformance/framing.sockspec", "conformance/jsonrpc.sockspec", "examples/home_assistant.sockspec"]
+            .iter()
+            .map(|p| root().join(p))
+            .collect(),
+    );
+    std::fs::write(dir.join("typed_answers.py"), TYPED_ANSWERS).expect("script");
+    assert_eq!(run(&python, &dir, &["typed_answers.py"]).trim(), "ok");
+    let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "typed_answers.py"]);
+    assert!(out.contains("Success: no issues found"), "{out}");
+}

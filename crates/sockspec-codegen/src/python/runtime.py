@@ -1205,6 +1205,63 @@ class _Checker:
         run.check(ty, value, None)
         return run.errors
 
+    def accepts_null(self, ty: _t.Dict[str, _t.Any]) -> bool:
+        """Whether `null` is a value of a type, aliases followed (the model's `accepts_null`)."""
+        for _ in range(len(self.types) + 1):
+            if ty["kind"] != "named" or self.types[ty["of"]]["kind"] != "alias":
+                break
+            ty = self.types[ty["of"]]["def"]
+        return ty["kind"] in ("json", "null", "nullable")
+
+    def answer(self, from_: str, request: _t.Optional[int], kind: _Kind,
+               value: _t.Dict[str, _t.Any]) -> _t.Optional[_t.Tuple[str, _t.Dict[str, _t.Any]]]:
+        """A valid frame sent by `from_`, of `kind`, as the answer to the request of message
+        index `request` (the validator's `validate_answer`): raises `InvalidFrame` when it
+        answers no such request, or its result is not of the request's result type (errors
+        under the result's member); else the result's member and type, or None where the
+        frame carries no typed result (a plain reply, an error)."""
+        if request is None or not 0 <= request < len(self.messages) or self.messages[request]["request"] is None:
+            raise InvalidFrame([FrameError("", "unknown_tag", "the request is no request of the schema")])
+        req = self.messages[request]["request"]
+        name = self.messages[request]["name"]
+
+        def not_an_answer(what: str) -> InvalidFrame:
+            return InvalidFrame([FrameError("", "unknown_tag", f"{what} is no answer to {name}")])
+
+        if kind[0] == "error":
+            return None
+        if kind[0] == "unknown":
+            raise not_an_answer("an unknown frame")
+        if kind[0] == "result":
+            ty = next((r["of"] for r in req["replies"] if r["kind"] == "result"), None)
+            if ty is None:
+                raise not_an_answer("a result frame")
+            key = "result"
+        else:
+            mid = kind[1]
+            replies = req["replies"]
+            # A reply is {"kind": "message", "of": index}, {"kind": "typed", "of": {"message":
+            # index, "result": type}} or {"kind": "result", "of": type}.
+            reply_messages = [r["of"] if r["kind"] == "message" else r["of"]["message"]
+                              for r in replies if r["kind"] != "result"]
+            if mid not in reply_messages and mid not in req["stream"] and mid not in req["end"]:
+                raise not_an_answer(self.messages[mid]["name"])
+            ty = next((r["of"]["result"] for r in replies if r["kind"] == "typed" and r["of"]["message"] == mid), None)
+            content = self.messages[mid]["content"]
+            if ty is None or content is None:
+                return None
+            key = content
+        if key not in value:
+            return None
+        v = value[key]
+        if v is not None or not self.accepts_null(ty):
+            run = _Run(self, from_)
+            run.path = _pointer(key)
+            run.check(ty, v, None)
+            if run.errors:
+                raise InvalidFrame(run.errors, run.omitted)
+        return key, ty
+
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _SECOND = _dt.timedelta(seconds=1)
@@ -1364,7 +1421,28 @@ class _Codec:
 
     def parse(self, from_: str, frame: _t.Union[str, bytes]) -> _t.Any:
         value = read_json(frame)
+        return self.value(from_, value, self.c.check(from_, value))
+
+    def answer(self, from_: str, request: _t.Any, frame: _t.Union[str, bytes]) -> _t.Tuple[_t.Any, _t.Any]:
+        """A frame sent by `from_` read as the answer to `request` (a request's message class):
+        the frame's value as `parse` reads it, and the typed result it carries (None where it
+        carries none). Raises `InvalidFrame` with the frame's errors, or the answer's."""
+        value = read_json(frame)
         kind = self.c.check(from_, value)
+        # The class's index, if it is this module's class of that message (not another
+        # module's, nor an instance).
+        index = getattr(request, "_sockspec_message", None)
+        if index is not None and self.message_classes.get(index) is not request:
+            index = None
+        found = self.c.answer(from_, index, kind, value)
+        message = self.value(from_, value, kind)
+        if found is None:
+            return message, None
+        v = value[found[0]]
+        return message, None if v is None else self.build(found[1], v, from_)
+
+    def value(self, from_: str, value: _t.Any, kind: _Kind) -> _t.Any:
+        """The typed value of a checked frame of `kind`."""
         if kind[0] == "message":
             return self.message(kind[1], from_, value)
         if kind[0] == "unknown":
