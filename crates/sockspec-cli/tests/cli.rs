@@ -77,6 +77,28 @@ fn check_json_format_is_machine_readable() {
 }
 
 #[test]
+fn a_warning_is_reported_but_check_and_gen_succeed() {
+    let fixture = "crates/sockspec-model/tests/data/err/S0316_untagged_writers.sockspec";
+    let out = sockspec(&["check", fixture], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("warning[S0316]: the Python and TypeScript writers cannot tell the variants"), "{err}");
+    assert!(err.ends_with("checked 1 file: 0 error(s), 1 warning(s)\n"), "{err}");
+
+    let out = sockspec(&["check", "--format", "json", fixture], None);
+    assert_eq!(out.status.code(), Some(0));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(diags[0]["code"], "S0316");
+    assert_eq!(diags[0]["severity"], "warning");
+
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-warning-gen");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = sockspec(&["gen", "--target", "python", "--out", &dir.display().to_string(), fixture], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(std::fs::read_dir(&dir).expect("output folder").next().is_some(), "gen wrote nothing");
+}
+
+#[test]
 fn missing_file_is_a_tool_failure() {
     let out = sockspec(&["check", "no/such/file.sockspec"], None);
     assert_eq!(out.status.code(), Some(2));

@@ -45,6 +45,10 @@ fn all_vectors() -> BTreeMap<String, Vec<vectors::Vector>> {
         .collect()
 }
 
+/// Warnings a schema of the suite is known to have, listed in conformance/KNOWN.md with
+/// what they mean for its vectors.
+const KNOWN_WARNINGS: &[(&str, &str)] = &[("unions", "S0316")];
+
 #[test]
 fn every_schema_checks_clean_and_passes_its_vectors() {
     let mut total = 0;
@@ -53,7 +57,12 @@ fn every_schema_checks_clean_and_passes_its_vectors() {
         let text = read(&path);
         let (schema, diagnostics) = sockspec_validator::check(&text);
         let file = sockspec_syntax::SourceFile::new(path.display().to_string(), text);
-        assert!(diagnostics.is_empty(), "{}", sockspec_syntax::render_human(&file, &diagnostics, false));
+        let unexpected: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.is_error() || !KNOWN_WARNINGS.contains(&(name.as_str(), d.code)))
+            .cloned()
+            .collect();
+        assert!(unexpected.is_empty(), "{}", sockspec_syntax::render_human(&file, &unexpected, false));
         let schema = schema.expect("a clean schema");
 
         let cases = &all[&name];

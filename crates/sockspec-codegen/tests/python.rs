@@ -45,8 +45,9 @@ fn all_schemas() -> Vec<PathBuf> {
 fn load(path: &Path) -> Schema {
     let text = std::fs::read_to_string(path).expect("schema readable");
     let (schema, diagnostics) = sockspec_validator::check(&text);
-    assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", path.display());
-    schema.expect("a clean schema")
+    // Warnings are allowed (conformance/KNOWN.md lists the suite's); errors are not.
+    assert!(!diagnostics.iter().any(|d| d.is_error()), "{}: {diagnostics:?}", path.display());
+    schema.expect("a schema without errors")
 }
 
 fn stem(path: &Path) -> String {

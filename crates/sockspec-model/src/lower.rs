@@ -9,6 +9,7 @@ mod patterns;
 mod recursion;
 mod settings;
 mod types;
+mod writers;
 
 use std::collections::HashMap;
 
@@ -107,6 +108,9 @@ pub(crate) struct Lower<'a> {
     pub deferred: Vec<types::Deferred>,
     /// Defaults, handed on for the validator to judge.
     pub defaults: Vec<DefaultSite>,
+    /// Untagged unions whose variants the Python and TypeScript writers must tell apart
+    /// (S0316, once every type is lowered).
+    pub untagged_writers: Vec<writers::Pending>,
     /// Messages that answer requests correlated by the protocol id.
     pub reply_targets: std::collections::HashSet<&'a str>,
     /// Wire names of the envelope's members.
@@ -139,6 +143,7 @@ impl<'a> Lower<'a> {
             types: Vec::new(),
             deferred: Vec::new(),
             defaults: Vec::new(),
+            untagged_writers: Vec::new(),
             reply_targets: Default::default(),
             envelope_names: Vec::new(),
             envelope_only: Vec::new(),
@@ -177,6 +182,8 @@ impl<'a> Lower<'a> {
         };
         let mut types = types;
         self.run_deferred(&mut types);
+        let warnings = writers::check(&types, &std::mem::take(&mut self.untagged_writers), self.source);
+        self.diagnostics.extend(warnings);
         let cyclic = self.check_cycles(&types);
         self.check_inhabited(&types, &cyclic);
         self.finish_requests(&mut messages, &envelope);

@@ -494,7 +494,13 @@ impl<'a> Lower<'a> {
                 })
                 .collect();
             if ordered {
-                // First match in declared order: nothing to prove.
+                // First match in declared order: nothing to prove, but the writers must
+                // still tell the variants apart.
+                self.untagged_writers.push(super::writers::Pending {
+                    owner: quote_owner(&name.text),
+                    variants: lowered.clone(),
+                    ordered: true,
+                });
                 let variants = lowered.into_iter().map(|(t, _)| t).collect();
                 return Some(Union::Untagged(Untagged {
                     variants,
@@ -1201,6 +1207,13 @@ impl<'a> Lower<'a> {
         } else {
             (Vec::new(), Vec::new())
         };
+        if ok {
+            self.untagged_writers.push(super::writers::Pending {
+                owner: quote_owner(owner),
+                variants: variants.to_vec(),
+                ordered: false,
+            });
+        }
         // The kinds are stated once every type is lowered (`finish.rs`).
         Untagged {
             variants: variants.iter().map(|(t, _)| t.clone()).collect(),
