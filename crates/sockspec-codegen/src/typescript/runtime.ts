@@ -1069,7 +1069,7 @@ function $bad(what: string): never {
  */
 class $Unwritable extends TypeError {
   constructor(what: string, readonly issues: readonly SockspecIssue[]) {
-    super(`cannot serialize: no variant of ${what} accepts the value (${issues.slice(0, 3).map((e) => `${e.path || "/"}: ${e.code}: ${e.message}`).join("; ")})`);
+    super(`cannot serialize: no variant of ${what} accepts the value (${issues.slice(0, 3).map((e) => `${e.path || "(value)"}: ${e.code}: ${e.message}`).join("; ")})`);
   }
 }
 
