@@ -27,6 +27,7 @@ pub fn generate(schema: &Schema, source: &str) -> Vec<GeneratedFile> {
         out: Writer::default(),
         cons: BTreeMap::new(),
         unions: Vec::new(),
+        unions_written: 0,
         write_unions: Vec::new(),
         fit_types: Vec::new(),
         seen: HashSet::new(),
@@ -100,6 +101,8 @@ struct Gen<'s> {
     /// Inline unions met while writing decoders, written as functions afterwards, with
     /// their decoders' names.
     unions: Vec<(String, &'s Untagged)>,
+    /// How many of `unions` have their decoder written.
+    unions_written: usize,
     /// Inline unions met while writing writers, likewise, with their writers' names.
     write_unions: Vec<(String, &'s Untagged)>,
     /// Named types whose `$is_N` test `fits` used, written last.
@@ -719,19 +722,7 @@ impl<'s> Gen<'s> {
         let kinds: Vec<String> = u.kinds.iter().map(|k| k.0.to_string()).collect();
         let kinds = format!("[{}]", kinds.join(", "));
         if u.ordered {
-            let fns: Vec<String> = u
-                .variants
-                .iter()
-                .map(|t| {
-                    let inner = self.check(t, "x", "q", None, 1);
-                    format!(
-                        "({}: $J, {}: string, {}: $Ctx) => {inner}",
-                        param("x", &inner),
-                        param("q", &inner),
-                        param("c", &inner)
-                    )
-                })
-                .collect();
+            let fns: Vec<String> = u.variants.iter().map(|t| self.variant_checker(t)).collect();
             self.out.line(&format!("return $ordered(v, p, c, {kinds}, [{}]);", fns.join(", ")));
             return;
         }
@@ -925,10 +916,9 @@ impl<'s> Gen<'s> {
 
     /// Inline unions, including those met while writing the ones before.
     fn inline_unions(&mut self) {
-        let mut done = 0;
-        while done < self.unions.len() {
-            let (name, u) = self.unions[done].clone();
-            done += 1;
+        while self.unions_written < self.unions.len() {
+            let (name, u) = self.unions[self.unions_written].clone();
+            self.unions_written += 1;
             let t = match &u.name {
                 Some(n) => self.anonymous_ident(n),
                 None => "unknown".to_string(),
@@ -1766,9 +1756,25 @@ impl<'s> Gen<'s> {
     /// The body of a writer of an untagged value `x`: the first variant whose JavaScript
     /// type the value has (objects of several variants told apart by their signatures);
     /// for an ordered union, the first variant the value fits (`fits`), as the reader
-    /// chose it.
-    fn untagged_writer_body(&mut self, u: &'s Untagged) {
+    /// chose it. Where a variant has checks the value's type does not settle
+    /// (`unsettled`), the text written as a variant is read again by the reader's own
+    /// decoder (the variant's in an ordered union, the union's otherwise), and the first
+    /// one it accepts is written; none: `$refused` (another variant the ordered reader
+    /// takes the text as, or a throw). `decoder` is the union's own, by type (None for an
+    /// inline union); `what` names it in that throw.
+    fn untagged_writer_body(&mut self, u: &'s Untagged, decoder: Option<TypeId>, what: &str) {
         self.out.line("const y = x as unknown;");
+        let checked = u.variants.iter().any(|t| self.unsettled(t, &mut HashSet::new()));
+        let union = if !checked {
+            String::new()
+        } else {
+            self.out.line("const t = new $Tries();");
+            self.out.line("let w: string | undefined;");
+            match decoder {
+                Some(id) => format!("$d_{}", id.0),
+                None => self.inline_union(u),
+            }
+        };
         for (i, t) in u.variants.iter().enumerate() {
             let mut test = if u.ordered { self.fits(t, "y", 1) } else { self.is_value_of(t, "y") };
             if let Some((_, sig)) = u.signatures.iter().find(|(j, _)| *j == i) {
@@ -1778,9 +1784,62 @@ impl<'s> Gen<'s> {
             }
             let ty = self.ts_type(t);
             let w = self.write(t, &format!("(y as {ty})"), 1);
-            self.out.line(&format!("if ({test}) return {w};"));
+            if !checked {
+                self.out.line(&format!("if ({test}) return {w};"));
+                continue;
+            }
+            let check = if u.ordered { self.variant_checker(t) } else { union.clone() };
+            self.out.line(&format!("if ({test} && (w = $variant(t, () => {w}, {check})) !== undefined) return w;"));
         }
-        self.out.line("return $wj(y as SockspecJson);");
+        if !checked {
+            self.out.line("return $wj(y as SockspecJson);");
+            return;
+        }
+        let again = if u.ordered { union } else { "undefined".to_string() };
+        self.out.line(&format!("return $refused(t, {again}, () => $wj(y as SockspecJson), {});", q(what)));
+    }
+
+    /// A decoder of one variant of an ordered union, as a closure (`$ordered` takes these).
+    fn variant_checker(&mut self, t: &'s Type) -> String {
+        let inner = self.check(t, "x", "q", None, 1);
+        format!("({}: $J, {}: string, {}: $Ctx) => {inner}", param("x", &inner), param("q", &inner), param("c", &inner))
+    }
+
+    /// Whether a value of this type may break a check its TypeScript type does not settle,
+    /// anywhere inside: a constraint, the range of an `f32`, a string format (uuid, date,
+    /// date-time), a closed set of flags. Untagged unions with none of them are written by
+    /// the value's type alone, with no check.
+    fn unsettled(&self, ty: &Type, seen: &mut HashSet<TypeId>) -> bool {
+        if !ty.constraints.is_empty() {
+            return true;
+        }
+        match &ty.kind {
+            TypeKind::Float(f) => *f == FloatType::F32,
+            TypeKind::Uuid | TypeKind::Date | TypeKind::DateTime(TimeEncoding::Rfc3339 | TimeEncoding::Local) => true,
+            TypeKind::List(t) | TypeKind::Map(t) | TypeKind::Nullable(t) => self.unsettled(t, seen),
+            TypeKind::Tuple(ts) => ts.iter().any(|t| self.unsettled(t, seen)),
+            TypeKind::OneOf(u) => u.variants.iter().any(|t| self.unsettled(t, seen)),
+            TypeKind::Named(id) => {
+                if !seen.insert(*id) {
+                    return false;
+                }
+                match &self.schema.ty(*id).kind {
+                    TypeDefKind::Alias(t) => self.unsettled(t, seen),
+                    TypeDefKind::Struct(s) => s.fields.iter().any(|f| self.unsettled(&f.ty, seen)),
+                    TypeDefKind::Enum(e) => e.flags && !e.open,
+                    TypeDefKind::Union(Union::Untagged(u)) => u.variants.iter().any(|t| self.unsettled(t, seen)),
+                    TypeDefKind::Union(Union::Tagged { variants, base, .. }) => {
+                        variants.iter().chain(base.iter()).any(|v| {
+                            self.unsettled(
+                                &Type { kind: TypeKind::Named(*v), constraints: Constraints::default() },
+                                seen,
+                            )
+                        })
+                    }
+                }
+            }
+            _ => false,
+        }
     }
 
     /// Writers of the inline unions met while writing the others.
@@ -1795,7 +1854,8 @@ impl<'s> Gen<'s> {
             };
             self.out.blank();
             self.out.open(&format!("function $wu_{name}(x: {t}): string {{"));
-            self.untagged_writer_body(u);
+            let what = if u.name.is_some() { t.clone() } else { "an inline union".to_string() };
+            self.untagged_writer_body(u, None, &what);
             self.out.close("}");
         }
     }
@@ -1855,7 +1915,10 @@ impl<'s> Gen<'s> {
                     }
                     self.out.line("return $wj(x as unknown as SockspecJson);");
                 }
-                TypeDefKind::Union(Union::Untagged(u)) => self.untagged_writer_body(u),
+                TypeDefKind::Union(Union::Untagged(u)) => {
+                    let what = def.name.clone();
+                    self.untagged_writer_body(u, Some(TypeId(i as u32)), &what)
+                }
             }
             self.out.close("}");
         }
@@ -1975,7 +2038,17 @@ impl<'s> Gen<'s> {
         self.parsers(&mut fast);
         self.fast_pending(&mut fast);
         self.inline_unions();
-        let decoders = std::mem::replace(&mut self.out, before);
+        let decoders = std::mem::take(&mut self.out);
+        // Writers before the constants too: a writer that reads back what it wrote (an
+        // untagged union with constraints) uses decoders, and may meet new ones.
+        self.out.blank();
+        self.out.line("// ---------------------------------------------------------------------------------------");
+        self.out.line("// Serialisers");
+        self.writers();
+        self.write_inline_unions();
+        self.write_fit_functions();
+        self.inline_unions();
+        let writers = std::mem::replace(&mut self.out, before);
         self.out.blank();
         let cons: Vec<(String, String)> = self.cons.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
         let mut cons = cons;
@@ -1984,12 +2057,7 @@ impl<'s> Gen<'s> {
             self.out.line(&format!("const {name}: $Cons = {body};"));
         }
         self.out.text.push_str(&decoders.text);
-        self.out.blank();
-        self.out.line("// ---------------------------------------------------------------------------------------");
-        self.out.line("// Serialisers");
-        self.writers();
-        self.write_inline_unions();
-        self.write_fit_functions();
+        self.out.text.push_str(&writers.text);
         leave_nothing_unused(&std::mem::take(&mut self.out.text))
     }
 }

@@ -1130,3 +1130,92 @@ fn answers_are_typed_per_request() {
     let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "typed_answers.py"]);
     assert!(out.contains("Success: no issues found"), "{out}");
 }
+
+const WRITES_SCHEMA: &str = r#"protocol writes {}
+
+/// Strict: a circle is never a point.
+@strict
+struct Point { x: f64, y: f64 }
+struct Circle { x: f64, y: f64, r: f64 @range(0.0..) }
+
+/// In range, a number; else the string-encoded variant.
+@untagged(ordered)
+union Level = (i64 @range(0..=10)) | (i64 @as(string))
+
+@untagged(ordered)
+union Shape = Circle | Point
+
+/// A string longer than 3 fits only the first variant by its Python type, and is the
+/// second's text.
+@untagged(ordered)
+union Loose = (string @len(..=3)) | (i64 @as(string))
+
+@untagged
+union Small = (i64 @range(0..=10)) | bool
+
+/// A list of `Small` that cannot be written as one is the list of strings.
+@untagged(ordered)
+union Deep = [Small] | [i64 @as(string)]
+
+server message Put {
+    level: Level
+    levels: [Level]
+    code: (string @len(2..)) | i64
+    shape?: Shape
+    loose?: Loose
+    deep?: Deep
+}
+"#;
+
+const WRITES: &str = r#"
+import json
+import writes as m
+
+def written(**members):
+    text = m.serialize_server_message(m.Put.model_construct(**{"level": 0, "levels": [], "code": 1, **members}))
+    again = m.parse_server_message(text)
+    assert m.serialize_server_message(again) == text, text
+    return json.loads(text)
+
+def refused(**members):
+    try:
+        m.serialize_server_message(m.Put.model_construct(**{"level": 0, "levels": [], "code": 1, **members}))
+    except m.InvalidFrame as e:
+        assert isinstance(e, ValueError)
+        return [(x.path, x.code) for x in e.errors]
+    raise AssertionError(f"written: {members}")
+
+assert written(level=20)["level"] == "20"
+assert written(level=5)["level"] == 5
+assert written(levels=[3, 30, 10, 11])["levels"] == [3, "30", 10, "11"]
+assert written(code="ab")["code"] == "ab"
+assert written(shape=m.Circle(x=0.0, y=0.0, r=1.0))["shape"] == {"x": 0.0, "y": 0.0, "r": 1.0}
+assert written(loose="ab")["loose"] == "ab"
+# Taken by no variant it fits, but by another one: written, and read back as that one.
+assert written(loose="12345")["loose"] == "12345"
+assert m.parse_server_message(m.serialize_server_message(m.Put(level=0, levels=[], code=1, loose="12345"))).loose == 12345
+assert written(deep=[1, True])["deep"] == [1, True]
+assert written(deep=[20, 3])["deep"] == ["20", "3"]
+# No variant takes these, written any way: refused rather than written invalid.
+assert refused(code="x") == [("", "bad_length")]
+assert refused(shape=m.Circle.model_construct(x=0.0, y=0.0, r=-1.0)) == [("/r", "out_of_range")]
+assert refused(loose="abcd") == [("", "bad_length")]
+assert refused(deep=[20, True]) == [("", "out_of_range")]
+print("ok")
+"#;
+
+/// A value of an untagged union is written as the first variant that accepts it as it is
+/// written (constraints included), as the reader picks it back; a value no variant takes
+/// is `InvalidFrame`, never an invalid frame.
+#[test]
+fn an_untagged_value_is_written_as_a_variant_that_accepts_it() {
+    let Some(python) = python_or_skip("an_untagged_value_is_written_as_a_variant_that_accepts_it") else { return };
+    let dir = scratch("untagged_writes");
+    let (schema, diagnostics) = sockspec_validator::check(WRITES_SCHEMA);
+    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    for f in python::generate(&schema, "writes.sockspec") {
+        std::fs::write(dir.join(&f.path), &f.contents).expect("module written");
+    }
+    std::fs::write(dir.join("written.py"), WRITES).expect("script");
+    assert_eq!(run(&python, &dir, &["written.py"]).trim(), "ok");
+}

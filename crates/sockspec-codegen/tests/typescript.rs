@@ -240,6 +240,125 @@ fn untagged_values_are_written_in_their_encoding() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), frame);
 }
 
+const WRITES_SCHEMA: &str = r#"protocol writes {}
+
+/// Strict: a circle is never a point.
+@strict
+struct Point { x: f64, y: f64 }
+struct Circle { x: f64, y: f64, r: f64 @range(0.0..) }
+
+/// One TypeScript type (`bigint`) in two encodings, told apart by the range.
+@untagged(ordered)
+union Level = (i64 @range(0..=10)) | (i64 @as(string))
+
+@untagged(ordered)
+union Shape = Circle | Point
+
+/// A string longer than 3 fits only the first variant by its type, and is the second's text.
+@untagged(ordered)
+union Loose = (string @len(..=3)) | (i64 @as(string))
+
+@untagged
+union Small = (i64 @range(0..=10)) | bool
+
+/// A list of `Small` that cannot be written as one is the list of strings.
+@untagged(ordered)
+union Deep = [Small] | [i64 @as(string)]
+
+struct LocalRef { id: string @pattern("^[a-z]+$"), n: i64 }
+struct RemoteRef { id: string, n: i64 @as(string) }
+
+/// One object shape, told apart by a pattern.
+@untagged(ordered)
+union Ref = LocalRef | RemoteRef
+
+server message Put {
+    level: Level
+    levels: [Level]
+    code: (string @len(2..)) | i64
+    shape?: Shape
+    loose?: Loose
+    deep?: Deep
+    ref?: Ref
+}
+"#;
+
+const WRITES: &str = r#"import { parseServerMessage, serializeServerMessage } from "./writes.js";
+const base = { type: "put", level: 0n, levels: [], code: 1n };
+const put = (members) => serializeServerMessage({ name: "Put", frame: { ...base, ...members } });
+function written(members) {
+  const text = put(members);
+  const again = parseServerMessage(text);
+  if (!again.ok) throw new Error(`wrote an invalid frame: ${text}`);
+  return text.slice(text.indexOf(",") + 1, -1);
+}
+function refused(members) {
+  try {
+    put(members);
+  } catch (e) {
+    if (!(e instanceof TypeError) || !e.message.startsWith("cannot serialize: ")) throw e;
+    return e.issues.map((i) => `${i.path} ${i.code}`).join(", ");
+  }
+  throw new Error(`written: ${put(members)}`);
+}
+const lines = [
+  written({ level: 20n }),
+  written({ levels: [3n, 30n, 10n, 11n] }),
+  written({ code: "ab" }),
+  written({ shape: { x: 0, y: 0, r: 1 } }),
+  written({ loose: "12345" }),
+  written({ deep: [1n, true] }),
+  written({ deep: [20n, 3n] }),
+  written({ ref: { id: "abc", n: 5n } }),
+  written({ ref: { id: "A-1", n: 5n } }),
+  refused({ code: "x" }),
+  refused({ shape: { x: 0, y: 0, r: -1 } }),
+  refused({ loose: "abcd" }),
+  refused({ deep: [20n, true] }),
+];
+process.stdout.write(lines.join("\n") + "\n");
+"#;
+
+const WRITES_OUT: &str = r#""level":"20","levels":[],"code":1
+"level":0,"levels":[3,"30",10,"11"],"code":1
+"level":0,"levels":[],"code":"ab"
+"level":0,"levels":[],"code":1,"shape":{"x":0,"y":0,"r":1}
+"level":0,"levels":[],"code":1,"loose":"12345"
+"level":0,"levels":[],"code":1,"deep":[1,true]
+"level":0,"levels":[],"code":1,"deep":["20","3"]
+"level":0,"levels":[],"code":1,"ref":{"id":"abc","n":5}
+"level":0,"levels":[],"code":1,"ref":{"id":"A-1","n":"5"}
+ bad_length
+/r out_of_range
+ bad_length
+ out_of_range
+"#;
+
+/// A value of an untagged union is written as the first variant that accepts it as it is
+/// written (constraints included), as the reader picks it back; a value no variant takes
+/// throws a `TypeError` with the reader's errors, never an invalid frame.
+#[test]
+fn untagged_values_are_written_as_a_variant_that_accepts_them() {
+    let Some(tsc) = tsc("untagged_values_are_written_as_a_variant_that_accepts_them") else { return };
+    let (schema, diagnostics) = sockspec_validator::check(WRITES_SCHEMA);
+    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let file = generate(&schema, "writes.sockspec").remove(0);
+    let dir = scratch("untagged-checked-writers");
+    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
+    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
+    let out = Command::new(&tsc)
+        .arg(dir.join(&file.path))
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
+        .arg(&dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::write(dir.join("writes.mjs"), WRITES).expect("written");
+    let out = Command::new("node").arg(dir.join("writes.mjs")).output().expect("node runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), WRITES_OUT);
+}
+
 /// The judge of `fast_path_never_disagrees_with_the_full_path`: every vector through the
 /// fast path alone and the full path alone, values compared with member order, `-0`,
 /// `bigint` and bytes told apart.

@@ -1262,6 +1262,50 @@ class _Checker:
                 raise InvalidFrame(run.errors, run.omitted)
         return key, ty
 
+    def writes_checked(self, u: _t.Dict[str, _t.Any]) -> bool:
+        """Whether a writer of this untagged union must check what it writes against the
+        variant: some variant, anywhere inside, has a check that the Python type of a value
+        does not settle (a constraint, the range of an `f32`, a date-time as text, where an
+        aware or naive `datetime` may be written in the wrong form, a closed set of flags).
+        Unions with none skip the check; computed once per union."""
+        found = u.get("_writes_checked")
+        if found is None:
+            found = any(self._unsettled(t, set()) for t in u["variants"])
+            u["_writes_checked"] = found
+        return bool(found)
+
+    def _unsettled(self, ty: _t.Dict[str, _t.Any], seen: _t.Set[int]) -> bool:
+        if ty.get("constraints"):
+            return True
+        kind = ty["kind"]
+        of: _t.Any = ty.get("of")
+        if kind == "float":
+            return bool(of == "f32")
+        if kind == "date_time":
+            return of in ("rfc3339", "local")
+        if kind in ("list", "map", "nullable"):
+            return self._unsettled(of, seen)
+        if kind == "tuple":
+            return any(self._unsettled(t, seen) for t in of)
+        if kind == "one_of":
+            return any(self._unsettled(t, seen) for t in of["variants"])
+        if kind != "named" or of in seen:
+            return False
+        seen.add(of)
+        d = self.types[of]
+        if d["kind"] == "alias":
+            return self._unsettled(d["def"], seen)
+        if d["kind"] == "struct":
+            return any(self._unsettled(f["ty"], seen) for f in d["def"]["fields"])
+        if d["kind"] == "enum":
+            return bool(d["def"]["flags"] and not d["def"]["open"])
+        u = d["def"]
+        if u["kind"] != "tagged":
+            return any(self._unsettled(t, seen) for t in u["variants"])
+        base = u.get("base")
+        tids = list(u["variants"]) + ([] if base is None else [base])
+        return any(self._unsettled({"kind": "named", "of": tid}, seen) for tid in tids)
+
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _SECOND = _dt.timedelta(seconds=1)
@@ -1645,11 +1689,39 @@ class _Codec:
     def write_untagged(self, u: _t.Dict[str, _t.Any], v: _t.Any) -> _t.Any:
         """A value of an untagged union, written as the first variant whose Python type it
         has (so a tagged union's variant gets its tag, and bytes, times and string-encoded
-        integers their variant's encoding)."""
+        integers their variant's encoding) and, where a variant has checks the Python type
+        does not settle (`_Checker.writes_checked`), that accepts it as written: the variant
+        the reader picks back. Where none does, an ordered union writes the first text the
+        reader takes as another variant; else `InvalidFrame`, with the reader's errors of
+        the first way it was written, at paths inside the value."""
+        if not self.c.writes_checked(u):
+            for variant in u["variants"]:
+                if self.fits(variant, v):
+                    return self.write_value(variant, v)
+            return self.write_any(v)
+        written: _t.List[_t.Any] = []
+        errors: _t.List[FrameError] = []
         for variant in u["variants"]:
-            if self.fits(variant, v):
-                return self.write_value(variant, v)
-        return self.write_any(v)
+            if not self.fits(variant, v):
+                continue
+            try:
+                w = self.write_value(variant, v)
+            except InvalidFrame as e:
+                errors = errors or e.errors
+                continue
+            # A written value carries no unknown member, so the side does not matter.
+            found = self.c.check_value("client", variant if u.get("ordered") else {"kind": "one_of", "of": u}, w)
+            if not found:
+                return w
+            errors = errors or found
+            written.append(w)
+        # An ordered union's value no variant it fits accepts may still be read as another.
+        for w in written if u.get("ordered") else ():
+            if not self.c.check_value("client", {"kind": "one_of", "of": u}, w):
+                return w
+        if not written and not errors:
+            return self.write_any(v)
+        raise InvalidFrame(errors)
 
     def fits(self, ty: _t.Dict[str, _t.Any], v: _t.Any) -> bool:
         """Whether a typed value is of this type, by its Python type."""

@@ -1061,6 +1061,66 @@ function $bad(what: string): never {
   throw new TypeError(`cannot serialize: ${what}`);
 }
 
+/**
+ * Thrown by the writer of an untagged value that no variant accepts as it would be
+ * written (out of every variant's `@range`, `@len`, `@pattern`, ...): a `TypeError`, as
+ * `$bad` throws, whose `issues` are the reader's errors of the first way it could be
+ * written, at paths inside the value.
+ */
+class $Unwritable extends TypeError {
+  constructor(what: string, readonly issues: readonly SockspecIssue[]) {
+    super(`cannot serialize: no variant of ${what} accepts the value (${issues.slice(0, 3).map((e) => `${e.path || "(value)"}: ${e.code}: ${e.message}`).join("; ")})`);
+  }
+}
+
+/** What a writer of an untagged value tried: texts the reader refused, the first errors. */
+class $Tries {
+  readonly texts: string[] = [];
+  issues: readonly SockspecIssue[] | undefined;
+}
+
+/** The reader's errors for a written text read as `check` reads it: none where it accepts it. */
+function $recheck(text: string, check: (v: $J, p: string, c: $Ctx) => unknown): readonly SockspecIssue[] {
+  const v = $readJson(text);
+  if (v instanceof $JsonSyntaxError) return [{ path: "", code: "invalid_json", message: v.message }];
+  // A written value carries no unknown member, so the side does not matter.
+  const c = new $Ctx("client");
+  check(v, "", c);
+  return c.errors;
+}
+
+/**
+ * An untagged value written as one variant (`write`): the text, where the reader accepts
+ * it as `check` reads it; else undefined, the text and errors noted in `tries`. A union
+ * inside the variant that cannot write its part counts as refused.
+ */
+function $variant(tries: $Tries, write: () => string, check: (v: $J, p: string, c: $Ctx) => unknown): string | undefined {
+  let text: string;
+  try {
+    text = write();
+  } catch (e) {
+    if (!(e instanceof $Unwritable)) throw e;
+    if (tries.issues === undefined) tries.issues = e.issues;
+    return undefined;
+  }
+  const issues = $recheck(text, check);
+  if (issues.length === 0) return text;
+  tries.texts.push(text);
+  if (tries.issues === undefined) tries.issues = issues;
+  return undefined;
+}
+
+/**
+ * After every variant of an untagged value was refused: for an ordered union, the first
+ * text the reader takes as another variant (`union` reads the whole union); where no
+ * variant fit the value's type, `other` (the value as JSON); else a throw.
+ */
+function $refused(tries: $Tries, union: ((v: $J, p: string, c: $Ctx) => unknown) | undefined, other: () => string, what: string): string {
+  if (union !== undefined) for (const text of tries.texts) if ($recheck(text, union).length === 0) return text;
+  if (tries.issues === undefined) return other();
+  throw new $Unwritable(what, tries.issues);
+}
+
 // ---- the fast path ----
 //
 // Each protocol's parsers first try a decoder generated for its messages that reads the
