@@ -425,6 +425,11 @@ fn leaf_catches(target: Target, test: Test, a: View<'_>, b: View<'_>) -> bool {
             (View::Text(TextKind::String), View::Text(TextKind::String)) => true,
             (View::Text(TextKind::String), View::Enum(e)) => matches!(e.repr, EnumRepr::String),
             (View::Text(x), View::Text(y)) => x == y,
+            // A union with a date-time written as text checks what it writes (the
+            // runtime's `writes_checked`): a local date-time takes only a naive `datetime`
+            // (every other encoding reads an aware one), and RFC 3339 only an aware one.
+            (View::Time(TimeEncoding::Local, _), View::Time(e, _)) => e == TimeEncoding::Local,
+            (View::Time(TimeEncoding::Rfc3339, _), View::Time(TimeEncoding::Local, _)) => false,
             (View::Time(..), View::Time(..)) | (View::Bytes(_), View::Bytes(_)) => true,
             _ => false,
         },
