@@ -1557,6 +1557,20 @@ impl<'s> Gen<'s> {
     /// A test of a TypeScript value against a type, for telling untagged variants apart
     /// when writing: by the value's JavaScript type, as the decoder built it.
     fn is_value_of(&self, ty: &Type, x: &str) -> String {
+        self.is_value_within(ty, x, 0)
+    }
+
+    /// [`Self::is_value_of`], `depth` unions deep: a nested untagged union tests its
+    /// variants (so `(bool | u32) | bytes` hands a `Uint8Array` to the bytes writer), and
+    /// unions nested past any real schema's depth take any value.
+    fn is_value_within(&self, ty: &Type, x: &str, depth: usize) -> String {
+        let any_variant = |u: &Untagged| {
+            if depth > 16 {
+                return "true".to_string();
+            }
+            let tests: Vec<String> = u.variants.iter().map(|v| self.is_value_within(v, x, depth + 1)).collect();
+            format!("({})", tests.join(" || "))
+        };
         let object = format!(
             "(typeof {x} === \"object\" && {x} !== null && !Array.isArray({x}) && !({x} instanceof Uint8Array))"
         );
@@ -1574,20 +1588,21 @@ impl<'s> Gen<'s> {
                 TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat => format!("typeof {x} === \"number\""),
             },
             TypeKind::Bytes(_) => format!("{x} instanceof Uint8Array"),
-            TypeKind::Json | TypeKind::OneOf(_) => "true".to_string(),
+            TypeKind::Json => "true".to_string(),
+            TypeKind::OneOf(u) => any_variant(u),
             TypeKind::Null => format!("{x} === null"),
             TypeKind::List(_) | TypeKind::Tuple(_) => format!("Array.isArray({x})"),
             TypeKind::Map(_) => object,
-            TypeKind::Nullable(inner) => format!("({x} === null || {})", self.is_value_of(inner, x)),
+            TypeKind::Nullable(inner) => format!("({x} === null || {})", self.is_value_within(inner, x, depth)),
             TypeKind::Named(id) => match &self.schema.ty(*id).kind {
-                TypeDefKind::Alias(t) => self.is_value_of(t, x),
+                TypeDefKind::Alias(t) => self.is_value_within(t, x, depth),
                 TypeDefKind::Enum(e) => match e.repr {
                     EnumRepr::String => format!("typeof {x} === \"string\""),
                     EnumRepr::Int(it) if !is_big_int(it) => format!("typeof {x} === \"number\""),
                     _ => format!("typeof {x} === \"bigint\""),
                 },
                 TypeDefKind::Struct(_) | TypeDefKind::Union(Union::Tagged { .. }) => object,
-                TypeDefKind::Union(Union::Untagged(_)) => "true".to_string(),
+                TypeDefKind::Union(Union::Untagged(u)) => any_variant(u),
             },
         }
     }

@@ -65,7 +65,9 @@ fn round_trip<M: PartialEq + std::fmt::Debug>(
     }
 }
 
-/// A frame read as the answer to a request: the verdict on its message.
+/// A frame read as the answer to a request: the verdict on its message (unused where no
+/// schema of the run declares a request).
+#[allow(dead_code)]
 fn answered<M, T>(
     answer: Result<sockspec::Answer<M, T>, sockspec::DecodeError>,
     verdict: impl Fn(&M) -> Verdict,

@@ -596,6 +596,10 @@ impl<'s> Gen<'s> {
                 cases.push((tag.clone(), schema.message(*id).name.clone(), f));
             }
         }
+        if cases.is_empty() {
+            // No message of the side has a fast decoder: every frame takes the full path.
+            return None;
+        }
         let side = dir.as_str();
         let union = union_name(dir);
         let quoted = format!("\"{}\"", node.field);
@@ -644,6 +648,9 @@ impl<'s> Gen<'s> {
         // The decoders first (they are written as functions of their own).
         let mut decoders = BTreeMap::new();
         self.nested_decoders(fast, dir, node, &mut decoders);
+        if decoders.values().all(Option::is_none) {
+            return None;
+        }
         self.out.blank();
         self.out.open(&format!("function $fast_{side}(r: $Reader, c: $Ctx): {union} {{"));
         self.out.line("if ($fopenObj(r, 0)) $bail();");
