@@ -508,7 +508,8 @@ fn the_module_runs_in_headless_chromium() {
 }
 
 /// The tagged schema of `typescript/answers.ts`: a typed reply whose content may be absent,
-/// a plain reply, and the `@error` message.
+/// of a struct and of an inline union (named `FindResult`), a plain reply, and the `@error`
+/// message.
 const SHOP: &str = r#"protocol shop { id_type = u64 }
 
 struct Item { n: u64, tags: [string] }
@@ -524,6 +525,7 @@ server message Failure { reason: string }
 
 client request Get { key: string } -> Done<Item>
 client request Ping {} -> Pong
+client request Find { q: string } -> Done<Item | string>
 "#;
 
 /// The answer readers are typed (docs/typescript.md, "Answers"): `typescript/answers.ts`
@@ -590,6 +592,9 @@ fn answers_are_typed_under_tsc_strict_and_read_at_run_time() {
         "/result/n out_of_range, /result/tags/0 wrong_type",
         " unknown_tag",
         "/id wrong_type",
+        "x",
+        "item 1",
+        "/result wrong_type",
     ];
     assert_eq!(lines, expected);
 }

@@ -12,7 +12,12 @@ import {
   type InitializeResult,
   type SockspecJson,
 } from "./rpc/editor_rpc.js";
-import { decodeServerAnswer as shopAnswer, parseServerAnswer as shopParse, type ServerAnswers as ShopAnswers } from "./shop/shop.js";
+import {
+  decodeServerAnswer as shopAnswer,
+  parseServerAnswer as shopParse,
+  type FindResult,
+  type ServerAnswers as ShopAnswers,
+} from "./shop/shop.js";
 
 /** The capabilities of an answer to Initialize: `name` narrows the message and the result. */
 export function capabilities(a: RpcAnswers["Initialize"]): SockspecJson {
@@ -45,6 +50,13 @@ export function total(a: ShopAnswers["Get"]): bigint | undefined {
     case "Failure":
       return a.message.frame.reason.length === 0 ? undefined : -1n;
   }
+}
+
+/** A result whose type is an inline union, named by the model. */
+export function found(a: ShopAnswers["Find"]): string {
+  if (a.name !== "Done" || a.result === undefined) return "nothing";
+  const r: FindResult = a.result;
+  return typeof r === "string" ? r : `item ${r.n}`;
 }
 
 /** What the types refuse (never called: each line must be a type error). */
@@ -103,5 +115,8 @@ export function run(): string[] {
   out.push(issues(shopParse("Get", '{"type":"done","id":1,"result":{"n":-1,"tags":[1]}}')));
   out.push(issues(shopParse("Ping", '{"type":"done","id":1}')));
   out.push(issues(shopParse("Get", '{"type":"done","id":"1","result":{}}')));
+  out.push(found(shopAnswer("Find", '{"type":"done","id":1,"result":"x"}')));
+  out.push(found(shopAnswer("Find", '{"type":"done","id":1,"result":{"n":1,"tags":[]}}')));
+  out.push(issues(shopParse("Find", '{"type":"done","id":1,"result":5}')));
   return out;
 }
