@@ -54,3 +54,71 @@ fn gen_writes_the_module_and_refuses_a_bad_schema() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!dir.join("p.ts").exists(), "nothing written for a schema with errors");
 }
+
+/// Vectors with `answers` are read by the module's answer reader (`parseServerAnswer`,
+/// `parseClientAnswer`): a result checked against the request's result type (a missing
+/// field, a null where the type holds null, the client answering the server's request), a
+/// typed reply's content (of a `u64`, of an inline union, absent), stream and end
+/// messages, the error frame and message, and frames that answer the request not, with the
+/// dynamic validator's verdicts. Needs the TypeScript compiler (`SOCKSPEC_TSC`, which
+/// `cargo xtask test` sets); without it the test says that it skipped.
+#[test]
+fn answer_vectors_go_through_the_answer_reader() {
+    if std::env::var_os("SOCKSPEC_TSC").is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the typescript target: SOCKSPEC_TSC");
+        eprintln!("\nanswer_vectors_go_through_the_answer_reader: SKIPPED, SOCKSPEC_TSC is not set\n");
+        return;
+    }
+    let rpc = [
+        r#"{"name": "a result of the result type", "from": "server", "answers": "Initialize", "message": {"jsonrpc": "2.0", "id": 1, "result": {"capabilities": {}}}, "expect": "ok", "is": "@result"}"#,
+        r#"{"name": "a result that lacks a field", "from": "server", "answers": "Initialize", "message": {"jsonrpc": "2.0", "id": 1, "result": {}}, "expect": [{"path": "/result/capabilities", "code": "missing_field"}]}"#,
+        r#"{"name": "null where the type holds null", "from": "server", "answers": "HoverRequest", "message": {"jsonrpc": "2.0", "id": "h", "result": null}, "expect": "ok", "is": "@result"}"#,
+        r#"{"name": "a value where the result is null", "from": "server", "answers": "Shutdown", "message": {"jsonrpc": "2.0", "id": 2, "result": 1}, "expect": [{"path": "/result", "code": "wrong_type"}]}"#,
+        r#"{"name": "an error frame", "from": "server", "answers": "Initialize", "message": {"jsonrpc": "2.0", "id": 1, "error": {"code": 1, "message": "no"}}, "expect": "ok", "is": "@error"}"#,
+        r#"{"name": "a notification", "from": "server", "answers": "Initialize", "message": {"jsonrpc": "2.0", "method": "window/logMessage", "params": {"type": 3, "message": "hi"}}, "expect": [{"path": "", "code": "unknown_tag"}]}"#,
+        r#"{"name": "the client answers", "from": "client", "answers": "Configuration", "message": {"jsonrpc": "2.0", "id": 9, "result": {}}, "expect": [{"path": "/result", "code": "wrong_type"}]}"#,
+        r#"{"name": "the frame's own errors", "from": "server", "answers": "Initialize", "message": {"jsonrpc": "2.0", "result": {}}, "expect": [{"path": "/id", "code": "missing_field"}]}"#,
+    ];
+    let framing = [
+        r#"{"name": "typed content", "from": "server", "answers": "Status", "message": {"type": "success", "id": 1, "result": {"ready": "yes", "message": ""}}, "expect": [{"path": "/result/ready", "code": "wrong_type"}]}"#,
+        r#"{"name": "the error message", "from": "server", "answers": "Status", "message": {"type": "error", "id": 1, "error": "e", "message": "no"}, "expect": "ok", "is": "ErrorResponse"}"#,
+        r#"{"name": "no reply of the request", "from": "server", "answers": "Connect", "message": {"type": "success", "id": 1, "result": {}}, "expect": [{"path": "", "code": "unknown_tag"}]}"#,
+        r#"{"name": "a stream message", "from": "server", "answers": "Run", "message": {"type": "event", "method": "script.progress", "params": {"run_id": "r1", "percent": 50}}, "expect": "ok", "is": "Progress"}"#,
+        r#"{"name": "an end message", "from": "server", "answers": "Run", "message": {"type": "failed", "run_id": "r1", "reason": "timeout"}, "expect": "ok", "is": "Failed"}"#,
+    ];
+    // Typed replies whose content may be absent, of a 64-bit integer and of an inline union.
+    let shop = "protocol shop { id_type = u64 }\nstruct Item { n: u64, tags: [string] }\n\
+                @content(\"result\", optional)\nserver message Done = json\n\
+                @error\nserver message Failure { reason: string }\n\
+                client request Get { key: string } -> Done<Item>\n\
+                client request Find { q: string } -> Done<Item | string>\n";
+    let shop_vectors = [
+        r#"{"name": "u64 at its top", "from": "server", "answers": "Get", "raw": "{\"type\":\"done\",\"id\":1,\"result\":{\"n\":18446744073709551615,\"tags\":[]}}", "expect": "ok", "is": "Done"}"#,
+        r#"{"name": "u64 out of range", "from": "server", "answers": "Get", "message": {"type": "done", "id": 1, "result": {"n": -1, "tags": [1]}}, "expect": [{"path": "/result/n", "code": "out_of_range"}, {"path": "/result/tags/0", "code": "wrong_type"}]}"#,
+        r#"{"name": "no content", "from": "server", "answers": "Get", "message": {"type": "done", "id": 1}, "expect": "ok", "is": "Done"}"#,
+        r#"{"name": "a union's string", "from": "server", "answers": "Find", "message": {"type": "done", "id": 1, "result": "x"}, "expect": "ok", "is": "Done"}"#,
+        r#"{"name": "a union's struct", "from": "server", "answers": "Find", "message": {"type": "done", "id": 1, "result": {"n": 1}}, "expect": [{"path": "/result/tags", "code": "missing_field"}]}"#,
+        r#"{"name": "no variant", "from": "server", "answers": "Find", "message": {"type": "done", "id": 1, "result": null}, "expect": [{"path": "/result", "code": "wrong_type"}]}"#,
+    ];
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typescript-answers");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a folder");
+    std::fs::write(dir.join("rpc.vectors.jsonl"), rpc.join("\n")).expect("written");
+    std::fs::write(dir.join("framing.vectors.jsonl"), framing.join("\n")).expect("written");
+    std::fs::write(dir.join("shop.sockspec"), shop).expect("written");
+    std::fs::write(dir.join("shop.vectors.jsonl"), shop_vectors.join("\n")).expect("written");
+    let out = sockspec()
+        .arg("test")
+        .arg(root().join("conformance/jsonrpc.sockspec"))
+        .arg(dir.join("rpc.vectors.jsonl"))
+        .arg(root().join("conformance/framing.sockspec"))
+        .arg(dir.join("framing.vectors.jsonl"))
+        .arg(dir.join("shop.sockspec"))
+        .args(["--target", "dynamic,typescript"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("dynamic: 19 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("typescript: 19 passed, 0 failed"), "{stdout}");
+}

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use sockspec_model::{
     Absent, Constraints, Direction, Discriminator, Dispatch, EnumRepr, Field, FloatType, IdPresence, IntEncoding,
-    IntType, Limit, Message, MessageId, Number, Payload, ResultShape, Schema, SecondTag, Style, TagNode, TagTarget,
-    TagValue, TimeEncoding, Type, TypeDefKind, TypeId, TypeKind, Union, UnknownFields, Untagged, Value,
+    IntType, Limit, Message, MessageId, Number, Payload, Reply, ResultShape, Schema, SecondTag, Style, TagNode,
+    TagTarget, TagValue, TimeEncoding, Type, TypeDefKind, TypeId, TypeKind, Union, UnknownFields, Untagged, Value,
 };
 
 use crate::{GeneratedFile, header};
@@ -430,6 +430,23 @@ impl<'s> Gen<'s> {
                 self.out.line(&format!("export type {} = {t};", a.ident.typescript));
             }
         }
+        // The results the model named (`ConfigurationResult`), unless an inline union that
+        // is written above already has the name.
+        for (i, m) in schema.messages.iter().enumerate() {
+            for (ty, a) in self.result_names(MessageId(i as u32)) {
+                let mut unions = Vec::new();
+                walk_unions(ty, &mut unions);
+                if unions.iter().any(|u| u.name.as_deref() == Some(a.name.as_str()))
+                    || !self.seen.insert(format!("type {}", a.name))
+                {
+                    continue;
+                }
+                let t = self.ts_type(ty);
+                self.out.blank();
+                self.out.doc(&[format!("The result of {}.", m.name)], None);
+                self.out.line(&format!("export type {} = {t};", a.ident.typescript));
+            }
+        }
         if let Some(a) = schema.id_type_name()
             && self.seen.insert(format!("type {}", a.name))
         {
@@ -542,6 +559,7 @@ impl<'s> Gen<'s> {
             let body = if parts.is_empty() { "never".to_string() } else { parts.join("\n  | ") };
             self.out.line(&format!("export type {union} =\n  | {body};"));
         }
+        self.answer_types();
     }
 
     /// The frames of a side that are no message of the schema.
@@ -567,6 +585,192 @@ impl<'s> Gen<'s> {
             return vec!["method".to_string()];
         }
         d.tag_fields.clone()
+    }
+
+    // ---- answers ----
+
+    /// The request's result types the model named (`{Request}Result`), with their names:
+    /// the model names each result type that is no declared type (or one `| null`), in the
+    /// order of the replies.
+    fn result_names(&self, id: MessageId) -> Vec<(&'s Type, &'s sockspec_model::AnonymousType)> {
+        let schema = self.schema;
+        let Some(req) = &schema.message(id).request else { return Vec::new() };
+        let mut names = schema.anonymous.iter().filter(|a| a.site == sockspec_model::AnonymousSite::Result(id));
+        req.replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Result(ty) | Reply::Typed { result: ty, .. } => Some(ty),
+                Reply::Message(_) => None,
+            })
+            .filter(|ty| !matches!(strip_nullable(ty).kind, TypeKind::Named(_)))
+            .filter_map(|ty| names.next().map(|a| (ty, a)))
+            .collect()
+    }
+
+    /// The TypeScript type of one of a request's result types: its name where the model
+    /// named it, else the type written out.
+    fn result_type(&self, id: MessageId, ty: &'s Type) -> String {
+        match self.result_names(id).into_iter().find(|(t, _)| std::ptr::eq(*t, ty)) {
+            Some((_, a)) if !matches!(strip_nullable(ty).kind, TypeKind::OneOf(_)) => a.ident.typescript.clone(),
+            _ => self.ts_type(ty),
+        }
+    }
+
+    /// The frames `dir` sends that answer request `id` (sent by the other side), as
+    /// `Validator::validate_answer` takes them: its reply messages, then its `@stream` and
+    /// `@end` messages, each once; a result frame where it declares a result type; an
+    /// error frame always (the `@error` message is among the replies already).
+    fn answers_of(&self, dir: Direction, id: MessageId) -> Vec<AnswerFrame<'s>> {
+        let schema = self.schema;
+        let Some(req) = &schema.message(id).request else { return Vec::new() };
+        let mut out: Vec<AnswerFrame<'s>> = Vec::new();
+        let extra = self.extra_kinds(dir);
+        for r in &req.replies {
+            if let Reply::Result(ty) = r
+                && extra.contains(&"@result")
+                && !out.iter().any(|a| a.name == "@result")
+            {
+                out.push(AnswerFrame { name: "@result".into(), typed: Some(("result", ty, false)) });
+            }
+        }
+        let messages = req.replies.iter().filter_map(Reply::message).chain(req.stream.iter().copied());
+        for m in messages.chain(req.end.iter().copied()) {
+            let msg = schema.message(m);
+            if out.iter().any(|a| a.name == msg.name) || !msg.sender.includes(dir) {
+                continue;
+            }
+            let typed = req.replies.iter().find_map(|r| match r {
+                Reply::Typed { message, result } if *message == m => Some(result),
+                _ => None,
+            });
+            let typed = match (typed, &msg.content) {
+                (Some(ty), Some(key)) => Some((key.as_str(), ty, msg.content_optional)),
+                _ => None,
+            };
+            out.push(AnswerFrame { name: msg.name.clone(), typed });
+        }
+        if extra.contains(&"@error") {
+            out.push(AnswerFrame { name: "@error".into(), typed: None });
+        }
+        out
+    }
+
+    /// The requests the other side sends, which frames from `dir` answer.
+    fn requests_answered_by(&self, dir: Direction) -> Vec<MessageId> {
+        self.schema.messages_from(dir.other()).filter(|(_, m)| m.request.is_some()).map(|(id, _)| id).collect()
+    }
+
+    /// The types of answers: per side, the result type of each of the other side's
+    /// requests, and what answers each.
+    fn answer_types(&mut self) {
+        let schema = self.schema;
+        // The client's requests first, answered by the server.
+        for dir in Direction::BOTH.map(Direction::other) {
+            let union = union_name(dir);
+            let requester = title(dir.other());
+            let requests = self.requests_answered_by(dir);
+            self.out.blank();
+            self.out.doc(
+                &[
+                    format!(
+                        "The typed result of each request the {} sends, by its schema name: the type",
+                        dir.other().as_str()
+                    ),
+                    "of a result frame's `result` or of a typed reply's content (`never`: it has none).".to_string(),
+                ],
+                None,
+            );
+            let results = format!("{requester}RequestResults");
+            if requests.is_empty() {
+                self.out.line(&format!("export interface {results} {{}}"));
+            } else {
+                self.out.open(&format!("export interface {results} {{"));
+                for id in &requests {
+                    let mut types: Vec<String> = Vec::new();
+                    for a in self.answers_of(dir, *id) {
+                        if let Some((_, ty, _)) = a.typed {
+                            let t = self.result_type(*id, ty);
+                            if !types.contains(&t) {
+                                types.push(t);
+                            }
+                        }
+                    }
+                    let t = if types.is_empty() { "never".to_string() } else { types.join(" | ") };
+                    self.out.line(&format!("{}: {t};", prop_name(&schema.message(*id).name)));
+                }
+                self.out.close("}");
+            }
+            self.out.blank();
+            let side = title(dir);
+            self.out.doc(
+                &[
+                    format!(
+                        "What the {} may answer each request of the {} with, by the request's schema",
+                        dir.as_str(),
+                        dir.other().as_str()
+                    ),
+                    format!(
+                        "name: the value of `parse{side}Answer`. `name` narrows `message` and `result` in a `switch`."
+                    ),
+                ],
+                None,
+            );
+            let answers = format!("{side}Answers");
+            if requests.is_empty() {
+                self.out.line(&format!("export interface {answers} {{}}"));
+                continue;
+            }
+            self.out.open(&format!("export interface {answers} {{"));
+            for id in &requests {
+                let parts: Vec<String> = self
+                    .answers_of(dir, *id)
+                    .into_iter()
+                    .map(|a| {
+                        let t = match a.typed {
+                            Some((_, ty, optional)) => {
+                                let t = self.result_type(*id, ty);
+                                if optional { format!("{t} | undefined") } else { t }
+                            }
+                            None => "undefined".to_string(),
+                        };
+                        format!("SockspecAnswer<Extract<{union}, {{ name: {} }}>, {t}>", q(&a.name))
+                    })
+                    .collect();
+                let body = if parts.is_empty() { "never".to_string() } else { parts.join("\n    | ") };
+                self.out.line(&format!("{}:\n    | {body};", prop_name(&schema.message(*id).name)));
+            }
+            self.out.close("}");
+        }
+    }
+
+    /// The table `$answer` reads for the frames from `dir`: for each request of the other
+    /// side, the frames that answer it, with the decoder of the typed result they carry.
+    fn answer_table(&mut self, dir: Direction) -> String {
+        let schema = self.schema;
+        let mut rows = Vec::new();
+        for id in self.requests_answered_by(dir) {
+            let mut entries = Vec::new();
+            for a in self.answers_of(dir, id) {
+                let typed = match a.typed {
+                    None => "null".to_string(),
+                    Some((key, ty, _)) => {
+                        let check = self.check(ty, "v", "p", None, 1);
+                        let (v, p, c) = (param("v", &check), param("p", &check), param("c", &check));
+                        format!("[{}, {}, ({v}: $J, {p}: string, {c}: $Ctx) => {check}]", q(key), seg(key))
+                    }
+                };
+                entries.push(format!("[{}, {typed}]", q(&a.name)));
+            }
+            rows.push(format!(
+                "  [{}, new Map<string, $Typed | null>([{}])],\n",
+                q(&schema.message(id).name),
+                entries.join(", ")
+            ));
+        }
+        if rows.is_empty() {
+            return "new Map<string, $Answers>()".to_string();
+        }
+        format!("new Map<string, $Answers>([\n{}])", rows.concat())
     }
 
     // ---- decoders ----
@@ -1346,6 +1550,14 @@ impl<'s> Gen<'s> {
             ));
             self.out.line("const o = $frame(text);");
             self.out.line("if (!(o instanceof $JObj)) return { ok: false, errors: [o] };");
+            self.out.line(&format!("return $read{union}(o);"));
+            self.out.close("}");
+            self.out.blank();
+            self.out.doc(
+                &[format!("Checks a frame the {side} sent, read as an object: the full path after the reader.")],
+                None,
+            );
+            self.out.open(&format!("function $read{union}(o: $JObj): SockspecResult<{union}> {{"));
             self.out.line(&format!("const c = new $Ctx({});", q(side)));
             self.out.line("let out: unknown;");
             match body {
@@ -1378,7 +1590,58 @@ impl<'s> Gen<'s> {
             self.out.line("if (!r.ok) throw new SockspecError(r.errors);");
             self.out.line("return r.value;");
             self.out.close("}");
+            self.answer_parsers(dir);
         }
+    }
+
+    /// `parse{Side}Answer` and `decode{Side}Answer` for the frames `dir` sends, and their table.
+    fn answer_parsers(&mut self, dir: Direction) {
+        let side = dir.as_str();
+        let union = union_name(dir);
+        let title = title(dir);
+        let answers = format!("{title}Answers");
+        let table = self.answer_table(dir);
+        self.out.blank();
+        self.out.line(&format!("const $ANSWERS_{side}: ReadonlyMap<string, $Answers> = {table};"));
+        self.out.blank();
+        self.out.doc(
+            &[
+                format!("Reads and checks one frame the {side} sent as the answer to `request`, a request of the"),
+                format!(
+                    "{} (by its schema name): the frame's errors as `parse{union}` finds them; then",
+                    dir.other().as_str()
+                ),
+                "`unknown_tag` at \"\" for a frame that does not answer it; then the typed result it carries"
+                    .to_string(),
+                "(a result frame's `result`, a typed reply's content) checked against the request's".to_string(),
+                "result type, its errors under that member (`/result/...`).".to_string(),
+            ],
+            None,
+        );
+        self.out.open(&format!(
+            "export function parse{title}Answer<R extends keyof {answers}>(request: R, text: string | Uint8Array): SockspecResult<{answers}[R]> {{"
+        ));
+        self.out.line("const o = $frame(text);");
+        self.out.line("if (!(o instanceof $JObj)) return { ok: false, errors: [o] };");
+        self.out.line(&format!("const r = $read{union}(o);"));
+        self.out.line("if (!r.ok) return r;");
+        self.out.line(&format!(
+            "return $answer(o, r.value, {}, request, $ANSWERS_{side}.get(request)) as unknown as SockspecResult<{answers}[R]>;",
+            q(side)
+        ));
+        self.out.close("}");
+        self.out.blank();
+        self.out.doc(
+            &[format!("Like `parse{title}Answer`, but returns the answer or throws one {{@link SockspecError}}.")],
+            None,
+        );
+        self.out.open(&format!(
+            "export function decode{title}Answer<R extends keyof {answers}>(request: R, text: string | Uint8Array): {answers}[R] {{"
+        ));
+        self.out.line(&format!("const r = parse{title}Answer(request, text);"));
+        self.out.line("if (!r.ok) throw new SockspecError(r.errors);");
+        self.out.line("return r.value;");
+        self.out.close("}");
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -2085,6 +2348,28 @@ fn node_open(n: &TagNode) -> bool {
         })
 }
 
+/// A frame that answers a request: its name in the direction union, and the typed result
+/// it carries (the member that holds it, its type, and whether the member may be absent).
+struct AnswerFrame<'s> {
+    name: String,
+    typed: Option<(&'s str, &'s Type, bool)>,
+}
+
+/// `Client` or `Server`.
+fn title(dir: Direction) -> &'static str {
+    match dir {
+        Direction::Client => "Client",
+        Direction::Server => "Server",
+    }
+}
+
+fn strip_nullable(ty: &Type) -> &Type {
+    match &ty.kind {
+        TypeKind::Nullable(inner) => strip_nullable(inner),
+        _ => ty,
+    }
+}
+
 fn union_name(dir: Direction) -> String {
     match dir {
         Direction::Client => "ClientMessage".to_string(),
@@ -2103,17 +2388,7 @@ fn known_fn(names: &[String]) -> String {
 
 /// Every inline union of the schema, in order of appearance.
 fn collect_inline_unions<'s>(schema: &'s Schema, out: &mut Vec<&'s Untagged>) {
-    fn walk<'s>(ty: &'s Type, out: &mut Vec<&'s Untagged>) {
-        match &ty.kind {
-            TypeKind::List(t) | TypeKind::Map(t) | TypeKind::Nullable(t) => walk(t, out),
-            TypeKind::Tuple(ts) => ts.iter().for_each(|t| walk(t, out)),
-            TypeKind::OneOf(u) => {
-                out.push(u);
-                u.variants.iter().for_each(|t| walk(t, out));
-            }
-            _ => {}
-        }
-    }
+    let walk = walk_unions;
     let fields = |fs: &'s [Field], out: &mut Vec<&'s Untagged>| fs.iter().for_each(|f| walk(&f.ty, out));
     walk(&schema.protocol.id.ty, out);
     fields(&schema.protocol.envelope, out);
@@ -2133,6 +2408,24 @@ fn collect_inline_unions<'s>(schema: &'s Schema, out: &mut Vec<&'s Untagged>) {
         for d in Direction::BOTH {
             fields(m.envelope_fields.get(d), out);
         }
+        for r in m.request.iter().flat_map(|r| &r.replies) {
+            if let Reply::Result(ty) | Reply::Typed { result: ty, .. } = r {
+                walk(ty, out);
+            }
+        }
+    }
+}
+
+/// Every inline union in a type, in order of appearance.
+fn walk_unions<'s>(ty: &'s Type, out: &mut Vec<&'s Untagged>) {
+    match &ty.kind {
+        TypeKind::List(t) | TypeKind::Map(t) | TypeKind::Nullable(t) => walk_unions(t, out),
+        TypeKind::Tuple(ts) => ts.iter().for_each(|t| walk_unions(t, out)),
+        TypeKind::OneOf(u) => {
+            out.push(u);
+            u.variants.iter().for_each(|t| walk_unions(t, out));
+        }
+        _ => {}
     }
 }
 

@@ -625,3 +625,95 @@ fn the_module_runs_in_headless_chromium() {
         }
     }
 }
+
+/// The tagged schema of `typescript/answers.ts`: a typed reply whose content may be absent,
+/// of a struct and of an inline union (named `FindResult`), a plain reply, and the `@error`
+/// message.
+const SHOP: &str = r#"protocol shop { id_type = u64 }
+
+struct Item { n: u64, tags: [string] }
+
+/// A typed reply, whose content may be absent.
+@content("result", optional)
+server message Done = json
+
+server message Pong {}
+
+@error
+server message Failure { reason: string }
+
+client request Get { key: string } -> Done<Item>
+client request Ping {} -> Pong
+client request Find { q: string } -> Done<Item | string>
+"#;
+
+/// The answer readers are typed (docs/typescript.md, "Answers"): `typescript/answers.ts`
+/// narrows answers of `conformance/jsonrpc` and of a tagged schema by `name` and reads their
+/// results, generic code names a result type by its request, and each `@ts-expect-error`
+/// there (an answer read without narrowing, a request of the wrong side) is a type error,
+/// under `tsc --strict --noUnusedLocals --noUnusedParameters`. Then it runs: the results
+/// as values (a `u64` as `bigint`, an absent content as `undefined`), and the errors of
+/// frames that answer not, or not with the request's result type.
+#[test]
+fn answers_are_typed_under_tsc_strict_and_read_at_run_time() {
+    let Some(tsc) = tsc("answers_are_typed_under_tsc_strict_and_read_at_run_time") else { return };
+    let dir = scratch("answers");
+    let rpc = module(&root().join("conformance/jsonrpc.sockspec"));
+    let (schema, diagnostics) = sockspec_validator::check(SHOP);
+    let shop = generate(&schema.unwrap_or_else(|| panic!("{diagnostics:?}")), "shop.sockspec").remove(0);
+    for (folder, file) in [("rpc", &rpc), ("shop", &shop)] {
+        std::fs::create_dir_all(dir.join(folder)).expect("a folder");
+        std::fs::write(dir.join(folder).join(&file.path), &file.contents).expect("written");
+    }
+    std::fs::copy(root().join("crates/sockspec-codegen/tests/typescript/answers.ts"), dir.join("answers.ts"))
+        .expect("copied");
+    let config = serde_json::json!({
+        "compilerOptions": {
+            "strict": true, "target": "ES2020", "module": "ES2020", "moduleResolution": "bundler",
+            "lib": ["ES2020", "DOM"], "types": [], "noImplicitReturns": true,
+            "noFallthroughCasesInSwitch": true, "isolatedModules": true,
+            "noUnusedLocals": true, "noUnusedParameters": true, "outDir": "out"
+        },
+        "files": ["answers.ts"],
+    });
+    std::fs::write(dir.join("tsconfig.json"), config.to_string()).expect("written");
+    let out = Command::new(&tsc).arg("-p").arg(dir.join("tsconfig.json")).output().expect("tsc runs");
+    assert!(
+        out.status.success(),
+        "tsc --strict failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(dir.join("out/package.json"), "{\"type\": \"module\"}").expect("written");
+    std::fs::write(
+        dir.join("out/run.mjs"),
+        "import { run } from './answers.js';\nfor (const l of run()) console.log(l);\n",
+    )
+    .expect("written");
+    let out = Command::new("node").arg(dir.join("out/run.mjs")).output().expect("node runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+    let expected = [
+        r#"{"hoverProvider":true}"#,
+        r#"{"code":-32600,"message":"bad"}"#,
+        "no hover",
+        "docs",
+        "null",
+        "/result/capabilities missing_field",
+        " unknown_tag",
+        "/result wrong_type",
+        " unknown_tag",
+        "thrown /result wrong_type",
+        r#"[{"tabSize":4},null]"#,
+        r#""18446744073709551615n""#,
+        r#""undefined""#,
+        r#"{"name":"Failure","message":{"name":"Failure","frame":{"type":"failure","id":"1n","reason":"no"}},"result":"undefined"}"#,
+        "/result/n out_of_range, /result/tags/0 wrong_type",
+        " unknown_tag",
+        "/id wrong_type",
+        "x",
+        "item 1",
+        "/result wrong_type",
+    ];
+    assert_eq!(lines, expected);
+}

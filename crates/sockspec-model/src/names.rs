@@ -164,8 +164,10 @@ const TS_GLOBALS: &[&str] = &[
     "Array", "BigInt", "Boolean", "Date", "Infinity", "Int16Array", "JSON", "Map", "Math", "NaN", "Number", "Object",
     "Partial", "Promise", "RangeError", "Readonly", "ReadonlyMap", "Record", "RegExp", "Set", "String", "Symbol",
     "TextDecoder", "TextEncoder", "TypeError", "Uint8Array", "ClientMessage", "ServerMessage",
+    // The generated module's types of each side's answers to the other side's requests.
+    "ClientAnswers", "ServerAnswers", "ClientRequestResults", "ServerRequestResults",
     // The runtime's own exported types.
-    "SockspecError", "SockspecErrorCode", "SockspecIssue", "SockspecJson", "SockspecResult",
+    "SockspecAnswer", "SockspecError", "SockspecErrorCode", "SockspecIssue", "SockspecJson", "SockspecResult",
 ];
 
 /// What an identifier names: the case and the escaping rules follow from it.
@@ -616,6 +618,9 @@ mod tests {
         assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage_", "ClientMessage_", "ClientMessage_"));
         assert_eq!(all(IdentKind::Type, "server_message"), s("ServerMessage_", "ServerMessage_", "ServerMessage_"));
         assert_eq!(all(IdentKind::Type, "Record"), s("Record", "Record", "Record_"));
+        // The generated TypeScript module's answer types.
+        assert_eq!(all(IdentKind::Type, "ServerAnswers"), s("ServerAnswers", "ServerAnswers", "ServerAnswers_"));
+        assert_eq!(all(IdentKind::Type, "SockspecAnswer"), s("SockspecAnswer", "SockspecAnswer", "SockspecAnswer_"));
         assert_eq!(all(IdentKind::Type, "Error"), s("Error", "Error", "Error"));
     }
 

@@ -292,3 +292,16 @@ fn every_model_gives_its_readers_what_they_need() {
         assert_eq!(anonymous.len(), n, "{what}: an anonymous name repeats a declared one");
     }
 }
+
+/// An inline union named like a type of the generated TypeScript module's answers
+/// (`ServerAnswers`) keeps its name, with a TypeScript identifier escaped like a declared
+/// type's, so the two never meet.
+#[test]
+fn anonymous_types_avoid_the_names_of_generated_answer_types() {
+    let src = "protocol p {}\nstruct Server { answers: string | i64 }\nclient message M { s: Server }";
+    let (schema, diagnostics) = sockspec_model::check(src);
+    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let names: Vec<(&str, &str)> =
+        schema.anonymous.iter().map(|a| (a.name.as_str(), a.ident.typescript.as_str())).collect();
+    assert_eq!(names, [("ServerAnswers", "ServerAnswers_")]);
+}

@@ -1,7 +1,9 @@
 //! The `typescript` judge: the module `sockspec gen --target typescript` writes, compiled
 //! to JavaScript with the TypeScript compiler and run with Node behind a small judge script.
 //! Every valid frame is also written back with the module's serialiser and read again: a
-//! value that does not come back the same fails the run.
+//! value that does not come back the same fails the run. A vector with `answers` is read
+//! by the module's answer reader (`parseServerAnswer`), whose message must be the ordinary
+//! reader's value, and whose result must come back the same from the written frame too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,20 +39,34 @@ for await (const line of rl) {
   if (line.trim() === "") continue;
   const req = JSON.parse(line);
   const client = req.from === "client";
-  const r = client ? m.parseClientMessage(req.frame) : m.parseServerMessage(req.frame);
+  // A frame that answers a request (`answers`) is read by the answer reader, whose value
+  // is the message as the ordinary reader gives it and the typed result it carries.
+  const read = (text) =>
+    req.answers === undefined
+      ? client ? m.parseClientMessage(text) : m.parseServerMessage(text)
+      : client ? m.parseClientAnswer(req.answers, text) : m.parseServerAnswer(req.answers, text);
+  const r = read(req.frame);
   if (r.ok) {
-    // Every valid frame is written back and read again: a different value is reported.
+    const message = req.answers === undefined ? r.value : r.value.message;
     let problem;
+    if (req.answers !== undefined) {
+      const plain = client ? m.parseClientMessage(req.frame) : m.parseServerMessage(req.frame);
+      if (!plain.ok || canon(plain.value) !== canon(message) || r.value.name !== message.name) {
+        problem = `the answer's message ${canon(message)} (${r.value.name}) is not the frame's ${plain.ok ? canon(plain.value) : JSON.stringify(plain.errors)}`;
+      }
+    }
+    // Every valid frame is written back and read again (as the same answer, its result
+    // too): a different value is reported.
     try {
-      const text = client ? m.serializeClientMessage(r.value) : m.serializeServerMessage(r.value);
-      const again = client ? m.parseClientMessage(text) : m.parseServerMessage(text);
-      if (!again.ok || canon(again.value) !== canon(r.value)) {
+      const text = client ? m.serializeClientMessage(message) : m.serializeServerMessage(message);
+      const again = read(text);
+      if (problem === undefined && (!again.ok || canon(again.value) !== canon(r.value))) {
         problem = `wrote ${text}\nread ${again.ok ? canon(again.value) : JSON.stringify(again.errors)}\nwant ${canon(r.value)}`;
       }
     } catch (e) {
       problem = `writing it threw ${e}`;
     }
-    out.push(JSON.stringify(problem === undefined ? { ok: r.value.name } : { ok: r.value.name, round_trip: problem }));
+    out.push(JSON.stringify(problem === undefined ? { ok: message.name } : { ok: message.name, round_trip: problem }));
   } else {
     out.push(JSON.stringify({ errors: r.errors }));
   }

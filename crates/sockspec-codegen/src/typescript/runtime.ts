@@ -986,6 +986,48 @@ function $rpcVersion(c: $Ctx, o: $JObj): void {
   else if (v !== "2.0") $err(c, "/jsonrpc", "unknown_value", `expected "2.0", found ${$quote(v)}`);
 }
 
+// ---- answers ----
+
+/**
+ * A frame read as the answer to a request (`parseServerAnswer`, `parseClientAnswer`): its
+ * message's name (`message.name` again, here so that a `switch` on it narrows `message` and
+ * `result` both), the frame exactly as `parseServerMessage` / `parseClientMessage` gives it,
+ * and the typed result it carries: a result frame's `result` or a typed reply's content, as
+ * a value of the request's result type; `undefined` for any other answer.
+ */
+export interface SockspecAnswer<M extends { readonly name: string }, T> {
+  readonly name: M["name"];
+  readonly message: M;
+  readonly result: T;
+}
+
+/** An answer that carries a typed result: the member that holds it, its path, and its decoder. */
+type $Typed = readonly [key: string, path: string, decode: (v: $J, p: string, c: $Ctx) => unknown];
+
+/** What answers one request: the name of each frame that does, with its typed result or null. */
+type $Answers = ReadonlyMap<string, $Typed | null>;
+
+/**
+ * A valid frame `o` (read as `m`) as the answer to `request`, whose answers are `answers`:
+ * a frame that answers it not is `unknown_tag` at ""; a typed result is checked against
+ * the request's result type, its errors under its member (`/result/...`).
+ */
+function $answer(o: $JObj, m: { readonly name: string }, from: "client" | "server", request: string, answers: $Answers | undefined): SockspecResult<SockspecAnswer<{ readonly name: string }, unknown>> {
+  if (answers === undefined) return { ok: false, errors: [$issue("", "unknown_tag", `${$quote(request)} is no request the ${from === "client" ? "server" : "client"} sends`)] };
+  const typed = answers.get(m.name);
+  if (typed === undefined) return { ok: false, errors: [$issue("", "unknown_tag", `${m.name} is no answer to ${request}`)] };
+  let result: unknown = undefined;
+  if (typed !== null) {
+    const v = o.get(typed[0]);
+    if (v !== undefined) {
+      const c = new $Ctx(from);
+      result = typed[2](v, typed[1], c);
+      if (c.errors.length > 0) return { ok: false, errors: c.errors };
+    }
+  }
+  return { ok: true, value: { name: m.name, message: m, result } };
+}
+
 // ---- writing ----
 
 /** A string as JSON. */
