@@ -27,39 +27,18 @@ fn code(c: sockspec::ErrorCode) -> ErrorCode {
 #[test]
 fn generated_decoders_agree_with_every_vector() {
     let mut failures = Vec::new();
-    let mut total = 0;
+    let (mut total, mut answers) = (0, 0);
     for p in PROTOCOLS {
         let dir = p.dir();
         let Ok(vectors_text) = std::fs::read_to_string(dir.join(format!("{}.vectors.jsonl", p.name))) else {
             continue;
         };
+        answers += vectors_text.lines().filter(|line| line.contains("\"answers\":")).count();
         total += check_vectors(p, &vectors_text, &mut failures);
     }
     assert!(total > 2000, "the vectors were found ({total})");
-    assert!(failures.is_empty(), "{} of {total} vectors disagree:\n{}", failures.len(), failures.join("\n"));
-}
-
-/// The answer vectors of `tests/answers/GROUP_NAME.vectors.jsonl` (frames read as the
-/// answer to a request, `"answers"`; copies of those the other targets are being taught)
-/// through the generated answer readers, as every vector above.
-#[test]
-fn generated_answer_readers_agree_with_the_answer_vectors() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/answers");
-    let mut failures = Vec::new();
-    let (mut total, mut files) = (0, 0);
-    for entry in std::fs::read_dir(&dir).expect("tests/answers exists") {
-        let path = entry.expect("a directory entry").path();
-        let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
-        let Some(stem) = name.strip_suffix(".vectors.jsonl") else { continue };
-        let p = PROTOCOLS
-            .iter()
-            .find(|p| format!("{}_{}", p.group, p.name) == stem)
-            .unwrap_or_else(|| panic!("{name} names no protocol GROUP_NAME"));
-        let text = std::fs::read_to_string(&path).expect("the vectors read");
-        total += check_vectors(p, &text, &mut failures);
-        files += 1;
-    }
-    assert!(files >= 4 && total > 30, "the vectors were found ({files} files, {total} vectors)");
+    // Frames read as the answer to a request (`"answers"`) go through the answer readers.
+    assert!(answers > 60, "the answer vectors were found ({answers})");
     assert!(failures.is_empty(), "{} of {total} vectors disagree:\n{}", failures.len(), failures.join("\n"));
 }
 
