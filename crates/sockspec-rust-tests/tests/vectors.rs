@@ -6,7 +6,6 @@
 //! validator accepts the encoding as the same message.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use sockspec_model::{MessageId, Reply, Schema};
 use sockspec_rust_tests::{Answered, Frame, PROTOCOLS, Protocol};
