@@ -481,8 +481,10 @@ fn fast_path_never_disagrees_with_the_full_path() {
         std::fs::write(sub.join(&file.path), &file.contents).expect("written");
         sources.push(sub.join(&file.path));
         let js = sub.join(file.path.with_extension("js"));
+        // A vector with `answers` states the verdict on an answer; the fast path reads frames.
         let vectors: Vec<serde_json::Value> = vectors
             .iter()
+            .filter(|v| v.answers.is_none())
             .map(|v| {
                 serde_json::json!({
                     "name": v.name, "from": v.from.as_str(), "frame": v.frame,
