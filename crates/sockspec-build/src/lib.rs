@@ -65,6 +65,9 @@ impl Builder {
                 problems.push_str(&sockspec_syntax::render_human(&file, &diagnostics, false));
                 continue;
             };
+            for line in cargo_warnings(&file, &diagnostics) {
+                println!("{line}");
+            }
             let source =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             for generated in sockspec_codegen::rust::generate(&model, &source) {
@@ -79,5 +82,39 @@ impl Builder {
             }
         }
         if problems.is_empty() { Ok(()) } else { Err(Error { message: problems }) }
+    }
+}
+
+/// The warnings of a schema that checked cleanly (S0316: variants Python and TypeScript
+/// write alike), as `cargo:warning=` lines, one per line of each rendered warning, so that
+/// `cargo build` shows them; a warning does not stop generation.
+fn cargo_warnings(file: &sockspec_syntax::SourceFile, diagnostics: &[sockspec_syntax::Diagnostic]) -> Vec<String> {
+    let warnings: Vec<_> = diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
+    if warnings.is_empty() {
+        return Vec::new();
+    }
+    sockspec_syntax::render_human(file, &warnings, false)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| format!("cargo:warning={line}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_schema_that_checks_with_warnings_tells_cargo_and_still_generates() {
+        let text = "protocol w {}\nclient message M { n: u64 | (u64 @as(string)) }\n";
+        let (file, model, diagnostics) = sockspec_validator::check_file("w.sockspec".to_string(), text.as_bytes());
+        assert!(model.is_some(), "warnings only");
+        let lines = cargo_warnings(&file, &diagnostics);
+        assert!(lines.iter().all(|l| l.starts_with("cargo:warning=")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("warning[S0316]")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("w.sockspec:2")), "{lines:?}");
+
+        let (file, _, diagnostics) = sockspec_validator::check_file("ok.sockspec".to_string(), b"protocol ok {}\n");
+        assert!(cargo_warnings(&file, &diagnostics).is_empty());
     }
 }
