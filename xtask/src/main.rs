@@ -171,6 +171,12 @@ fn test() -> anyhow::Result<()> {
     }
     run_with_env("cargo", &["test", "--workspace", "--locked"], &env)?;
     run("cargo", &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])?;
+    // The README's first command, as a newcomer types it (a second binary among the
+    // default members once made it ambiguous).
+    run(
+        "cargo",
+        &["run", "--quiet", "--", "validate", "examples/dictation.sockspec", "examples/dictation.session.jsonl"],
+    )?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
     Ok(())
 }
