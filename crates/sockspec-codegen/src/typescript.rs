@@ -209,6 +209,12 @@ fn float_literal(f: f64) -> String {
     }
 }
 
+/// A test that a typed value `x` is an object of members (a struct, a map, a tagged
+/// union's value): not `null`, a list or bytes.
+fn is_plain_object(x: &str) -> String {
+    format!("(typeof {x} === \"object\" && {x} !== null && !Array.isArray({x}) && !({x} instanceof Uint8Array))")
+}
+
 fn is_big_int(it: IntType) -> bool {
     it.bits > 32
 }
@@ -1834,9 +1840,7 @@ impl<'s> Gen<'s> {
             let tests: Vec<String> = u.variants.iter().map(|v| self.is_value_within(v, x, depth + 1)).collect();
             format!("({})", tests.join(" || "))
         };
-        let object = format!(
-            "(typeof {x} === \"object\" && {x} !== null && !Array.isArray({x}) && !({x} instanceof Uint8Array))"
-        );
+        let object = is_plain_object(x);
         match &ty.kind {
             TypeKind::Bool => format!("typeof {x} === \"boolean\""),
             TypeKind::Int(it) if is_big_int(*it) => format!("typeof {x} === \"bigint\""),
@@ -1879,9 +1883,7 @@ impl<'s> Gen<'s> {
     /// (`$is_N`, written afterwards), so recursive types end.
     fn fits(&mut self, ty: &'s Type, x: &str, depth: usize) -> String {
         let y = format!("y{depth}");
-        let object = format!(
-            "(typeof {x} === \"object\" && {x} !== null && !Array.isArray({x}) && !({x} instanceof Uint8Array))"
-        );
+        let object = is_plain_object(x);
         let int = |it: IntType| {
             if is_big_int(it) {
                 format!("(typeof {x} === \"bigint\" && {x} >= {}n && {x} <= {}n)", it.min(), it.max())

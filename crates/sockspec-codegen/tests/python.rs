@@ -135,6 +135,24 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The module of a schema given as its text, written into `dir` (`source`: the file name
+/// its header names).
+fn write_module_of_text(dir: &Path, text: &str, source: &str) -> Schema {
+    let (schema, diagnostics) = sockspec_validator::check(text);
+    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    for f in python::generate(&schema, source) {
+        std::fs::write(dir.join(&f.path), &f.contents).expect("module written");
+    }
+    schema
+}
+
+/// Writes `script` into `dir` as `file` and runs it there: it prints `ok` once every check
+/// it makes has passed.
+fn assert_script_ok(python: &Path, dir: &Path, file: &str, script: &str) {
+    std::fs::write(dir.join(file), script).expect("script");
+    assert_eq!(run(python, dir, &[file]).trim(), "ok");
+}
+
 /// Writes every schema's module into `<dir>/pkg/<stem>/`, a package each (two schemas may
 /// name the same protocol, and a protocol may be named like a standard module).
 fn write_packages(dir: &Path) -> Vec<(PathBuf, String, String)> {
@@ -694,8 +712,7 @@ fn values_a_program_builds_are_checked_by_pydantic_and_written_as_the_wire_says(
     };
     let dir = scratch("hand_built");
     write_packages(&dir);
-    std::fs::write(dir.join("hand_built.py"), HAND_BUILT).expect("script");
-    assert_eq!(run(&python, &dir, &["hand_built.py"]).trim(), "ok");
+    assert_script_ok(&python, &dir, "hand_built.py", HAND_BUILT);
 }
 
 /// `examples/dictation/`: the Python program reads the recorded session with the module
@@ -785,8 +802,7 @@ fn an_envelope_member_named_like_a_payload_member_keeps_both_values() {
     };
     let dir = scratch("envelope_clash");
     write_packages_of(&dir, vec![root().join("examples/file_sync.sockspec")]);
-    std::fs::write(dir.join("envelope_clash.py"), ENVELOPE_CLASH).expect("script");
-    assert_eq!(run(&python, &dir, &["envelope_clash.py"]).trim(), "ok");
+    assert_script_ok(&python, &dir, "envelope_clash.py", ENVELOPE_CLASH);
 }
 
 /// A date-time with a fraction finer than a microsecond (as exchange and streaming feeds
@@ -798,8 +814,7 @@ fn a_fraction_finer_than_a_microsecond_is_written_back_whole() {
     };
     let dir = scratch("precise_datetime");
     write_packages_of(&dir, vec![root().join("examples/dictation.sockspec")]);
-    std::fs::write(dir.join("precise.py"), PRECISE).expect("script");
-    assert_eq!(run(&python, &dir, &["precise.py"]).trim(), "ok");
+    assert_script_ok(&python, &dir, "precise.py", PRECISE);
 }
 
 /// JSON-RPC `params` are left out where the message declares no fields (docs/language.md
@@ -811,8 +826,10 @@ fn json_rpc_messages_without_fields_are_written_without_params() {
     };
     let dir = scratch("no_params");
     write_packages_of(&dir, vec![root().join("examples/jsonrpc.sockspec")]);
-    std::fs::write(
-        dir.join("no_params.py"),
+    assert_script_ok(
+        &python,
+        &dir,
+        "no_params.py",
         r#"
 import json
 from pkg.examples_jsonrpc import editor_rpc as m
@@ -822,9 +839,7 @@ for frame in ['{"jsonrpc":"2.0","method":"exit"}', '{"jsonrpc":"2.0","method":"e
     assert "params" not in json.loads(text), text
 print("ok")
 "#,
-    )
-    .expect("script");
-    assert_eq!(run(&python, &dir, &["no_params.py"]).trim(), "ok");
+    );
 }
 
 const PRECISE: &str = r#"
@@ -903,16 +918,11 @@ print("ok")
 fn an_ordered_union_is_the_first_variant_the_check_takes() {
     let Some(python) = python_or_skip("an_ordered_union_is_the_first_variant_the_check_takes") else { return };
     let dir = scratch("ordered_union");
-    let (schema, diagnostics) = sockspec_validator::check(ORDERED_SCHEMA);
-    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let schema = write_module_of_text(&dir, ORDERED_SCHEMA, "overlap.sockspec");
     let validator = sockspec_validator::Validator::new(&schema);
     let frame = r#"{"type":"draw","a":{"x":1.0,"y":2.0,"r":3.0},"b":[],"key":"0f8fad5b-d9cb-469f-a165-70867728950e"}"#;
     assert!(validator.validate(sockspec_model::Direction::Server, frame).is_ok());
-    for f in python::generate(&schema, "overlap.sockspec") {
-        std::fs::write(dir.join(&f.path), &f.contents).expect("module written");
-    }
-    std::fs::write(dir.join("ordered.py"), ORDERED).expect("script");
-    assert_eq!(run(&python, &dir, &["ordered.py"]).trim(), "ok");
+    assert_script_ok(&python, &dir, "ordered.py", ORDERED);
 }
 
 const ANSWERS: &str = r#"
@@ -1125,8 +1135,7 @@ fn answers_are_typed_per_request() {
             .map(|p| root().join(p))
             .collect(),
     );
-    std::fs::write(dir.join("typed_answers.py"), TYPED_ANSWERS).expect("script");
-    assert_eq!(run(&python, &dir, &["typed_answers.py"]).trim(), "ok");
+    assert_script_ok(&python, &dir, "typed_answers.py", TYPED_ANSWERS);
     let out = run(&python, &dir, &["-m", "mypy", "--strict", "--no-incremental", "typed_answers.py"]);
     assert!(out.contains("Success: no issues found"), "{out}");
 }
@@ -1211,11 +1220,6 @@ print("ok")
 fn an_untagged_value_is_written_as_a_variant_that_accepts_it() {
     let Some(python) = python_or_skip("an_untagged_value_is_written_as_a_variant_that_accepts_it") else { return };
     let dir = scratch("untagged_writes");
-    let (schema, diagnostics) = sockspec_validator::check(WRITES_SCHEMA);
-    let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    for f in python::generate(&schema, "writes.sockspec") {
-        std::fs::write(dir.join(&f.path), &f.contents).expect("module written");
-    }
-    std::fs::write(dir.join("written.py"), WRITES).expect("script");
-    assert_eq!(run(&python, &dir, &["written.py"]).trim(), "ok");
+    write_module_of_text(&dir, WRITES_SCHEMA, "writes.sockspec");
+    assert_script_ok(&python, &dir, "written.py", WRITES);
 }

@@ -40,6 +40,23 @@ fn load(path: &Path) -> sockspec_model::Schema {
     schema.unwrap_or_else(|| panic!("{}: {diagnostics:?}", path.display()))
 }
 
+/// Writes a generated module into `dir` and compiles it to JavaScript there (types not
+/// checked: other tests do that), with a `package.json` that makes it an ES module for
+/// Node where `node_module` says so.
+fn compile_to_js(tsc: &Path, dir: &Path, file: &sockspec_codegen::GeneratedFile, node_module: bool) {
+    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
+    if node_module {
+        std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
+    }
+    let out = Command::new(tsc)
+        .arg(dir.join(&file.path))
+        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
+        .arg(dir)
+        .output()
+        .expect("tsc runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
 fn module(path: &Path) -> sockspec_codegen::GeneratedFile {
     let name = path.file_name().expect("a file").to_string_lossy().into_owned();
     let mut files = generate(&load(path), &name);
@@ -163,15 +180,7 @@ fn json_reader_agrees_with_the_rust_reader_on_json_test_suite() {
     assert!(cases.len() > 300, "the full suite");
     let dir = scratch("json-test-suite");
     let file = module(&root().join("examples/chat.sockspec"));
-    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
-    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
-    let out = Command::new(&tsc)
-        .arg(dir.join(&file.path))
-        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
-        .arg(&dir)
-        .output()
-        .expect("tsc runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    compile_to_js(&tsc, &dir, &file, true);
     let stem = file.path.file_stem().expect("a stem").to_string_lossy().into_owned();
     let script = format!(
         "import {{ parseSockspecJson }} from './{stem}.js';\n\
@@ -218,15 +227,7 @@ fn untagged_values_are_written_in_their_encoding() {
     let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let file = generate(&schema, "enc.sockspec").remove(0);
     let dir = scratch("untagged-writers");
-    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
-    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
-    let out = Command::new(&tsc)
-        .arg(dir.join(&file.path))
-        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
-        .arg(&dir)
-        .output()
-        .expect("tsc runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    compile_to_js(&tsc, &dir, &file, true);
     let frame = r#"{"type":"m","a":"AAEC","b":"18446744073709551615","c":["x",9007199254740993],"d":[200,"300"]}"#;
     let script = format!(
         "import {{ decodeClientMessage, serializeClientMessage }} from './enc.js';\n\
@@ -344,15 +345,7 @@ fn untagged_values_are_written_as_a_variant_that_accepts_them() {
     let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let file = generate(&schema, "writes.sockspec").remove(0);
     let dir = scratch("untagged-checked-writers");
-    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
-    std::fs::write(dir.join("package.json"), "{\"type\": \"module\"}").expect("written");
-    let out = Command::new(&tsc)
-        .arg(dir.join(&file.path))
-        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
-        .arg(&dir)
-        .output()
-        .expect("tsc runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    compile_to_js(&tsc, &dir, &file, true);
     std::fs::write(dir.join("writes.mjs"), WRITES).expect("written");
     let out = Command::new("node").arg(dir.join("writes.mjs")).output().expect("node runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -583,14 +576,7 @@ fn the_module_runs_in_headless_chromium() {
     let dir = scratch("browser");
     let path = root().join("examples/dictation.sockspec");
     let file = module(&path);
-    std::fs::write(dir.join(&file.path), &file.contents).expect("written");
-    let out = Command::new(&tsc)
-        .arg(dir.join(&file.path))
-        .args(["--ignoreConfig", "--noCheck", "--target", "es2020", "--module", "es2020", "--outDir"])
-        .arg(&dir)
-        .output()
-        .expect("tsc runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    compile_to_js(&tsc, &dir, &file, false);
     let text = std::fs::read_to_string(path.with_extension("vectors.jsonl")).expect("the vectors");
     let vectors = sockspec_validator::vectors::load(&text).expect("a vector file");
     let frames: Vec<serde_json::Value> =
