@@ -924,15 +924,17 @@ impl Module<'_> {
         }
         self.w.dedent();
         self.w.line(")");
-        // Patterns, in their Python spelling (sockspec_model::pattern).
-        let mut patterns: Vec<(String, String)> = Vec::new();
+        // Patterns, in their Python spelling (sockspec_model::pattern) for the full path,
+        // and in Rust's for the fast path's pydantic-core schema.
+        let mut patterns: Vec<(String, String, String)> = Vec::new();
         let mut add = |ty: &Type| {
             walk(ty, &mut |t| {
                 for p in &t.constraints.patterns {
-                    if !patterns.iter().any(|(q, _)| q == p) {
-                        let python =
-                            sockspec_model::pattern::translate(p).map(|t| t.python).unwrap_or_else(|_| p.clone());
-                        patterns.push((p.clone(), python));
+                    if !patterns.iter().any(|(q, _, _)| q == p) {
+                        let (python, rust) = sockspec_model::pattern::translate(p)
+                            .map(|t| (t.python, t.rust))
+                            .unwrap_or_else(|_| (p.clone(), p.clone()));
+                        patterns.push((p.clone(), python, rust));
                     }
                 }
             })
@@ -959,11 +961,19 @@ impl Module<'_> {
         self.w.blank();
         if patterns.is_empty() {
             self.w.line("_PATTERNS: _t.Dict[str, re.Pattern[str]] = {}");
+            self.w.line("_FAST_PATTERNS: _t.Dict[str, str] = {}");
         } else {
             self.w.line("_PATTERNS: _t.Dict[str, re.Pattern[str]] = {");
             self.w.indent();
-            for (portable, python) in &patterns {
+            for (portable, python, _) in &patterns {
                 self.w.line(&format!("{}: re.compile({}),", py_str(portable), py_str(python)));
+            }
+            self.w.dedent();
+            self.w.line("}");
+            self.w.line("_FAST_PATTERNS: _t.Dict[str, str] = {");
+            self.w.indent();
+            for (portable, _, rust) in &patterns {
+                self.w.line(&format!("{}: {},", py_str(portable), py_str(rust)));
             }
             self.w.dedent();
             self.w.line("}");
@@ -995,7 +1005,7 @@ impl Module<'_> {
         self.w.line(&format!("{{{}}},", extra.join(", ")));
         self.w.dedent();
         self.w.line(")");
-        self.w.line("_FAST = _Fast(_CHECKER, _CODEC)");
+        self.w.line("_FAST = _Fast(_CHECKER, _CODEC, _FAST_PATTERNS)");
     }
 
     fn functions(&mut self) {
@@ -1005,11 +1015,16 @@ impl Module<'_> {
             let fast = self.schema.messages_from(side).next().is_some() || self.side_has_frames(side);
             self.w.blank();
             self.w.blank();
+            let upper = name.to_uppercase();
             if fast {
-                let upper = name.to_uppercase();
+                // The fast path's pieces (runtime `_Fast`), bound once: module globals are
+                // the cheapest names a function reads after its locals.
                 self.w.line(&format!(
-                    "_FAST_{upper}: _t.Callable[[_t.Union[str, bytes]], _t.Optional[{union}]] = _FAST.{name}"
+                    "_{upper}_CHECK: _t.Callable[[_t.Union[str, bytes]], {union}] = _FAST.checks[{}]",
+                    py_str(name)
                 ));
+                self.w.line(&format!("_{upper}_BASE = _FAST.hot[{}].get", py_str(name)));
+                self.w.line(&format!("_{upper}_FINISH = _FAST.finish[{}]", py_str(name)));
                 self.w.blank();
                 self.w.blank();
             }
@@ -1027,12 +1042,28 @@ impl Module<'_> {
                 self.w.dedent();
                 continue;
             }
-            self.w.line(&format!("value = _FAST_{}(frame)", name.to_uppercase()));
-            self.w.line("if value is not None:");
+            let full = format!("return _t.cast({union}, _CODEC.parse({}, frame))", py_str(name));
+            self.w.line("try:");
+            self.w.indent();
+            self.w.line(&format!("value = _{upper}_CHECK(frame)"));
+            self.w.dedent();
+            self.w.line("except ValueError:");
+            self.w.indent();
+            self.w.line(&full);
+            self.w.dedent();
+            // The fast path's common case, inlined (runtime `_Fast.hot`, the same test as
+            // `_fast_parser`'s); anything else is for `_fast_finish`, then the full check.
+            self.w.line(&format!("base = _{upper}_BASE(type(value))"));
+            self.w.line("if (base is not None and type(frame) is str");
+            self.w.line("        and frame.count(\":\") == base + len(value.__pydantic_fields_set__) and \"\\\\\" not in frame):");
             self.w.indent();
             self.w.line("return value");
             self.w.dedent();
-            self.w.line(&format!("return _t.cast({union}, _CODEC.parse({}, frame))", py_str(name)));
+            self.w.line(&format!("if _{upper}_FINISH(frame, value):"));
+            self.w.indent();
+            self.w.line("return value");
+            self.w.dedent();
+            self.w.line(&full);
             self.w.dedent();
             self.w.blank();
             self.w.blank();

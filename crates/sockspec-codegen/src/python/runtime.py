@@ -1906,10 +1906,16 @@ def _tighter(a: _t.Dict[str, _t.Any], b: _t.Dict[str, _t.Any]) -> _t.Dict[str, _
 class _FastBuilder:
     """The pydantic-core schema of what one side sends, from the checker's tables."""
 
-    def __init__(self, checker: _Checker, codec: "_Codec", from_: str) -> None:
+    def __init__(self, checker: _Checker, codec: "_Codec", from_: str,
+                 patterns: _t.Optional[_t.Dict[str, str]] = None) -> None:
         self.c = checker
         self.codec = codec
         self.from_ = from_
+        #: Each portable pattern in the spelling of Rust's `regex` (sockspec_model::pattern),
+        #: for pydantic-core's own regex engine, which searches as the validator does.
+        self.rust_patterns = patterns or {}
+        #: The string check of each pattern, once built (`pattern_schema`).
+        self.pattern_schemas: _t.Dict[str, _t.Any] = {}
         self.defs: _t.Dict[str, _t.Any] = {}
         self.building: _t.Set[str] = set()
         self.aliases: _t.List[int] = []
@@ -2409,11 +2415,32 @@ class _FastBuilder:
     def strings(self, cons: _t.Dict[str, _t.Any], pattern: _t.Optional[str]) -> _t.List[_t.Any]:
         """String checks: a format's pattern, the lengths, then each declared pattern."""
         ln = cons.get("len") or {}
+        patterns = [self.pattern_schema(p) for p in cons.get("patterns", ())]
+        if pattern is None and patterns and ln.get("min") is None and ln.get("max") is None:
+            return patterns  # one string check fewer
         first = _cs.str_schema(strict=True, pattern=pattern, min_length=ln.get("min"), max_length=ln.get("max"))
-        out = [first]
-        for p in cons.get("patterns", ()):
-            out.append(_cs.str_schema(strict=True, pattern=self.c.patterns[p], regex_engine="python-re"))
-        return out
+        return [first] + patterns
+
+    def pattern_schema(self, p: str) -> _t.Any:
+        """A string check of one portable pattern: by pydantic-core's Rust `regex`, the
+        engine the validator runs, with the Rust spelling; where that engine refuses it (a
+        size limit) or none is given, by Python's `re` with the full path's spelling.
+        Both search the string, as the portable meaning says."""
+        known = self.pattern_schemas.get(p)
+        if known is not None:
+            return known
+        schema = None
+        rust = self.rust_patterns.get(p)
+        if rust is not None:
+            schema = _cs.str_schema(strict=True, pattern=rust)
+            try:
+                _SchemaValidator(schema)
+            except Exception:
+                schema = None
+        if schema is None:
+            schema = _cs.str_schema(strict=True, pattern=self.c.patterns[p], regex_engine="python-re")
+        self.pattern_schemas[p] = schema
+        return schema
 
     def type(self, ty: _t.Dict[str, _t.Any], carried: _t.Optional[_t.Dict[str, _t.Any]] = None) -> _t.Any:
         cons = carried if carried is not None else ty.get("constraints", _NO_CONS)
@@ -3032,9 +3059,10 @@ def _bytes_counted(frame: bytes, n: int, colons: int, deep: bool, long_ints: boo
         long_ints and (b"NaN" in frame or b"Infinity" in frame or _LONG_DIGITS_BYTES.search(frame) is not None)))
 
 
-def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dict[type, _Count],
-                 lenient: bool, long_ints: bool, deep: bool = True) -> _t.Callable[[_t.Any], _t.Any]:
-    """`parse(frame)`: the typed value, or None when the full check must decide.
+def _fast_finish(counts: _t.Dict[type, _Count], lenient: bool, long_ints: bool,
+                 deep: bool = True) -> _t.Callable[[_t.Any, _t.Any], bool]:
+    """`finish(frame, value)`: whether the value pydantic-core built from the frame is the
+    message (after dropping what the full path does not keep), or the full check must decide.
 
     pydantic-core's reader takes repeated member names (the last one wins), so the value
     has fewer members than the frame where a name repeats. Where every member of the frame
@@ -3042,22 +3070,17 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
     number of members equals the count of members in the value, which is at most the number
     of distinct ones, only if no name repeats. The text's colons less those its strings are
     known to hold (`_Count.colons`) is such a count, and the cheapest; the `":` in the text
-    (spaces made quotes) is the other, for frames with colons in other strings. Such a frame also has no `NaN`
-    (only unknown members and JSON values are read unchecked) and no nesting beyond the
-    types' (`deep`: a type without bound). Any other frame takes the scans (`_scans`)."""
-    if validate is None:
-        return lambda frame: None
-    check = validate
+    (spaces made quotes) is the other, for frames with colons in other strings. Such a frame
+    also has no `NaN` (only unknown members and JSON values are read unchecked) and no
+    nesting beyond the types' (`deep`: a type without bound). Any other frame takes the
+    scans (`_scans`). `_Fast.hot` is the common case of this, inlined in the generated
+    `parse_*_message`."""
 
-    def parse(frame: _t.Any) -> _t.Any:
-        try:
-            value = check(frame)  # a `str`, `bytes` or `bytearray`, or it raises
-        except ValueError:
-            return None
+    def finish(frame: _t.Any, value: _t.Any) -> bool:
         t = type(frame)
         count = counts.get(type(value))
         if count is None:
-            return value if (t is str or t is bytes) and _scans(frame, lenient, long_ints) else None
+            return (t is str or t is bytes) and _scans(frame, lenient, long_ints)
         n = count[4]
         if n is None:
             n = len(value.__pydantic_fields_set__) + count[0]
@@ -3073,34 +3096,92 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
                         ("\t" in frame or "\n" in frame or "\r" in frame)
                         and ("\t:" in frame or "\n:" in frame or "\r:" in frame))):
                 if not _scans(frame, lenient, long_ints):
-                    return None
+                    return False
             elif (deep and len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH) or (
                     long_ints and ("NaN" in frame or "Infinity" in frame or _LONG_DIGITS.search(frame))):
-                return None
+                return False
         elif t is not bytes or (not _bytes_counted(frame, n, count[3], deep, long_ints)
                                 and not _scans(frame, lenient, long_ints)):
-            return None
+            return False
         if count[2] is not None:
             _drop(value, count[2])
-        return value
+        return True
+
+    return finish
+
+
+def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dict[type, _Count],
+                 lenient: bool, long_ints: bool, deep: bool = True,
+                 hot: _t.Optional[_t.Dict[type, int]] = None) -> _t.Callable[[_t.Any], _t.Any]:
+    """`parse(frame)`: the typed value, or None when the full check must decide: `validate`
+    (pydantic-core), then the hot test of `_Fast.hot` (as the generated `parse_*_message`
+    has it), then `_fast_finish`."""
+    if validate is None:
+        return lambda frame: None
+    check = validate
+    finish = _fast_finish(counts, lenient, long_ints, deep)
+    base_of = (hot or {}).get
+
+    def parse(frame: _t.Any) -> _t.Any:
+        try:
+            value = check(frame)  # a `str`, `bytes` or `bytearray`, or it raises
+        except ValueError:
+            return None
+        base = base_of(type(value))
+        if (base is not None and type(frame) is str and frame.count(":") == base + len(value.__pydantic_fields_set__)
+                and "\\" not in frame):
+            return value
+        return value if finish(frame, value) else None
 
     return parse
 
 
-class _Fast:
-    """The fast parser of each side (`client`, `server`)."""
+def _no_fast_schema(frame: _t.Any) -> _t.Any:
+    """The check of a side with no fast schema: every frame takes the full path."""
+    raise ValueError("no fast path")
 
-    def __init__(self, checker: _Checker, codec: "_Codec") -> None:
+
+def _not_finished(frame: _t.Any, value: _t.Any) -> bool:
+    return False
+
+
+class _Fast:
+    """The fast path of each side (`client`, `server`), in the pieces the generated
+    `parse_*_message` runs (docs/python.md, "The fast path"):
+
+    - `checks[side]`: pydantic-core's `validate_json` of the side's strict schema, which
+      raises `ValueError` where the full check must decide (`_no_fast_schema` for a side
+      with none);
+    - `hot[side]`: the common case of the count of `_fast_finish`, by the value's class:
+      `base` such that a text with `base + len(value.__pydantic_fields_set__)` colons and
+      no backslash is the message. Only classes whose value is counted by its fields set
+      alone (no object inside, nothing to drop), on sides where no value nests without bound
+      or holds any JSON value (those take `finish` for the depth, `NaN` and long integers);
+    - `finish[side]`: `_fast_finish`, for every other value;
+    - `parsers[side]`: all three, giving the value or None (for tests and benchmarks)."""
+
+    def __init__(self, checker: _Checker, codec: "_Codec",
+                 patterns: _t.Optional[_t.Dict[str, str]] = None) -> None:
         self.parsers: _t.Dict[str, _t.Callable[[_t.Any], _t.Any]] = {}
         self.validators: _t.Dict[str, _t.Optional[_t.Callable[..., _t.Any]]] = {}
+        self.checks: _t.Dict[str, _t.Callable[..., _t.Any]] = {}
+        self.hot: _t.Dict[str, _t.Dict[type, int]] = {}
+        self.finish: _t.Dict[str, _t.Callable[[_t.Any, _t.Any], bool]] = {}
         self.skipped: _t.Dict[str, _t.Dict[str, str]] = {}
         for side in ("client", "server"):
-            builder = _FastBuilder(checker, codec, side)
+            builder = _FastBuilder(checker, codec, side, patterns or {})
             validate = _fast_validator(builder)
             self.validators[side] = validate
             self.skipped[side] = builder.skipped
             counts = {cls: (spec._replace(unseen=-(1 << 40), fixed=None) if cls in builder.uncounted else spec)
                       for cls, spec in builder.counts.items()}
-            self.parsers[side] = _fast_parser(validate, counts, builder.lenient, builder.json_values, builder.deep)
-        self.client = self.parsers["client"]
-        self.server = self.parsers["server"]
+            hot: _t.Dict[type, int] = {}
+            if not builder.deep and not builder.json_values:
+                hot = {cls: spec.unseen + spec.colons for cls, spec in builder.counts.items()
+                       if cls not in builder.uncounted and spec.nested is None and spec.drop is None}
+            self.hot[side] = hot if validate is not None else {}
+            self.checks[side] = validate if validate is not None else _no_fast_schema
+            self.finish[side] = (_fast_finish(counts, builder.lenient, builder.json_values, builder.deep)
+                                 if validate is not None else _not_finished)
+            self.parsers[side] = _fast_parser(validate, counts, builder.lenient, builder.json_values, builder.deep,
+                                              self.hot[side])
