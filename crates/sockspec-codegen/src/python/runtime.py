@@ -2272,7 +2272,8 @@ class _FastBuilder:
                 unseen += 1
             else:
                 inner = content[0]
-        if 1 + depth > MAX_DEPTH:
+        deep = 1 + depth > MAX_DEPTH
+        if deep:
             self.deep = True
         counter = _nested_counter(nested, inner)
         if extras:
@@ -2281,8 +2282,8 @@ class _FastBuilder:
         # Where no field may be absent and none holds an object, every frame has as many.
         fixed = (unseen + len(fields) if counter is None and not extras and not internal
                  and _all_required(cls, fields) else None)
-        key = (unseen, extras, internal, inner, tuple(name for name, _, _ in nested), colons, fixed)
-        spec = _Count(unseen, counter, (extras, internal) if extras or internal else None, colons, fixed, key)
+        key = (unseen, extras, internal, inner, tuple(name for name, _, _ in nested), colons, fixed, deep)
+        spec = _Count(unseen, counter, (extras, internal) if extras or internal else None, colons, fixed, key, deep)
         known = self.counts.get(cls)
         if known is not None and known.key != key:
             self.uncounted.add(cls)
@@ -2701,6 +2702,10 @@ class _Count(_t.NamedTuple):
     fixed: _t.Optional[int]
     #: What two builds of one class must agree on.
     key: _t.Tuple[_t.Any, ...]
+    #: Whether a valid frame of the class can nest deeper than the limit or hold a value
+    #: read unchecked (a recursive type, or any JSON value): only such a frame needs the
+    #: depth, `NaN` and long-integer scans where its members are all counted.
+    deep: bool = True
 
 
 def _drop(value: _t.Any, drop: _t.Tuple[_t.FrozenSet[str], _t.FrozenSet[str]]) -> None:
@@ -3097,10 +3102,11 @@ def _fast_finish(counts: _t.Dict[type, _Count], lenient: bool, long_ints: bool,
                         and ("\t:" in frame or "\n:" in frame or "\r:" in frame))):
                 if not _scans(frame, lenient, long_ints):
                     return False
-            elif (deep and len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH) or (
-                    long_ints and ("NaN" in frame or "Infinity" in frame or _LONG_DIGITS.search(frame))):
+            elif count[6] and (
+                    (deep and len(frame) > 255 and frame.count("{") + frame.count("[") > MAX_DEPTH) or (
+                        long_ints and ("NaN" in frame or "Infinity" in frame or _LONG_DIGITS.search(frame)))):
                 return False
-        elif t is not bytes or (not _bytes_counted(frame, n, count[3], deep, long_ints)
+        elif t is not bytes or (not _bytes_counted(frame, n, count[3], deep and count[6], long_ints and count[6])
                                 and not _scans(frame, lenient, long_ints)):
             return False
         if count[2] is not None:
@@ -3155,8 +3161,8 @@ class _Fast:
     - `hot[side]`: the common case of the count of `_fast_finish`, by the value's class:
       `base` such that a text with `base + len(value.__pydantic_fields_set__)` colons and
       no backslash is the message. Only classes whose value is counted by its fields set
-      alone (no object inside, nothing to drop), on sides where no value nests without bound
-      or holds any JSON value (those take `finish` for the depth, `NaN` and long integers);
+      alone (no object inside, nothing to drop, so no nesting beyond the limit and no value
+      read unchecked: `_Count.deep` is false);
     - `finish[side]`: `_fast_finish`, for every other value;
     - `parsers[side]`: all three, giving the value or None (for tests and benchmarks)."""
 
@@ -3175,10 +3181,8 @@ class _Fast:
             self.skipped[side] = builder.skipped
             counts = {cls: (spec._replace(unseen=-(1 << 40), fixed=None) if cls in builder.uncounted else spec)
                       for cls, spec in builder.counts.items()}
-            hot: _t.Dict[type, int] = {}
-            if not builder.deep and not builder.json_values:
-                hot = {cls: spec.unseen + spec.colons for cls, spec in builder.counts.items()
-                       if cls not in builder.uncounted and spec.nested is None and spec.drop is None}
+            hot = {cls: spec.unseen + spec.colons for cls, spec in builder.counts.items()
+                   if cls not in builder.uncounted and spec.nested is None and spec.drop is None and not spec.deep}
             self.hot[side] = hot if validate is not None else {}
             self.checks[side] = validate if validate is not None else _no_fast_schema
             self.finish[side] = (_fast_finish(counts, builder.lenient, builder.json_values, builder.deep)
