@@ -3046,6 +3046,8 @@ _LONG_RUN = b"0" * _LONG_INT
 def _long_digits(frame: _t.Union[str, bytes]) -> bool:
     """Whether the text has `_LONG_INT` ASCII digits in a row (an integer literal the full
     path keeps as its text, or a long run of digits in a string)."""
+    if len(frame) < _LONG_INT:
+        return False
     raw = frame.encode("utf-8", "surrogatepass") if type(frame) is str else frame
     return _LONG_RUN in raw.translate(_DIGIT_RUNS)
 
