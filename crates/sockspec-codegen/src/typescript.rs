@@ -1756,14 +1756,12 @@ impl<'s> Gen<'s> {
             TypeKind::Bool => format!("({x} ? \"true\" : \"false\")"),
             TypeKind::Int(it) if it.encoding == IntEncoding::String => format!("$ws(String({x}))"),
             TypeKind::Int(_)
-            | TypeKind::Float(_)
-            | TypeKind::DateTime(
-                TimeEncoding::UnixS
-                | TimeEncoding::UnixMs
-                | TimeEncoding::UnixUs
-                | TimeEncoding::UnixSFloat
-                | TimeEncoding::UnixMsFloat,
-            ) => format!("$wn({x})"),
+            | TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
+                format!("$wn({x})")
+            }
+            TypeKind::Float(_) | TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
+                format!("$wf({x})")
+            }
             TypeKind::String | TypeKind::Uuid | TypeKind::Date | TypeKind::DateTime(_) => format!("$ws({x})"),
             TypeKind::Bytes(e) => format!("$ws($b64encode({x}, {}))", *e == sockspec_model::BytesEncoding::Base64Url),
             TypeKind::Json => format!("$wj({x})"),
