@@ -1816,6 +1816,13 @@ impl<'s> Gen<'s> {
                 } else {
                     format!("{value} === undefined")
                 };
+                // A member that may be absent or null (`name?: T | null`, no default) has no
+                // value when it is either, as the Rust and Python writers hold it (one
+                // `None`): `null` is written as the field's `absent` says, like `undefined`.
+                let null_is_absent = !f.required
+                    && f.default.is_none()
+                    && matches!(self.schema.resolve(&f.ty).map(|t| &t.kind), Some(TypeKind::Nullable(_)));
+                let missing = if null_is_absent { format!("({missing} || {value} === null)") } else { missing };
                 format!("{missing} ? {absent} : {key} + \":\" + {w}")
             })
             .collect()
