@@ -1346,6 +1346,11 @@ fn strip(v: &mut Json) {
                     }
                 }
             }
+            // A field's default is left out, but not that it has one: its value (`null`
+            // included) is then always written, as the Rust and TypeScript writers write it.
+            if members.contains_key("default") && members.contains_key("required") {
+                members.insert("has_default".into(), Json::Bool(true));
+            }
             for key in
                 ["connection", "setting_docs", "envelope_docs", "type_order", "anonymous", "default", "default_value"]
             {

@@ -2256,10 +2256,19 @@ impl<'s> Gen<'s> {
                 {
                     let value = access("f", &prop_name(id_field));
                     let w = self.write(&schema.protocol.id.ty, &value, 1);
-                    parts.push(format!(
-                        "{value} === undefined ? undefined : {} + \":\" + ({value} === null ? \"null\" : {w})",
-                        q(&q(id_field))
-                    ));
+                    if msg.id == IdPresence::Optional && !(rpc && msg.request.is_some()) {
+                        // An id that may be absent or null has no value when it is either, as
+                        // the Rust and Python writers hold it (one `None`): it is left out.
+                        parts.push(format!(
+                            "({value} === undefined || {value} === null) ? undefined : {} + \":\" + {w}",
+                            q(&q(id_field))
+                        ));
+                    } else {
+                        parts.push(format!(
+                            "{value} === undefined ? undefined : {} + \":\" + ({value} === null ? \"null\" : {w})",
+                            q(&q(id_field))
+                        ));
+                    }
                 }
                 parts.extend(self.write_fields(envelope, "f"));
                 match &msg.content {
