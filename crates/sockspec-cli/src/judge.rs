@@ -23,6 +23,7 @@ use sockspec_validator::{ErrorCode, ValidationError, Validator};
 
 mod jsonschema;
 mod rust;
+pub(crate) mod writers;
 
 /// An implementation that `sockspec test` can run vectors through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -59,6 +60,12 @@ impl Target {
         out
     }
 
+    /// Whether the target has a writer whose frames `sockspec test` compares (the
+    /// generated code of each language).
+    pub(crate) fn writes(self) -> bool {
+        matches!(self, Target::Rust | Target::Python | Target::Typescript)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Target::Dynamic => "dynamic",
@@ -79,6 +86,20 @@ pub(crate) trait Judge {
     }
 
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>>;
+
+    /// Judges a batch as [`Judge::judge`], and gives for each valid frame the frame the
+    /// target's writer writes for its value (`None` for the others, and for every frame of
+    /// a target that does not write, [`Target::writes`]).
+    fn judge_writing(&mut self, vectors: &[Vector]) -> anyhow::Result<Judged> {
+        Ok(Judged { actuals: self.judge(vectors)?, wrote: vec![None; vectors.len()] })
+    }
+}
+
+/// A batch's verdicts, one per vector, and the frame written back for each valid one.
+#[derive(Debug)]
+pub(crate) struct Judged {
+    pub actuals: Vec<Actual>,
+    pub wrote: Vec<Option<String>>,
 }
 
 /// Builds the judges of one target for several schemas, one per schema in order. The Rust
@@ -152,6 +173,9 @@ struct Request<'a> {
     frame: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     answers: Option<&'a str>,
+    /// Asks a judge that writes to answer a valid frame with what it wrote (`"wrote"`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    write: bool,
 }
 
 /// One line a judge answers: `{"ok": "MessageName"}` (or `"@result"`, `"@error"`,
@@ -164,6 +188,9 @@ struct Answer {
     /// Beside `ok`: the frame, written back by the target's writer, does not read as the
     /// same value (what it wrote, and what it read).
     round_trip: Option<String>,
+    /// Beside `ok`, when the request asked (`"write": true`): the frame the target's writer
+    /// writes for the value read.
+    wrote: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -178,6 +205,14 @@ struct AnswerError {
 /// written to its standard input (from a thread, so a program that answers as it reads
 /// cannot deadlock on a full pipe), and its answers read back in order.
 pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
+    Ok(external_writing(command, vectors, false)?.actuals)
+}
+
+/// [`external`], and with `write` each request asks for the frame written (`"write":
+/// true`): a valid frame answered without it, and without a `round_trip` problem that says
+/// why (its writer failed), makes the run fail, so a judge that ignores the request cannot
+/// pass the writers' comparison by saying nothing.
+pub(crate) fn external_writing(command: &mut Command, vectors: &[Vector], write: bool) -> anyhow::Result<Judged> {
     let shown = format!("{command:?}");
     let mut child = command
         .stdin(Stdio::piped())
@@ -191,17 +226,30 @@ pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Res
             Direction::Client => "client",
             Direction::Server => "server",
         };
-        input.push_str(&serde_json::to_string(&Request { from, frame: &v.frame, answers: v.answers.as_deref() })?);
+        input.push_str(&serde_json::to_string(&Request {
+            from,
+            frame: &v.frame,
+            answers: v.answers.as_deref(),
+            write,
+        })?);
         input.push('\n');
     }
     let mut stdin = child.stdin.take().context("the judge's standard input")?;
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let stdout = child.stdout.take().context("the judge's standard output")?;
     let mut actuals = Vec::with_capacity(vectors.len());
+    let mut written = Vec::with_capacity(vectors.len());
     for line in BufReader::new(stdout).lines() {
         let line = line.with_context(|| format!("reading the answers of {shown}"))?;
         let answer: Answer = serde_json::from_str(&line)
             .with_context(|| format!("the judge {shown} answered a line that is not a verdict: {line}"))?;
+        if answer.wrote.is_some() && (!write || answer.ok.is_none()) {
+            bail!("the judge {shown} answered `wrote` where it was not asked for, or beside errors: {line}");
+        }
+        if write && answer.ok.is_some() && answer.wrote.is_none() && answer.round_trip.is_none() {
+            bail!("the judge {shown} was asked what it wrote, and answered a valid frame without `wrote`: {line}");
+        }
+        written.push(answer.wrote);
         actuals.push(match (answer.ok, answer.errors) {
             (Some(is), None) => match answer.round_trip {
                 None => Actual::Ok { is },
@@ -229,7 +277,7 @@ pub(crate) fn external(command: &mut Command, vectors: &[Vector]) -> anyhow::Res
     if actuals.len() != vectors.len() {
         bail!("the judge {shown} answered {} of {} frames", actuals.len(), vectors.len());
     }
-    Ok(actuals)
+    Ok(Judged { actuals, wrote: written })
 }
 
 #[cfg(test)]
@@ -257,5 +305,33 @@ mod tests {
         assert_eq!((report.total, report.failures.len()), (2, 1));
         let shown = report.to_string();
         assert!(shown.contains("written back it is not the same value") && shown.contains("wrote {}"), "{shown}");
+    }
+
+    /// Asked what it wrote (`"write": true` on every request), a judge answers `wrote` for
+    /// each valid frame; one that leaves it out without a `round_trip` reason, or answers
+    /// it unasked, makes the run fail rather than pass the writers' comparison silently.
+    #[test]
+    fn a_judge_asked_what_it_wrote_must_say() {
+        let vectors = load(concat!(
+            r#"{"name": "a", "from": "client", "raw": "{}", "expect": "ok"}"#,
+            "\n",
+            r#"{"name": "b", "from": "client", "raw": "[]", "expect": [{"path": "", "code": "wrong_type"}]}"#,
+        ))
+        .expect("vectors");
+        let judge = |script: &str| {
+            let mut command = Command::new("sh");
+            command.args(["-c", script]);
+            command
+        };
+        // Every request asks (or this judge fails).
+        let asked = r#"[ "$(grep -c '"write":true')" = 2 ] || exit 9; echo '{"ok": "A", "wrote": "{\"t\":1}"}'; echo '{"errors": []}'"#;
+        let judged = external_writing(&mut judge(asked), &vectors, true).expect("the judge answers");
+        assert_eq!(judged.wrote, [Some(r#"{"t":1}"#.to_string()), None]);
+        let unasked = r#"cat > /dev/null; echo '{"ok": "A", "wrote": "{}"}'; echo '{"errors": []}'"#;
+        let err = external(&mut judge(unasked), &vectors).expect_err("`wrote` unasked");
+        assert!(format!("{err:#}").contains("not asked for"), "{err:#}");
+        let silent = r#"cat > /dev/null; echo '{"ok": "A"}'; echo '{"errors": []}'"#;
+        let err = external_writing(&mut judge(silent), &vectors, true).expect_err("no `wrote`");
+        assert!(format!("{err:#}").contains("without `wrote`"), "{err:#}");
     }
 }

@@ -17,6 +17,11 @@ use sockspec_syntax::{escape, escape_multiline};
 /// Loads a schema, printing its diagnostics (also as JSON on stdout with `--format
 /// json`, so a tool sees why nothing was validated); `None` when it has errors.
 fn schema(path: &Path, format: Format) -> anyhow::Result<Option<Schema>> {
+    Ok(checked_schema(path, format)?.schema)
+}
+
+/// [`schema`], with the schema's diagnostics (its warnings, when it has a schema).
+fn checked_schema(path: &Path, format: Format) -> anyhow::Result<crate::check::Checked> {
     let checked = load(path)?;
     report(&checked);
     if checked.schema.is_none() {
@@ -26,7 +31,7 @@ fn schema(path: &Path, format: Format) -> anyhow::Result<Option<Schema>> {
         }
         eprintln!("{}: the schema has errors; fix them first (`sockspec check`)", shown(path));
     }
-    Ok(checked.schema)
+    Ok(checked)
 }
 
 #[derive(Serialize)]
@@ -393,10 +398,15 @@ pub(crate) fn run_vectors(inputs: &[PathBuf], targets: &[Target]) -> anyhow::Res
         }
     }
     let mut schemas = Vec::new();
+    let mut warnings = Vec::new();
     let mut broken = false;
     for (path, _) in &groups {
-        match schema(path, Format::Human)? {
-            Some(schema) => schemas.push(schema),
+        let checked = checked_schema(path, Format::Human)?;
+        match checked.schema {
+            Some(schema) => {
+                schemas.push(schema);
+                warnings.push((checked.file.text, checked.diagnostics));
+            }
             None => broken = true,
         }
     }
@@ -410,6 +420,10 @@ pub(crate) fn run_vectors(inputs: &[PathBuf], targets: &[Target]) -> anyhow::Res
     let several_schemas = groups.len() > 1;
     let targets = Target::expand(targets);
     let several = targets.len() > 1;
+    // With two targets or more that write, each says what it writes for every valid frame,
+    // and the frames are compared once every target has run.
+    let compare = targets.iter().filter(|t| t.writes()).count() > 1;
+    let mut written: Vec<(Target, Written)> = Vec::new();
     let mut disagreed = false;
     let pairs: Vec<(&Schema, &Path)> = schemas.iter().zip(&groups).map(|(s, (p, _))| (s, p.as_path())).collect();
     for target in targets {
@@ -420,10 +434,19 @@ pub(crate) fn run_vectors(inputs: &[PathBuf], targets: &[Target]) -> anyhow::Res
         }
         let prefix = if several { format!("{}: ", target.name()) } else { String::new() };
         let (mut passed, mut failed) = (0usize, 0usize);
+        let mut wrote_here = Vec::new();
         for ((mut judge, files), (schema_path, _)) in judges.into_iter().zip(&loaded).zip(&groups) {
             let (mut here_passed, mut here_failed) = (0usize, 0usize);
+            let mut wrote_schema = Vec::new();
             for (file, cases) in files {
-                let mut actuals = judge.judge(cases)?.into_iter();
+                let actuals = if compare && target.writes() {
+                    let judged = judge.judge_writing(cases)?;
+                    wrote_schema.push(judged.wrote);
+                    judged.actuals
+                } else {
+                    judge.judge(cases)?
+                };
+                let mut actuals = actuals.into_iter();
                 let report = sockspec_validator::vectors::run_with(cases, |_| {
                     actuals.next().expect("a judge answers every vector (checked when it answers)")
                 });
@@ -438,9 +461,92 @@ pub(crate) fn run_vectors(inputs: &[PathBuf], targets: &[Target]) -> anyhow::Res
             }
             passed += here_passed;
             failed += here_failed;
+            wrote_here.push(wrote_schema);
         }
         disagreed |= failed > 0;
         out(&format!("{prefix}{passed} passed, {failed} failed\n"))?;
+        if compare && target.writes() {
+            written.push((target, wrote_here));
+        }
+    }
+    if compare {
+        disagreed |= compare_writers(&schemas, &warnings, &loaded, &written)?;
     }
     Ok(if disagreed { Verdict::Bad } else { Verdict::Clean })
+}
+
+/// What one target wrote back for each vector, by schema and vector file (`None`: no frame,
+/// for an invalid one).
+type Written = Vec<Vec<Vec<Option<String>>>>;
+
+/// The writers' comparison (docs/vectors.md, "The writers agree"): for every valid frame,
+/// the frame each target that writes wrote back, compared with the first target's. A
+/// difference at a value of a type the schema's S0316 warns about is known and reported
+/// as such; any other fails the run (`true`).
+fn compare_writers(
+    schemas: &[Schema],
+    warnings: &[(String, Vec<sockspec_syntax::Diagnostic>)],
+    loaded: &[Vec<(PathBuf, Vec<sockspec_validator::vectors::Vector>)>],
+    written: &[(Target, Written)],
+) -> anyhow::Result<bool> {
+    let (mut alike, mut known, mut differ) = (0usize, 0usize, 0usize);
+    for (s, (schema, files)) in schemas.iter().zip(loaded).enumerate() {
+        let validator = Validator::new(schema);
+        let confused = judge::writers::Confused::new(schema, &warnings[s].0, &warnings[s].1);
+        for (f, (file, cases)) in files.iter().enumerate() {
+            for (v, vector) in cases.iter().enumerate() {
+                let frames: Vec<(Target, &str)> =
+                    written.iter().filter_map(|(t, w)| Some((*t, w[s][f][v].as_deref()?))).collect();
+                let Some(((first, reference), others)) = frames.split_first() else { continue };
+                let mut found = false;
+                for (other, frame) in others {
+                    let Some(d) = judge::writers::differ(reference, frame) else { continue };
+                    found = true;
+                    let at = if d.path.is_empty() { "the whole frame".to_string() } else { d.path.clone() };
+                    let head = format!(
+                        "writers: {}: {:?} (line {}, from {}): {} and {} write different frames at {at}: {}",
+                        shown(file),
+                        vector.name,
+                        vector.line,
+                        vector.from.as_str(),
+                        first.name(),
+                        other.name(),
+                        d.what
+                    );
+                    match confused.explains(&validator, vector, &d.path, [reference, frame]) {
+                        Some(why) => {
+                            known += 1;
+                            out(&format!(
+                                "{}\n",
+                                escape_multiline(&format!(
+                                    "{head}; known: a value of {why}, whose variants S0316 warns the writers \
+                                     cannot tell apart"
+                                ))
+                            ))?;
+                        }
+                        None => {
+                            differ += 1;
+                            out(&format!(
+                                "{}\n",
+                                escape_multiline(&format!(
+                                    "FAIL {head}\n  {}: {reference}\n  {}: {frame}",
+                                    first.name(),
+                                    other.name()
+                                ))
+                            ))?;
+                        }
+                    }
+                }
+                if !found && !others.is_empty() {
+                    alike += 1;
+                }
+            }
+        }
+    }
+    let names: Vec<&str> = written.iter().map(|(t, _)| t.name()).collect();
+    out(&format!(
+        "writers ({}): {alike} frames written alike, {known} known to differ (S0316), {differ} differ\n",
+        names.join(", ")
+    ))?;
+    Ok(differ > 0)
 }

@@ -205,15 +205,31 @@ fn test_passes_on_every_example_through_the_binary() {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "sockspec") {
             let out = sockspec(&["test", path.to_str().expect("utf-8"), "--target", "all"], None);
-            assert_eq!(out.status.code(), Some(0), "{}: {}{}", path.display(), text(&out.stdout), text(&out.stderr));
+            // Every target passes every vector; the run fails only where the writers
+            // disagree, each one an open disagreement that the conformance test holds to
+            // conformance/KNOWN.md's list.
+            let stdout = text(&out.stdout);
+            let only_writers =
+                stdout.lines().filter(|l| l.starts_with("FAIL")).all(|l| l.starts_with("FAIL writers: "))
+                    && stdout.contains(" 0 differ") == (out.status.code() == Some(0));
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)) && only_writers,
+                "{}: {stdout}{}",
+                path.display(),
+                text(&out.stderr)
+            );
         }
     }
 }
 
 #[test]
 fn test_target_all_reports_per_target_and_a_broken_vector_fails() {
-    let out = sockspec(&["test", "examples/chat.sockspec", "--target", "dynamic,all"], None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // (An example whose writers all agree: the run's status is the targets' and the writers'.)
+    let out = sockspec(&["test", "examples/webdriver_bidi.sockspec", "--target", "dynamic,all"], None);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    for target in ["dynamic: ", "rust: ", "python: ", "typescript: ", "writers (rust, python, typescript): "] {
+        assert!(text(&out.stdout).lines().any(|l| l.starts_with(target)), "{target}: {}", text(&out.stdout));
+    }
     let vectors = temp_file(
         "claims.vectors.jsonl",
         "{\"name\": \"claims ok\", \"from\": \"client\", \"message\": {\"type\": \"nope\"}, \"expect\": \"ok\"}\n",

@@ -1377,6 +1377,11 @@ fn strip(v: &mut Json) {
                     }
                 }
             }
+            // A field's default is left out, but not that it has one: its value (`null`
+            // included) is then always written, as the Rust and TypeScript writers write it.
+            if members.contains_key("default") && members.contains_key("required") {
+                members.insert("has_default".into(), Json::Bool(true));
+            }
             for key in
                 ["connection", "setting_docs", "envelope_docs", "type_order", "anonymous", "default", "default_value"]
             {
@@ -1400,7 +1405,8 @@ fn strip(v: &mut Json) {
 
 /// A program speaking the judge protocol (docs/vectors.md) over a generated module: one
 /// frame per input line, one verdict per output line; every valid frame is also written
-/// back by the serialiser and read again, and a different value is answered as `round_trip`.
+/// back by the serialiser and read again, and a different value is answered as `round_trip`;
+/// a request with `"write": true` is also answered with the frame written (`"wrote"`).
 pub fn judge_script(schema: &Schema, source: &str) -> String {
     let module = module_name(schema);
     let mut w = Writer::default();
@@ -1408,7 +1414,8 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.docstring(&[
         "Judges frames with the generated module (docs/vectors.md, \"the judge protocol\"): reads".into(),
         "`{\"from\", \"frame\"}` lines (and `\"answers\"`: a request's name) on standard input, answers".into(),
-        "`{\"ok\": NAME}` or `{\"errors\": [...]}`.".into(),
+        "`{\"ok\": NAME}` or `{\"errors\": [...]}`; with `\"write\": true`, a valid frame's answer also".into(),
+        "has `\"wrote\"`, the frame the serialiser writes for its value.".into(),
     ]);
     w.blank();
     w.line("import json");
@@ -1417,7 +1424,7 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.line(&format!("from generated import {module} as generated"));
     w.blank();
     w.blank();
-    w.line("def verdict(side: str, frame: str, answers: object) -> object:");
+    w.line("def verdict(side: str, frame: str, answers: object, write: bool) -> object:");
     w.indent();
     w.line("parse = generated.parse_client_message if side == \"client\" else generated.parse_server_message");
     w.line("try:");
@@ -1439,7 +1446,7 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.indent();
     w.line("return {\"errors\": [error.to_json() for error in e.errors]}");
     w.dedent();
-    w.line("problem = round_trip(side, message)");
+    w.line("problem, text = round_trip(side, message)");
     w.line("index = getattr(type(message), \"_sockspec_message\", None)");
     w.line("if index is not None:");
     w.indent();
@@ -1449,14 +1456,24 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.indent();
     w.line("name = {\"UnknownFrame\": \"@unknown\", \"ResultFrame\": \"@result\", \"ErrorFrame\": \"@error\"}[type(message).__name__]");
     w.dedent();
-    w.line("return {\"ok\": name} if problem is None else {\"ok\": name, \"round_trip\": problem}");
+    w.line("answer: dict[str, object] = {\"ok\": name}");
+    w.line("if problem is not None:");
+    w.indent();
+    w.line("answer[\"round_trip\"] = problem");
+    w.dedent();
+    w.line("if write and text is not None:");
+    w.indent();
+    w.line("answer[\"wrote\"] = text");
+    w.dedent();
+    w.line("return answer");
     w.dedent();
     w.blank();
     w.blank();
-    w.line("def round_trip(side: str, message: object) -> object:");
+    w.line("def round_trip(side: str, message: object) -> tuple[object, object]:");
     w.indent();
     w.docstring(&[
         "A valid frame written back by the serialiser reads as the same value; else what it wrote and read.".into(),
+        "And the text written (None when writing raised).".into(),
     ]);
     w.line("try:");
     w.indent();
@@ -1471,7 +1488,7 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.dedent();
     w.line("except Exception as e:");
     w.indent();
-    w.line("return f\"writing it raised {e!r}\"");
+    w.line("return f\"writing it raised {e!r}\", None");
     w.dedent();
     w.line("parse = generated.parse_client_message if side == \"client\" else generated.parse_server_message");
     w.line("try:");
@@ -1484,9 +1501,9 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.dedent();
     w.line("if again != message:");
     w.indent();
-    w.line("return f\"wrote {text}\\nread {again!r}\\nwant {message!r}\"");
+    w.line("return f\"wrote {text}\\nread {again!r}\\nwant {message!r}\", text");
     w.dedent();
-    w.line("return None");
+    w.line("return None, text");
     w.dedent();
     w.blank();
     w.blank();
@@ -1496,7 +1513,7 @@ pub fn judge_script(schema: &Schema, source: &str) -> String {
     w.indent();
     w.line("request = json.loads(line)");
     w.line(
-        "sys.stdout.write(json.dumps(verdict(request[\"from\"], request[\"frame\"], request.get(\"answers\"))) + \"\\n\")",
+        "sys.stdout.write(json.dumps(verdict(request[\"from\"], request[\"frame\"], request.get(\"answers\"), request.get(\"write\") is True)) + \"\\n\")",
     );
     w.dedent();
     w.line("sys.stdout.flush()");

@@ -1756,14 +1756,12 @@ impl<'s> Gen<'s> {
             TypeKind::Bool => format!("({x} ? \"true\" : \"false\")"),
             TypeKind::Int(it) if it.encoding == IntEncoding::String => format!("$ws(String({x}))"),
             TypeKind::Int(_)
-            | TypeKind::Float(_)
-            | TypeKind::DateTime(
-                TimeEncoding::UnixS
-                | TimeEncoding::UnixMs
-                | TimeEncoding::UnixUs
-                | TimeEncoding::UnixSFloat
-                | TimeEncoding::UnixMsFloat,
-            ) => format!("$wn({x})"),
+            | TypeKind::DateTime(TimeEncoding::UnixS | TimeEncoding::UnixMs | TimeEncoding::UnixUs) => {
+                format!("$wn({x})")
+            }
+            TypeKind::Float(_) | TypeKind::DateTime(TimeEncoding::UnixSFloat | TimeEncoding::UnixMsFloat) => {
+                format!("$wf({x})")
+            }
             TypeKind::String | TypeKind::Uuid | TypeKind::Date | TypeKind::DateTime(_) => format!("$ws({x})"),
             TypeKind::Bytes(e) => format!("$ws($b64encode({x}, {}))", *e == sockspec_model::BytesEncoding::Base64Url),
             TypeKind::Json => format!("$wj({x})"),
@@ -1818,6 +1816,13 @@ impl<'s> Gen<'s> {
                 } else {
                     format!("{value} === undefined")
                 };
+                // A member that may be absent or null (`name?: T | null`, no default) has no
+                // value when it is either, as the Rust and Python writers hold it (one
+                // `None`): `null` is written as the field's `absent` says, like `undefined`.
+                let null_is_absent = !f.required
+                    && f.default.is_none()
+                    && matches!(self.schema.resolve(&f.ty).map(|t| &t.kind), Some(TypeKind::Nullable(_)));
+                let missing = if null_is_absent { format!("({missing} || {value} === null)") } else { missing };
                 format!("{missing} ? {absent} : {key} + \":\" + {w}")
             })
             .collect()
@@ -2251,10 +2256,19 @@ impl<'s> Gen<'s> {
                 {
                     let value = access("f", &prop_name(id_field));
                     let w = self.write(&schema.protocol.id.ty, &value, 1);
-                    parts.push(format!(
-                        "{value} === undefined ? undefined : {} + \":\" + ({value} === null ? \"null\" : {w})",
-                        q(&q(id_field))
-                    ));
+                    if msg.id == IdPresence::Optional && !(rpc && msg.request.is_some()) {
+                        // An id that may be absent or null has no value when it is either, as
+                        // the Rust and Python writers hold it (one `None`): it is left out.
+                        parts.push(format!(
+                            "({value} === undefined || {value} === null) ? undefined : {} + \":\" + {w}",
+                            q(&q(id_field))
+                        ));
+                    } else {
+                        parts.push(format!(
+                            "{value} === undefined ? undefined : {} + \":\" + ({value} === null ? \"null\" : {w})",
+                            q(&q(id_field))
+                        ));
+                    }
                 }
                 parts.extend(self.write_fields(envelope, "f"));
                 match &msg.content {

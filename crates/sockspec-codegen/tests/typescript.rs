@@ -323,7 +323,7 @@ process.stdout.write(lines.join("\n") + "\n");
 const WRITES_OUT: &str = r#""level":"20","levels":[],"code":1
 "level":0,"levels":[3,"30",10,"11"],"code":1
 "level":0,"levels":[],"code":"ab"
-"level":0,"levels":[],"code":1,"shape":{"x":0,"y":0,"r":1}
+"level":0,"levels":[],"code":1,"shape":{"x":0.0,"y":0.0,"r":1.0}
 "level":0,"levels":[],"code":1,"loose":"12345"
 "level":0,"levels":[],"code":1,"deep":[1,true]
 "level":0,"levels":[],"code":1,"deep":["20","3"]

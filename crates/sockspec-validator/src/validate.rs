@@ -296,8 +296,15 @@ impl<'s> Validator<'s> {
         nullable: bool,
         value: &Value,
     ) -> Result<(), Vec<ValidationError>> {
-        let mut run =
-            Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
+        let mut run = Run {
+            validator: self,
+            schema: self.schema,
+            from,
+            path: String::new(),
+            errors: Vec::new(),
+            omitted: 0,
+            trace: None,
+        };
         if !matches!(value, Value::Null) || !(nullable || self.schema.accepts_null(ty)) {
             run.check(ty, value, None);
         }
@@ -310,7 +317,38 @@ impl<'s> Validator<'s> {
     /// the request's result type: the `result` of a JSON-RPC result frame
     /// (`Reply::Result`), or the content of a typed reply (`-> Success<NavigateResult>`).
     pub fn validate_answer(&self, request: MessageId, from: Direction, frame: &str) -> Outcome {
-        let kind = self.validate(from, frame)?;
+        self.validate_answer_tracing(request, from, frame, &mut None)
+    }
+
+    /// The named types the validator reads a valid frame's values as, each with the JSON
+    /// Pointer of its value, in the order read: the frame validated as
+    /// [`Validator::validate`] does, or as the answer to `answers`
+    /// ([`Validator::validate_answer`]). An alias is listed as well as the type it names;
+    /// a variant of an ordered union that did not take the value is not. For tools that
+    /// ask what a value of the frame is (`sockspec test`, comparing what two writers wrote,
+    /// finds the types at a member where they differ); `None` for an invalid frame.
+    pub fn read_types(
+        &self,
+        from: Direction,
+        frame: &str,
+        answers: Option<MessageId>,
+    ) -> Option<Vec<(String, TypeId)>> {
+        let mut trace = Some(Vec::new());
+        let outcome = match answers {
+            None => self.validate_counting(from, frame, &mut 0, &mut trace),
+            Some(request) => self.validate_answer_tracing(request, from, frame, &mut trace),
+        };
+        outcome.ok().and(trace)
+    }
+
+    fn validate_answer_tracing(
+        &self,
+        request: MessageId,
+        from: Direction,
+        frame: &str,
+        trace: &mut Option<Vec<(String, TypeId)>>,
+    ) -> Outcome {
+        let kind = self.validate_counting(from, frame, &mut 0, trace)?;
         let Some(req) = self.schema.messages.get(request.0 as usize).and_then(|m| m.request.as_ref()) else {
             return Err(vec![ValidationError {
                 path: String::new(),
@@ -354,13 +392,22 @@ impl<'s> Validator<'s> {
         };
         let Ok(Value::Object(members)) = json::parse(frame) else { return Ok(kind) };
         let Some(v) = member(&members, key) else { return Ok(kind) };
-        let mut run =
-            Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
+        let mut run = Run {
+            validator: self,
+            schema: self.schema,
+            from,
+            path: String::new(),
+            errors: Vec::new(),
+            omitted: 0,
+            trace: None,
+        };
+        run.trace = trace.take();
         let len = run.enter(key);
         if !matches!(v, Value::Null) || !self.schema.accepts_null(ty) {
             run.check(ty, v, None);
         }
         run.leave(len);
+        *trace = run.trace.take();
         if run.errors.is_empty() { Ok(kind) } else { Err(run.errors) }
     }
 
@@ -375,11 +422,17 @@ impl<'s> Validator<'s> {
     /// the [`MAX_ERRORS`] returned (0 when all are returned).
     pub fn validate_capped(&self, from: Direction, frame: &str) -> (Outcome, usize) {
         let mut omitted = 0;
-        let outcome = self.validate_counting(from, frame, &mut omitted);
+        let outcome = self.validate_counting(from, frame, &mut omitted, &mut None);
         (outcome, omitted)
     }
 
-    fn validate_counting(&self, from: Direction, frame: &str, omitted: &mut usize) -> Outcome {
+    fn validate_counting(
+        &self,
+        from: Direction,
+        frame: &str,
+        omitted: &mut usize,
+        trace: &mut Option<Vec<(String, TypeId)>>,
+    ) -> Outcome {
         let value = match json::parse(frame) {
             Ok(value) => value,
             Err(e) => {
@@ -397,8 +450,16 @@ impl<'s> Validator<'s> {
                 message: format!("a frame must be a JSON object, found {}", JsonKind::of(&value).described()),
             }]);
         };
-        let mut run =
-            Run { validator: self, schema: self.schema, from, path: String::new(), errors: Vec::new(), omitted: 0 };
+        let mut run = Run {
+            validator: self,
+            schema: self.schema,
+            from,
+            path: String::new(),
+            errors: Vec::new(),
+            omitted: 0,
+            trace: None,
+        };
+        run.trace = trace.take();
         let kind = match &self.schema.protocol.style {
             Style::Tagged => run.dispatch(members).map_err(|e| vec![e]).map(|target| match target {
                 Target::Message(id) => {
@@ -413,6 +474,7 @@ impl<'s> Validator<'s> {
             Style::JsonRpc { .. } => run.rpc_frame(members),
         };
         *omitted = run.omitted;
+        *trace = run.trace.take();
         let kind = kind?;
         if run.errors.is_empty() { Ok(kind) } else { Err(run.errors) }
     }
@@ -514,6 +576,9 @@ struct Run<'v, 's> {
     /// At most [`MAX_ERRORS`]; the rest are only counted in `omitted`.
     errors: Vec<ValidationError>,
     omitted: usize,
+    /// When asked ([`Validator::read_types`]): each named type a value was read as, with
+    /// the value's path.
+    trace: Option<Vec<(String, TypeId)>>,
 }
 
 type Members<'a> = [(Cow<'a, str>, Value<'a>)];
@@ -1115,6 +1180,9 @@ impl<'s> Run<'_, 's> {
             match &ty.kind {
                 TypeKind::Named(id) => match self.schema.types.get(id.0 as usize).map(|d| (d, &d.kind)) {
                     Some((def, TypeDefKind::Alias(target))) => {
+                        if let Some(trace) = &mut self.trace {
+                            trace.push((self.path.clone(), *id));
+                        }
                         hops += 1;
                         if hops > self.schema.types.len() {
                             let message = format!("the schema's type {} refers to itself without nesting", def.name);
@@ -1139,6 +1207,9 @@ impl<'s> Run<'_, 's> {
 
     fn named(&mut self, id: TypeId, v: &Value, cons: Option<&'s Constraints>) {
         let Some(def) = self.schema.types.get(id.0 as usize) else { return };
+        if let Some(trace) = &mut self.trace {
+            trace.push((self.path.clone(), id));
+        }
         match &def.kind {
             // The whole chain at once, in a loop; `cons` are the use site's, which hold the
             // chain's own (the model flattened them).
@@ -1302,12 +1373,17 @@ impl<'s> Run<'_, 's> {
         let bit = JsonKind::of(v).bit();
         let mut nearest: Option<Vec<ValidationError>> = None;
         let mut kinds = 0;
+        let traced = self.trace.as_ref().map(Vec::len);
         for (i, variant) in u.variants.iter().enumerate() {
             let k = u.kinds.get(i).map_or(ANY, |k| k.0);
             kinds |= k;
             self.check(variant, v, None);
             if self.errors.len() == start {
                 return;
+            }
+            // The types a variant that did not take the value read it as are not what it is.
+            if let (Some(trace), Some(len)) = (&mut self.trace, traced) {
+                trace.truncate(len);
             }
             let errors = self.errors.split_off(start);
             if nearest.is_none() && k & bit != 0 {
@@ -1683,6 +1759,25 @@ mod tests {
         let (schema, diagnostics) = sockspec_model::check(src);
         let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
         validate(&schema, from, frame).expect_err("an invalid frame")
+    }
+
+    /// `read_types` names each value's type by its path: an alias and what it names, the
+    /// variant of an ordered union that took the value and not the one tried before it,
+    /// and nothing for an invalid frame.
+    #[test]
+    fn read_types_names_the_types_a_frame_was_read_as() {
+        let src = "protocol p {}\nstruct S { n: u8 }\n@untagged(ordered)\nunion W = S | Id\n\
+                   type Id = u32 @as(string)\nclient message M { w: [W] }";
+        let (schema, diagnostics) = sockspec_model::check(src);
+        let schema = schema.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let name = |id: TypeId| schema.types[id.0 as usize].name.as_str();
+        let validator = Validator::new(&schema);
+        let read = validator
+            .read_types(Direction::Client, r#"{"type": "m", "w": [{"n": 1}, "7"]}"#, None)
+            .expect("a valid frame");
+        let read: Vec<(&str, &str)> = read.iter().map(|(path, id)| (path.as_str(), name(*id))).collect();
+        assert_eq!(read, [("/w/0", "W"), ("/w/0", "S"), ("/w/1", "W"), ("/w/1", "Id")]);
+        assert_eq!(validator.read_types(Direction::Client, r#"{"type": "m", "w": [true]}"#, None), None);
     }
 
     #[test]

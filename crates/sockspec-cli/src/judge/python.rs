@@ -9,18 +9,28 @@ use anyhow::{Context, bail};
 use sockspec_model::Schema;
 use sockspec_validator::vectors::{Actual, Vector};
 
-use super::{Judge, cache_root, external};
+use super::{Judge, Judged, cache_root, external, external_writing};
 
 pub(crate) struct Python {
     python: PathBuf,
     folder: PathBuf,
 }
 
-impl Judge for Python {
-    fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
+impl Python {
+    fn command(&self) -> Command {
         let mut command = Command::new(&self.python);
         command.arg("-E").arg("-s").arg("-X").arg("utf8").arg(self.folder.join("judge.py")).current_dir(&self.folder);
-        external(&mut command, vectors)
+        command
+    }
+}
+
+impl Judge for Python {
+    fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
+        external(&mut self.command(), vectors)
+    }
+
+    fn judge_writing(&mut self, vectors: &[Vector]) -> anyhow::Result<Judged> {
+        external_writing(&mut self.command(), vectors, true)
     }
 }
 

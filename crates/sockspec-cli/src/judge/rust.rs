@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use sockspec_model::Schema;
 use sockspec_validator::vectors::{Actual, Vector};
 
-use super::{Judge, cache_root, external};
+use super::{Judge, Judged, cache_root, external, external_writing};
 
 /// The program's `main`, after the `mod protocol_N` lines, each schema's `judge_N` and the
 /// `DECODE` table: its argument is the index of the schema that judges; one JSON line in
@@ -35,9 +35,18 @@ fn main() {
         let request: serde_json::Value = serde_json::from_str(&line).expect("a judge request is JSON");
         let frame = request["frame"].as_str().expect("a judge request has a frame");
         let answers = request.get("answers").map(|a| a.as_str().expect("\"answers\" names a request"));
+        let write = request.get("write") == Some(&json!(true));
         let answer = match decode(request["from"].as_str() == Some("client"), answers, frame) {
-            Ok((name, None)) => json!({ "ok": name }),
-            Ok((name, Some(problem))) => json!({ "ok": name, "round_trip": problem }),
+            Ok((name, problem, wrote)) => {
+                let mut answer = json!({ "ok": name });
+                if let Some(problem) = problem {
+                    answer["round_trip"] = json!(problem);
+                }
+                if write {
+                    answer["wrote"] = json!(wrote);
+                }
+                answer
+            }
             Err(e) => {
                 let errors: Vec<serde_json::Value> = e
                     .errors
@@ -52,17 +61,24 @@ fn main() {
 }
 
 /// A valid frame's value, encoded and decoded again, is the same value; else what was
-/// written and read.
+/// written and read. And the text written.
 fn round_trip<M: PartialEq + std::fmt::Debug>(
     message: &M,
     text: String,
     decode: fn(&str) -> Result<M, sockspec::DecodeError>,
-) -> Option<String> {
-    match decode(&text) {
+) -> (Option<String>, String) {
+    let problem = match decode(&text) {
         Ok(again) if again == *message => None,
         Ok(again) => Some(format!("wrote {text}\nread {again:?}\nwant {message:?}")),
         Err(e) => Some(format!("wrote {text}\nread {:?}", e.errors)),
-    }
+    };
+    (problem, text)
+}
+
+/// A valid frame's verdict: its message's name, what its round trip found wrong, and the
+/// text written.
+fn verdict(name: &'static str, (problem, wrote): (Option<String>, String)) -> Verdict {
+    (name, problem, wrote)
 }
 
 /// A frame read as the answer to a request: the verdict on its message (unused where no
@@ -97,6 +113,10 @@ pub(crate) struct Rust {
 impl Judge for Rust {
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
         external(Command::new(&self.binary).arg(self.index.to_string()), vectors)
+    }
+
+    fn judge_writing(&mut self, vectors: &[Vector]) -> anyhow::Result<Judged> {
+        external_writing(Command::new(&self.binary).arg(self.index.to_string()), vectors, true)
     }
 }
 
@@ -145,7 +165,7 @@ pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> 
         table.push_str(&format!("    judge_{i},\n"));
     }
     main.push_str(&format!(
-        "\ntype Verdict = (&'static str, Option<String>);\n\
+        "\ntype Verdict = (&'static str, Option<String>, String);\n\
          type Decode = fn(bool, Option<&str>, &str) -> Result<Verdict, sockspec::DecodeError>;\n\n\
          {judges_text}\n/// Each schema's judge, by index.\nconst DECODE: &[Decode] = &[\n{table}];\n{MAIN}"
     ));
@@ -177,10 +197,11 @@ pub(crate) fn judges(schemas: &[(&Schema, &Path)]) -> anyhow::Result<Vec<Rust>> 
 fn judge_fn(i: usize, schema: &Schema) -> String {
     let mut arms = String::new();
     for (client, side) in [(true, "ClientMessage"), (false, "ServerMessage")] {
-        let verdict =
-            format!("|m: &protocol_{i}::{side}| (m.name(), round_trip(m, m.encode(), protocol_{i}::{side}::decode))");
+        let verdict = format!(
+            "|m: &protocol_{i}::{side}| verdict(m.name(), round_trip(m, m.encode(), protocol_{i}::{side}::decode))"
+        );
         arms.push_str(&format!(
-            "        ({client}, None) => protocol_{i}::{side}::decode(frame).map(|m| (m.name(), round_trip(&m, m.encode(), protocol_{i}::{side}::decode))),\n"
+            "        ({client}, None) => protocol_{i}::{side}::decode(frame).map(|m| verdict(m.name(), round_trip(&m, m.encode(), protocol_{i}::{side}::decode))),\n"
         ));
         let dir = if client { sockspec_model::Direction::Client } else { sockspec_model::Direction::Server };
         for m in &schema.messages {

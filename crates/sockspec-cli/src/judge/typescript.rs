@@ -1,7 +1,8 @@
 //! The `typescript` judge: the module `sockspec gen --target typescript` writes, compiled
 //! to JavaScript with the TypeScript compiler and run with Node behind a small judge script.
 //! Every valid frame is also written back with the module's serialiser and read again: a
-//! value that does not come back the same fails the run. A vector with `answers` is read
+//! value that does not come back the same fails the run; asked (`"write": true`), the judge
+//! also answers the frame it wrote. A vector with `answers` is read
 //! by the module's answer reader (`parseServerAnswer`), whose message must be the ordinary
 //! reader's value, and whose result must come back the same from the written frame too.
 
@@ -12,7 +13,7 @@ use anyhow::{Context, bail};
 use sockspec_model::Schema;
 use sockspec_validator::vectors::{Actual, Vector};
 
-use super::{Judge, cache_root, external};
+use super::{Judge, Judged, cache_root, external, external_writing};
 
 /// The judge script: reads the judge protocol's lines, answers each with the verdict of the
 /// generated parsers, and checks the round trip of every valid frame.
@@ -49,6 +50,7 @@ for await (const line of rl) {
   if (r.ok) {
     const message = req.answers === undefined ? r.value : r.value.message;
     let problem;
+    let wrote;
     if (req.answers !== undefined) {
       const plain = client ? m.parseClientMessage(req.frame) : m.parseServerMessage(req.frame);
       if (!plain.ok || canon(plain.value) !== canon(message) || r.value.name !== message.name) {
@@ -59,6 +61,7 @@ for await (const line of rl) {
     // too): a different value is reported.
     try {
       const text = client ? m.serializeClientMessage(message) : m.serializeServerMessage(message);
+      wrote = text;
       const again = read(text);
       if (problem === undefined && (!again.ok || canon(again.value) !== canon(r.value))) {
         problem = `wrote ${text}\nread ${again.ok ? canon(again.value) : JSON.stringify(again.errors)}\nwant ${canon(r.value)}`;
@@ -66,7 +69,11 @@ for await (const line of rl) {
     } catch (e) {
       problem = `writing it threw ${e}`;
     }
-    out.push(JSON.stringify(problem === undefined ? { ok: message.name } : { ok: message.name, round_trip: problem }));
+    const answer = { ok: message.name };
+    if (problem !== undefined) answer.round_trip = problem;
+    // Asked (`"write": true`): the frame the serialiser wrote, to compare with the other targets'.
+    if (req.write === true && wrote !== undefined) answer.wrote = wrote;
+    out.push(JSON.stringify(answer));
   } else {
     out.push(JSON.stringify({ errors: r.errors }));
   }
@@ -107,6 +114,10 @@ impl TypeScript {
 impl Judge for TypeScript {
     fn judge(&mut self, vectors: &[Vector]) -> anyhow::Result<Vec<Actual>> {
         external(Command::new(&self.node).arg(&self.script), vectors)
+    }
+
+    fn judge_writing(&mut self, vectors: &[Vector]) -> anyhow::Result<Judged> {
+        external_writing(Command::new(&self.node).arg(&self.script), vectors, true)
     }
 }
 

@@ -1650,7 +1650,8 @@ class _Codec:
         for f in fields:
             v = getattr(obj, f["py"], None)
             if v is None:
-                if f["required"] or (f["nullable"] and f["absent"] == "null"):
+                # A default (`null` here) is a value, written as Rust and TypeScript write it.
+                if f["required"] or f.get("has_default") or (f["nullable"] and f["absent"] == "null"):
                     out[f["name"]] = None
                 continue
             out[f["name"]] = self.write_value(f["ty"], v)

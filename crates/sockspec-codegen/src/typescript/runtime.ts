@@ -1043,6 +1043,19 @@ function $wn(n: number | bigint): string {
 }
 
 /**
+ * A float (`f32`, `f64`, a date-time as fractional unix time) as JSON, as the Rust and
+ * Python writers write it: with a fraction or an exponent, so an integral value is `1.0`,
+ * not `1` (which sockspec's readers take for an integer: an untagged `u8 | f64` reads it
+ * as the `u8`, and a `json` member holds another value), and `-0` is `-0.0`.
+ */
+function $wf(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`${n} cannot be written as JSON`);
+  if (n === 0) return 1 / n < 0 ? "-0.0" : "0.0";
+  const text = JSON.stringify(n);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/**
  * A number of a `json` value, so that it reads back as the same double: `-0` as `-0.0`
  * (`0` would be the integer 0), an infinite one (read from `1e400`) as `1e999`, which
  * every reader reads as infinite again (docs/json.md §2). `NaN` has no JSON spelling.
