@@ -399,9 +399,8 @@ impl<'s> Validator<'s> {
             path: String::new(),
             errors: Vec::new(),
             omitted: 0,
-            trace: None,
+            trace: trace.take(),
         };
-        run.trace = trace.take();
         let len = run.enter(key);
         if !matches!(v, Value::Null) || !self.schema.accepts_null(ty) {
             run.check(ty, v, None);
@@ -457,9 +456,8 @@ impl<'s> Validator<'s> {
             path: String::new(),
             errors: Vec::new(),
             omitted: 0,
-            trace: None,
+            trace: trace.take(),
         };
-        run.trace = trace.take();
         let kind = match &self.schema.protocol.style {
             Style::Tagged => run.dispatch(members).map_err(|e| vec![e]).map(|target| match target {
                 Target::Message(id) => {
