@@ -86,6 +86,12 @@ enum Command {
         /// every vector its expected outcome.
         #[arg(long, value_enum, value_delimiter = ',', default_value = "dynamic")]
         target: Vec<judge::Target>,
+        /// With two or more targets that write (`--target all`): exit 1 when their writers
+        /// write different frames for one value. Without it such a difference is reported
+        /// as a warning: the open ones are sockspec's own (conformance/KNOWN.md), not the
+        /// schema's.
+        #[arg(long)]
+        strict_writers: bool,
     },
     /// Write the protocol's HTML reference page beside the schema (`NAME.html`).
     Docs {
@@ -141,7 +147,7 @@ fn main() -> ExitCode {
             validate::run(&schema, &input, from, format, max_frame_bytes)
         }
         Command::Gen { schema, target, out } => r#gen::run(&schema, target, &out),
-        Command::Test { inputs, target } => validate::run_vectors(&inputs, &target),
+        Command::Test { inputs, target, strict_writers } => validate::run_vectors(&inputs, &target, strict_writers),
         Command::Docs { schema, open } => r#gen::docs(&schema, open),
         Command::Diff { old, new, format, fail_on } => diff::run(&old, &new, format, &fail_on),
     };

@@ -153,7 +153,7 @@ fn every_target_agrees_on_the_suite_the_examples_and_the_cases() {
     let output = Command::new(env!("CARGO_BIN_EXE_sockspec"))
         .arg("test")
         .args(&inputs)
-        .args(["--target", targets])
+        .args(["--target", targets, "--strict-writers"])
         .current_dir(root())
         .output()
         .expect("run sockspec");
