@@ -569,7 +569,8 @@ function $float(v: $J, p: string, c: $Ctx, f32: boolean, k: $Cons): number | und
   }
   // An integer literal keeps its exact value for the range check.
   $range(c, p, k, v.int && !Number.isSafeInteger(x) ? BigInt(v.raw) : x, v.raw);
-  return x === 0 ? 0 : x;
+  // A float keeps the sign of a zero (`-0.0`), as the Rust and Python readers do.
+  return x;
 }
 
 function $str(v: $J, p: string, c: $Ctx, k: $Cons): string | undefined {
@@ -1494,7 +1495,7 @@ function $ffloat(r: $Reader, f32: boolean, k: $Cons): number {
     if (Number.isInteger(x) && !Number.isSafeInteger(x)) $bail();
     if (!$inRange(k, x)) $bail();
   }
-  return x === 0 ? 0 : x;
+  return x; // `-0.0` keeps its sign, as on the full path
 }
 
 /** A float with a range whose limits are numbers. */
@@ -1504,7 +1505,7 @@ function $ffloatr(r: $Reader, f32: boolean, lo: number, loEx: boolean, hi: numbe
   if (!Number.isFinite(x) || (f32 && !Number.isFinite(Math.fround(x)))) $bail();
   // An integer literal beyond 2^53 is compared exactly on the full path (see `$ffloat`).
   if ((Number.isInteger(x) && !Number.isSafeInteger(x)) || !$fin(x, lo, loEx, hi, hiEx)) $bail();
-  return x === 0 ? 0 : x;
+  return x; // `-0.0` keeps its sign, as on the full path
 }
 
 /** `[` of an array at level `d + 1`; true if it is empty (`]` read too). */
