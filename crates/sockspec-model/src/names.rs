@@ -135,12 +135,14 @@ const PYTHON_KEYWORDS: &[&str] = &[
 
 /// Names a generated Python module uses unqualified (typing, pydantic, enum, builtins, and
 /// the module's own API: its error types, the union of each side's frames, the frames that
-/// are no message, the answer to a request): a class with one of these names would shadow it.
+/// are no message, the answer to a request, the class of datetimes finer than a
+/// microsecond): a class with one of these names would shadow it.
 #[rustfmt::skip]
 const PYTHON_MODULE_NAMES: &[&str] = &[
-    "Annotated", "Answer", "Any", "BaseModel", "ClientMessage", "ConfigDict", "Enum", "ErrorFrame", "Exception", "Field",
-    "FrameError", "IntEnum", "IntFlag", "InvalidFrame", "List", "Literal", "Optional", "ResultFrame", "RootModel",
-    "ServerMessage", "StrEnum", "TypeAdapter", "TypeError", "UnknownFrame", "Union", "ValueError",
+    "Annotated", "Answer", "Any", "AssertionError", "BaseModel", "ClientMessage", "ConfigDict", "Enum", "ErrorFrame",
+    "Exception", "Field", "FrameError", "IntEnum", "IntFlag", "InvalidFrame", "List", "Literal", "Optional",
+    "OverflowError", "PreciseDateTime", "RecursionError", "ResultFrame", "RootModel", "ServerMessage", "StrEnum",
+    "TypeAdapter", "TypeError", "UnicodeEncodeError", "UnicodeError", "UnknownFrame", "Union", "ValueError",
 ];
 
 /// Field names a pydantic model cannot use as they are: builtins that annotations in the
@@ -631,6 +633,11 @@ mod tests {
         // The generated Python module's own API.
         assert_eq!(all(IdentKind::Type, "InvalidFrame"), s("InvalidFrame", "InvalidFrame_", "InvalidFrame"));
         assert_eq!(all(IdentKind::Type, "Answer"), s("Answer", "Answer_", "Answer"));
+        assert_eq!(
+            all(IdentKind::Type, "PreciseDateTime"),
+            s("PreciseDateTime", "PreciseDateTime_", "PreciseDateTime")
+        );
+        assert_eq!(all(IdentKind::Type, "OverflowError"), s("OverflowError", "OverflowError_", "OverflowError"));
         assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage_", "ClientMessage_", "ClientMessage_"));
         assert_eq!(all(IdentKind::Type, "server_message"), s("ServerMessage_", "ServerMessage_", "ServerMessage_"));
         assert_eq!(all(IdentKind::Type, "Record"), s("Record", "Record", "Record_"));
