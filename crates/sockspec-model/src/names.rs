@@ -171,7 +171,7 @@ const TS_RESERVED: &[&str] = &[
 /// common message name.)
 #[rustfmt::skip]
 const TS_GLOBALS: &[&str] = &[
-    "Array", "BigInt", "Boolean", "Date", "Infinity", "Int16Array", "JSON", "Map", "Math", "NaN", "Number", "Object",
+    "Array", "BigInt", "Boolean", "Date", "Extract", "Infinity", "Int16Array", "JSON", "Map", "Math", "NaN", "Number", "Object",
     "Partial", "Promise", "RangeError", "Readonly", "ReadonlyMap", "Record", "RegExp", "Set", "String", "Symbol",
     "TextDecoder", "TextEncoder", "TypeError", "Uint8Array", "ClientMessage", "ServerMessage",
     // The generated module's types of each side's answers to the other side's requests.
@@ -641,6 +641,7 @@ mod tests {
         assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage_", "ClientMessage_", "ClientMessage_"));
         assert_eq!(all(IdentKind::Type, "server_message"), s("ServerMessage_", "ServerMessage_", "ServerMessage_"));
         assert_eq!(all(IdentKind::Type, "Record"), s("Record", "Record", "Record_"));
+        assert_eq!(all(IdentKind::Type, "Extract"), s("Extract", "Extract", "Extract_"));
         // The generated TypeScript module's answer types.
         assert_eq!(all(IdentKind::Type, "ServerAnswers"), s("ServerAnswers", "ServerAnswers", "ServerAnswers_"));
         assert_eq!(all(IdentKind::Type, "SockspecAnswer"), s("SockspecAnswer", "SockspecAnswer", "SockspecAnswer_"));
