@@ -80,7 +80,7 @@ impl Writer {
         let text: Vec<String> = docs.iter().map(|l| escape_docstring(l)).collect();
         match text.as_slice() {
             [] => {}
-            [one] => self.line(&format!("\"\"\"{}\"\"\"", one.trim_end())),
+            [one] => self.line(&format!("\"\"\"{}\"\"\"", quote_before_close(one.trim_end()))),
             [first, rest @ ..] => {
                 self.line(&format!("\"\"\"{}", first.trim_end()));
                 for l in rest {
@@ -93,8 +93,17 @@ impl Writer {
 }
 
 fn escape_docstring(line: &str) -> String {
-    let escaped = line.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
-    if escaped.ends_with('"') { format!("{escaped} ") } else { escaped }
+    line.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"")
+}
+
+/// An escaped docstring line that the closing `"""` follows on its line: a last quote
+/// that is not escaped already (`Always "object"`) is escaped, or it would end the literal
+/// and leave a stray quote.
+fn quote_before_close(escaped: &str) -> String {
+    match escaped.strip_suffix('"') {
+        Some(head) if (head.len() - head.trim_end_matches('\\').len()) % 2 == 0 => format!("{head}\\\""),
+        _ => escaped.to_string(),
+    }
 }
 
 /// A Python string literal (double quotes, ASCII only).

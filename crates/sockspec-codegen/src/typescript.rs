@@ -2450,14 +2450,44 @@ fn uses(text: &str, name: &str) -> bool {
     count_uses(text, name) > 0
 }
 
+/// How often `name` occurs in `text` as a whole identifier, outside string literals: a
+/// member name in a literal (`o["c"] = v2;`) is no use of a parameter `c`.
 fn count_uses(text: &str, name: &str) -> usize {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let text = &blank_strings(text);
     text.match_indices(name)
         .filter(|(i, _)| {
             !text[..*i].chars().next_back().is_some_and(ident)
                 && !text[i + name.len()..].chars().next().is_some_and(ident)
         })
         .count()
+}
+
+/// `text` with the contents of its double-quoted string literals replaced by spaces (so
+/// byte offsets stay), line by line; a quote with no closing quote on its line starts no
+/// literal. Generated code writes every literal as JSON, so `\\` and `\"` are its only
+/// escapes of a quote or a backslash.
+fn blank_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut rest = line;
+        while let Some(open) = rest.find('"') {
+            let body = &rest[open + 1..];
+            let mut escaped = false;
+            let close = body.char_indices().find(|&(_, c)| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            });
+            let Some((close, _)) = close else { break };
+            out.push_str(&rest[..=open]);
+            out.extend(std::iter::repeat_n(' ', body[..close].len()));
+            out.push('"');
+            rest = &body[close + 1..];
+        }
+        out.push_str(rest);
+    }
+    out
 }
 
 /// A closure's parameter: `_`-prefixed where `body` does not use it (`noUnusedParameters`).

@@ -1247,3 +1247,56 @@ fn an_untagged_value_is_written_as_a_variant_that_accepts_it() {
     write_module_of_text(&dir, WRITES_SCHEMA, "writes.sockspec");
     assert_script_ok(&python, &dir, "written.py", WRITES);
 }
+
+const QUOTED_DOCS_SCHEMA: &str = r#"/// The protocol: always "on"
+protocol quoted_docs {}
+
+/// Always "object"
+struct Shape {
+    /// The kind, as in "circle"
+    kind: string
+    /// Ends with two quotes ""
+    a?: u8
+    /// Ends with three quotes """
+    b?: u8
+    /// Ends with an escaped quote \"
+    c?: u8
+    /// Ends with a backslash \
+    d?: u8
+    /// First line "quoted"
+    /// and the last line too "x"
+    e?: u8
+}
+
+/// A message whose doc ends with a quote: "draw"
+server message Draw { shape: Shape }
+"#;
+
+const QUOTED_DOCS: &str = r#"
+import inspect
+import quoted_docs as m
+
+def doc(x):
+    return inspect.cleandoc(x.__doc__ or "")
+
+assert doc(m.Shape) == 'Always "object"', repr(m.Shape.__doc__)
+fields = m.Shape.model_fields
+assert fields["kind"].description == 'The kind, as in "circle"', fields["kind"].description
+assert fields["a"].description == 'Ends with two quotes ""', fields["a"].description
+assert fields["b"].description == 'Ends with three quotes """', fields["b"].description
+assert fields["c"].description == 'Ends with an escaped quote \\"', fields["c"].description
+assert fields["d"].description == 'Ends with a backslash \\', fields["d"].description
+assert fields["e"].description == 'First line "quoted"\nand the last line too "x"', fields["e"].description
+assert doc(m.Draw).startswith('A message whose doc ends with a quote: "draw"'), repr(m.Draw.__doc__)
+print("ok")
+"#;
+
+/// A doc comment that ends with a quote (`/// Always "object"`) is a docstring that the
+/// closing `"""` follows on its line: the module still parses and keeps every character.
+#[test]
+fn docs_ending_with_a_quote_stay_docstrings() {
+    let Some(python) = python_or_skip("docs_ending_with_a_quote_stay_docstrings") else { return };
+    let dir = scratch("quoted_docs");
+    write_module_of_text(&dir, QUOTED_DOCS_SCHEMA, "quoted_docs.sockspec");
+    assert_script_ok(&python, &dir, "quoted.py", QUOTED_DOCS);
+}

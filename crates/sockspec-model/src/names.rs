@@ -115,7 +115,15 @@ const RUST_PRELUDE: &[&str] = &[
     "FromIterator", "Serialize", "Deserialize", "Serializer", "Deserializer",
     // The generated module's own enums of each side's frames.
     "ClientMessage", "ServerMessage",
+    // The variant generated Rust adds to an open union and to the frames of an open side
+    // for what the schema does not know: a struct or message of that name would be one of
+    // their variants too.
+    "Unknown",
 ];
+
+/// Variants generated Rust adds to the frames of a side in the JSON-RPC style, for result
+/// and error frames: a message of that name would be one of their variants too.
+const RUST_RPC_FRAMES: &[&str] = &["RpcResult", "RpcError"];
 
 /// Python keywords. The soft keywords (`type`, `match`, `case`, `_`) are valid names, and
 /// `type: str` is how hand-written pydantic models spell a tag field, so they stay.
@@ -127,12 +135,14 @@ const PYTHON_KEYWORDS: &[&str] = &[
 
 /// Names a generated Python module uses unqualified (typing, pydantic, enum, builtins, and
 /// the module's own API: its error types, the union of each side's frames, the frames that
-/// are no message, the answer to a request): a class with one of these names would shadow it.
+/// are no message, the answer to a request, the class of datetimes finer than a
+/// microsecond): a class with one of these names would shadow it.
 #[rustfmt::skip]
 const PYTHON_MODULE_NAMES: &[&str] = &[
-    "Annotated", "Answer", "Any", "BaseModel", "ClientMessage", "ConfigDict", "Enum", "ErrorFrame", "Exception", "Field",
-    "FrameError", "IntEnum", "IntFlag", "InvalidFrame", "List", "Literal", "Optional", "ResultFrame", "RootModel",
-    "ServerMessage", "StrEnum", "TypeAdapter", "TypeError", "UnknownFrame", "Union", "ValueError",
+    "Annotated", "Answer", "Any", "AssertionError", "BaseModel", "ClientMessage", "ConfigDict", "Enum", "ErrorFrame",
+    "Exception", "Field", "FrameError", "IntEnum", "IntFlag", "InvalidFrame", "List", "Literal", "Optional",
+    "OverflowError", "PreciseDateTime", "RecursionError", "ResultFrame", "RootModel", "ServerMessage", "StrEnum",
+    "TypeAdapter", "TypeError", "UnicodeEncodeError", "UnicodeError", "UnknownFrame", "Union", "ValueError",
 ];
 
 /// Field names a pydantic model cannot use as they are: builtins that annotations in the
@@ -161,7 +171,7 @@ const TS_RESERVED: &[&str] = &[
 /// common message name.)
 #[rustfmt::skip]
 const TS_GLOBALS: &[&str] = &[
-    "Array", "BigInt", "Boolean", "Date", "Infinity", "Int16Array", "JSON", "Map", "Math", "NaN", "Number", "Object",
+    "Array", "BigInt", "Boolean", "Date", "Extract", "Infinity", "Int16Array", "JSON", "Map", "Math", "NaN", "Number", "Object",
     "Partial", "Promise", "RangeError", "Readonly", "ReadonlyMap", "Record", "RegExp", "Set", "String", "Symbol",
     "TextDecoder", "TextEncoder", "TypeError", "Uint8Array", "ClientMessage", "ServerMessage",
     // The generated module's types of each side's answers to the other side's requests.
@@ -275,8 +285,13 @@ pub(crate) fn assign(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) {
             TypeDefKind::Struct(s) => member_idents(&mut s.fields, &format!("struct `{}`", def.name), diagnostics),
             TypeDefKind::Enum(e) => {
                 let mut seen = Vec::new();
+                // An open enum's Rust type keeps unknown values in a variant `Unknown(..)`.
+                let open = e.open && !e.flags;
                 for v in &mut e.variants {
-                    let ident = idents(IdentKind::Variant, v.meta.ident_name.as_deref().unwrap_or(&v.name));
+                    let mut ident = idents(IdentKind::Variant, v.meta.ident_name.as_deref().unwrap_or(&v.name));
+                    if open && ident.rust == "Unknown" {
+                        ident.rust.push('_');
+                    }
                     v.meta.identity = Some(Identity::Variant { value: v.value.clone() });
                     v.meta.ident = Some(ident.clone());
                     seen.push((v.name.clone(), ident, v.meta.span));
@@ -290,7 +305,10 @@ pub(crate) fn assign(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) {
     }
     let rpc = matches!(schema.protocol.style, Style::JsonRpc { .. });
     for m in &mut schema.messages {
-        let ident = idents(IdentKind::Type, m.meta.ident_name.as_deref().unwrap_or(&m.name));
+        let mut ident = idents(IdentKind::Type, m.meta.ident_name.as_deref().unwrap_or(&m.name));
+        if rpc && RUST_RPC_FRAMES.contains(&ident.rust.as_str()) {
+            ident.rust.push('_');
+        }
         let (tags, keys) = match &m.discriminator {
             // In JSON-RPC a request and a notification may share a method: the id member,
             // which tells them apart on the wire, is part of a request's identity.
@@ -615,13 +633,21 @@ mod tests {
         // The generated Python module's own API.
         assert_eq!(all(IdentKind::Type, "InvalidFrame"), s("InvalidFrame", "InvalidFrame_", "InvalidFrame"));
         assert_eq!(all(IdentKind::Type, "Answer"), s("Answer", "Answer_", "Answer"));
+        assert_eq!(
+            all(IdentKind::Type, "PreciseDateTime"),
+            s("PreciseDateTime", "PreciseDateTime_", "PreciseDateTime")
+        );
+        assert_eq!(all(IdentKind::Type, "OverflowError"), s("OverflowError", "OverflowError_", "OverflowError"));
         assert_eq!(all(IdentKind::Type, "ClientMessage"), s("ClientMessage_", "ClientMessage_", "ClientMessage_"));
         assert_eq!(all(IdentKind::Type, "server_message"), s("ServerMessage_", "ServerMessage_", "ServerMessage_"));
         assert_eq!(all(IdentKind::Type, "Record"), s("Record", "Record", "Record_"));
+        assert_eq!(all(IdentKind::Type, "Extract"), s("Extract", "Extract", "Extract_"));
         // The generated TypeScript module's answer types.
         assert_eq!(all(IdentKind::Type, "ServerAnswers"), s("ServerAnswers", "ServerAnswers", "ServerAnswers_"));
         assert_eq!(all(IdentKind::Type, "SockspecAnswer"), s("SockspecAnswer", "SockspecAnswer", "SockspecAnswer_"));
         assert_eq!(all(IdentKind::Type, "Error"), s("Error", "Error", "Error"));
+        // The variant generated Rust adds to open unions and open message sets.
+        assert_eq!(all(IdentKind::Type, "Unknown"), s("Unknown_", "Unknown", "Unknown"));
     }
 
     #[test]
@@ -629,6 +655,37 @@ mod tests {
         assert_eq!(all(IdentKind::Variant, "push_to_talk"), s("PushToTalk", "PUSH_TO_TALK", "PushToTalk"));
         assert_eq!(all(IdentKind::Variant, "self"), s("Self_", "SELF", "Self"));
         assert_eq!(all(IdentKind::Variant, "_"), s("V", "V_", "V"));
+    }
+
+    fn assigned(text: &str) -> Schema {
+        let (schema, diagnostics) = crate::lower::check(text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        schema.expect("a schema")
+    }
+
+    #[test]
+    fn names_of_the_variants_generated_rust_adds_are_escaped_where_they_are_added() {
+        let schema = assigned(
+            "protocol p { style = jsonrpc }\n@open enum Open { unknown, low }\nenum Closed { unknown }\n\
+             @tag(\"a\") client message RpcError {}\n@tag(\"b\") server message RpcResult {}",
+        );
+        let variant = |ty: &str| {
+            let def = schema.types.iter().find(|d| d.name == ty).expect("the enum");
+            let TypeDefKind::Enum(e) = &def.kind else { panic!("an enum") };
+            e.variants[0].meta.ident.clone().expect("assigned").rust
+        };
+        assert_eq!(variant("Open"), "Unknown_");
+        assert_eq!(variant("Closed"), "Unknown");
+        let message = |name: &str| {
+            let m = schema.messages.iter().find(|m| m.name == name).expect("the message");
+            m.meta.ident.clone().expect("assigned")
+        };
+        assert_eq!(message("RpcError").rust, "RpcError_");
+        assert_eq!(message("RpcResult").rust, "RpcResult_");
+        assert_eq!(message("RpcResult").python, "RpcResult");
+        // Outside JSON-RPC no frame enum has those variants.
+        let tagged = assigned("protocol p {}\nserver message RpcError {}");
+        assert_eq!(tagged.messages[0].meta.ident.clone().expect("assigned").rust, "RpcError");
     }
 
     #[test]

@@ -539,6 +539,9 @@ impl<'s> Gen<'s> {
         members.extend(envelope.iter().chain(flat).map(Member::field));
         if let Some(key) = &m.content {
             let value = match &m.payload {
+                // A payload object the mask of `seen` cannot hold (a Discord-style `d` of
+                // 30 members) is no frame this path reads.
+                Payload::Fields(fields) if !fields_ok(&fields.iter().collect::<Vec<_>>()) => return None,
                 Payload::Fields(fields) => {
                     let name = format!("$fp_{}_{}", dir.as_str(), id.0);
                     fast.pending.push(Pending::Payload(dir, id, fields, name.clone()));
