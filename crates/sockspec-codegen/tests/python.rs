@@ -1300,3 +1300,37 @@ fn docs_ending_with_a_quote_stay_docstrings() {
     write_module_of_text(&dir, QUOTED_DOCS_SCHEMA, "quoted_docs.sockspec");
     assert_script_ok(&python, &dir, "quoted.py", QUOTED_DOCS);
 }
+
+/// Every class the runtime defines at its top level (`PreciseDateTime`, `FrameError`) and
+/// every builtin exception it names unqualified (`OverflowError`) is a name no declared
+/// type or message keeps in Python (docs/names.md): a class of that name, written after
+/// the runtime, would shadow what the runtime means by it.
+#[test]
+fn no_declared_type_shadows_a_name_of_the_runtime() {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut names = std::collections::BTreeSet::new();
+    for line in python::RUNTIME.lines() {
+        let code = line.split('#').next().unwrap_or("");
+        if let Some(rest) = code.strip_prefix("class ") {
+            names.insert(rest.chars().take_while(|c| ident(*c)).collect::<String>());
+        }
+        let chars: Vec<(usize, char)> = code.char_indices().collect();
+        for (k, &(at, c)) in chars.iter().enumerate() {
+            let before = k.checked_sub(1).map(|j| chars[j].1);
+            if !c.is_ascii_uppercase() || before.is_some_and(|b| ident(b) || b == '.' || b == '"' || b == '\'') {
+                continue;
+            }
+            let word: String = code[at..].chars().take_while(|c| ident(*c)).collect();
+            if ["Error", "Exception", "Warning"].iter().any(|s| word.ends_with(s)) {
+                names.insert(word);
+            }
+        }
+    }
+    names.retain(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
+    assert!(names.contains("PreciseDateTime") && names.contains("ValueError"), "{names:?}");
+    let kept: Vec<&String> = names
+        .iter()
+        .filter(|n| sockspec_model::names::idents(sockspec_model::names::IdentKind::Type, n).python == **n)
+        .collect();
+    assert!(kept.is_empty(), "add these to PYTHON_MODULE_NAMES (crates/sockspec-model/src/names.rs): {kept:?}");
+}

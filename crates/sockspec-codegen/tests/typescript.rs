@@ -705,3 +705,42 @@ fn answers_are_typed_under_tsc_strict_and_read_at_run_time() {
     ];
     assert_eq!(lines, expected);
 }
+
+/// Every generic type a generated module names unqualified without declaring it
+/// (`Record<`, `Extract<`, `ReadonlyMap<`) is a name no declared type or message keeps in
+/// TypeScript (docs/names.md): a type of that name would shadow the global one.
+#[test]
+fn no_declared_type_shadows_a_global_generic_the_modules_use() {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let mut used = std::collections::BTreeSet::new();
+    for path in schemas(&["examples", "crates/sockspec-validator/tests/cases", "conformance"]) {
+        let text = module(&path).contents;
+        let declared: std::collections::BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| {
+                let l = l.strip_prefix("export ").unwrap_or(l);
+                let rest = ["type ", "interface ", "class "].iter().find_map(|k| l.strip_prefix(k))?;
+                Some(rest.chars().take_while(|c| ident(*c)).collect())
+            })
+            .collect();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with(['*', '/'])) {
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            for (k, &(at, c)) in chars.iter().enumerate() {
+                let before = k.checked_sub(1).map(|j| chars[j].1);
+                if !c.is_ascii_uppercase() || before.is_some_and(|b| ident(b) || b == '.') {
+                    continue;
+                }
+                let word: String = line[at..].chars().take_while(|c| ident(*c)).collect();
+                if line[at + word.len()..].starts_with('<') && !declared.contains(&word) {
+                    used.insert(word);
+                }
+            }
+        }
+    }
+    assert!(used.contains("Record") && used.contains("Extract"), "{used:?}");
+    let kept: Vec<&String> = used
+        .iter()
+        .filter(|n| sockspec_model::names::idents(sockspec_model::names::IdentKind::Type, n).typescript == **n)
+        .collect();
+    assert!(kept.is_empty(), "add these to TS_GLOBALS (crates/sockspec-model/src/names.rs): {kept:?}");
+}
