@@ -296,15 +296,7 @@ impl<'s> Validator<'s> {
         nullable: bool,
         value: &Value,
     ) -> Result<(), Vec<ValidationError>> {
-        let mut run = Run {
-            validator: self,
-            schema: self.schema,
-            from,
-            path: String::new(),
-            errors: Vec::new(),
-            omitted: 0,
-            trace: None,
-        };
+        let mut run = Run::new(self, from, None);
         if !matches!(value, Value::Null) || !(nullable || self.schema.accepts_null(ty)) {
             run.check(ty, value, None);
         }
@@ -392,15 +384,7 @@ impl<'s> Validator<'s> {
         };
         let Ok(Value::Object(members)) = json::parse(frame) else { return Ok(kind) };
         let Some(v) = member(&members, key) else { return Ok(kind) };
-        let mut run = Run {
-            validator: self,
-            schema: self.schema,
-            from,
-            path: String::new(),
-            errors: Vec::new(),
-            omitted: 0,
-            trace: trace.take(),
-        };
+        let mut run = Run::new(self, from, trace.take());
         let len = run.enter(key);
         if !matches!(v, Value::Null) || !self.schema.accepts_null(ty) {
             run.check(ty, v, None);
@@ -449,15 +433,7 @@ impl<'s> Validator<'s> {
                 message: format!("a frame must be a JSON object, found {}", JsonKind::of(&value).described()),
             }]);
         };
-        let mut run = Run {
-            validator: self,
-            schema: self.schema,
-            from,
-            path: String::new(),
-            errors: Vec::new(),
-            omitted: 0,
-            trace: trace.take(),
-        };
+        let mut run = Run::new(self, from, trace.take());
         let kind = match &self.schema.protocol.style {
             Style::Tagged => run.dispatch(members).map_err(|e| vec![e]).map(|target| match target {
                 Target::Message(id) => {
@@ -581,7 +557,13 @@ struct Run<'v, 's> {
 
 type Members<'a> = [(Cow<'a, str>, Value<'a>)];
 
-impl<'s> Run<'_, 's> {
+impl<'v, 's> Run<'v, 's> {
+    /// A run over one frame from `from`, at the root, with no errors yet; `trace` is
+    /// `Some` when the types values are read as are asked for.
+    fn new(validator: &'v Validator<'s>, from: Direction, trace: Option<Vec<(String, TypeId)>>) -> Self {
+        Run { validator, schema: validator.schema, from, path: String::new(), errors: Vec::new(), omitted: 0, trace }
+    }
+
     // ---- paths and errors ----
 
     /// Appends a member name to the path; returns the length to restore.

@@ -3150,14 +3150,15 @@ def _fast_finish(counts: _t.Dict[type, _Count], lenient: bool, long_ints: bool,
 
 def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dict[type, _Count],
                  lenient: bool, long_ints: bool, deep: bool = True,
-                 hot: _t.Optional[_t.Dict[type, int]] = None) -> _t.Callable[[_t.Any], _t.Any]:
+                 hot: _t.Optional[_t.Dict[type, int]] = None,
+                 finish: _t.Optional[_t.Callable[[_t.Any, _t.Any], bool]] = None) -> _t.Callable[[_t.Any], _t.Any]:
     """`parse(frame)`: the typed value, or None when the full check must decide: `validate`
     (pydantic-core), then the hot test of `_Fast.hot` (as the generated `parse_*_message`
-    has it), then `_fast_finish`."""
+    has it), then `finish` (`_fast_finish` of the same counts, unless given)."""
     if validate is None:
         return lambda frame: None
     check = validate
-    finish = _fast_finish(counts, lenient, long_ints, deep)
+    done = finish if finish is not None else _fast_finish(counts, lenient, long_ints, deep)
     base_of = (hot or {}).get
 
     def parse(frame: _t.Any) -> _t.Any:
@@ -3169,7 +3170,7 @@ def _fast_parser(validate: _t.Optional[_t.Callable[..., _t.Any]], counts: _t.Dic
         if (base is not None and type(frame) is str and frame.count(":") == base + len(value.__pydantic_fields_set__)
                 and "\\" not in frame):
             return value
-        return value if finish(frame, value) else None
+        return value if done(frame, value) else None
 
     return parse
 
@@ -3220,4 +3221,4 @@ class _Fast:
             self.finish[side] = (_fast_finish(counts, builder.lenient, builder.json_values, builder.deep)
                                  if validate is not None else _not_finished)
             self.parsers[side] = _fast_parser(validate, counts, builder.lenient, builder.json_values, builder.deep,
-                                              self.hot[side])
+                                              self.hot[side], self.finish[side])
